@@ -1,0 +1,137 @@
+#include "cli/CommandLine.hpp"
+
+#include <set>
+
+#include "common/Errors.hpp"
+
+namespace intouch {
+
+namespace {
+const std::set<std::string> kCommands = {"migrate", "sync", "status", "check"};
+
+const char* kExitCodes =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  internal error\n"
+    "  2  configuration or usage error (config file, mapping files, command line)\n"
+    "  3  completed, but some records were rejected (see table sync_rejects)\n"
+    "  4  authentication or permission error at the CRM (401/403)\n"
+    "  5  CRM unavailable (network, maintenance, errors after retries)\n"
+    "  6  PostgreSQL unavailable or failing\n"
+    "  7  another run holds the lock of a stream\n"
+    "  8  interrupted by SIGTERM/SIGINT (what was committed is kept)\n";
+}  // namespace
+
+std::string usageText() {
+    return std::string(
+               "Usage: intouch-sync <command> --config FILE [options]\n"
+               "\n"
+               "Exports an InTouch CRM into PostgreSQL, incrementally and without losing records.\n"
+               "\n"
+               "Commands:\n"
+               "  migrate   create or upgrade the target schema (migrations/*.sql)\n"
+               "  sync      export every stream (or --stream NAME) changed since the last run\n"
+               "  status    show each stream's checkpoint, row count and last run\n"
+               "  check     validate the config and mappings, and reach the CRM and PostgreSQL\n"
+               "\n"
+               "Run `intouch-sync <command> --help` for the options of a command.\n\n") +
+           kExitCodes;
+}
+
+std::string commandHelp(const std::string& command) {
+    std::string common =
+        "  --config FILE        the YAML config file (required)\n"
+        "  --log-level LEVEL    debug, info, warn or error (default info)\n"
+        "  --log-format FORMAT  text or json (default text)\n"
+        "  --help               this text\n";
+    if (command == "migrate")
+        return "Usage: intouch-sync migrate --config FILE\n\n"
+               "Applies the numbered SQL files of the migrations directory that are not applied\n"
+               "yet, each in its own transaction, recorded with a checksum in\n"
+               "<schema>.schema_migrations. Re-running is a no-op; an applied file that changed\n"
+               "is an error.\n\nOptions:\n" + common + "\n" + kExitCodes;
+    if (command == "sync")
+        return "Usage: intouch-sync sync --config FILE [--stream NAME]... [--full-refresh]\n\n"
+               "Reads every stream (or only the named ones) from the CRM and upserts the records\n"
+               "into PostgreSQL, one transaction per page together with the stream's checkpoint.\n"
+               "The next run continues after the last committed page.\n\nOptions:\n"
+               "  --stream NAME        sync only this stream (repeatable)\n"
+               "  --full-refresh       forget the checkpoints and read the streams from the start\n"
+               "  --dry-run            fetch and map, report what would be written, write nothing\n"
+               "  --wait-lock SECONDS  wait this long for a concurrent run of a stream to finish\n" +
+               common + "\n" + kExitCodes;
+    if (command == "status")
+        return "Usage: intouch-sync status --config FILE\n\n"
+               "Prints, per stream: the checkpoint (last `modified` committed and position), rows\n"
+               "in the table, and the last run's start, end and outcome.\n\nOptions:\n" + common +
+               "\n" + kExitCodes;
+    if (command == "check")
+        return "Usage: intouch-sync check --config FILE\n\n"
+               "Validates the config file and every mapping file, then checks that PostgreSQL is\n"
+               "reachable and migrated and that the CRM answers /api/about. Writes nothing.\n\n"
+               "Options:\n" + common + "\n" + kExitCodes;
+    return usageText();
+}
+
+CommandLine parseCommandLine(int argc, const char* const argv[]) {
+    CommandLine cl;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) throw ConfigError("no command given; run `intouch-sync --help`");
+    std::size_t i = 0;
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        cl.command = "help";
+        cl.help = true;
+        return cl;
+    }
+    cl.command = args[i++];
+    if (!kCommands.count(cl.command))
+        throw ConfigError("unknown command '" + cl.command +
+                          "' (commands: migrate, sync, status, check; see --help)");
+    auto value = [&](const std::string& flag) -> std::string {
+        if (i >= args.size()) throw ConfigError(flag + " needs a value");
+        return args[i++];
+    };
+    while (i < args.size()) {
+        std::string a = args[i++];
+        std::string inlineValue;
+        bool hasInline = false;
+        if (a.rfind("--", 0) == 0) {
+            if (auto eq = a.find('='); eq != std::string::npos) {
+                inlineValue = a.substr(eq + 1);
+                a = a.substr(0, eq);
+                hasInline = true;
+            }
+        }
+        auto take = [&](const std::string& flag) { return hasInline ? inlineValue : value(flag); };
+        if (a == "--help" || a == "-h") {
+            cl.help = true;
+        } else if (a == "--config" || a == "-c") {
+            cl.configPath = take(a);
+        } else if (a == "--log-level") {
+            cl.logLevel = take(a);
+        } else if (a == "--log-format") {
+            cl.logFormat = take(a);
+        } else if (cl.command == "sync" && a == "--stream") {
+            cl.streams.push_back(take(a));
+        } else if (cl.command == "sync" && a == "--full-refresh") {
+            cl.fullRefresh = true;
+        } else if (cl.command == "sync" && a == "--dry-run") {
+            cl.dryRun = true;
+        } else if (cl.command == "sync" && a == "--wait-lock") {
+            std::string v = take(a);
+            try {
+                cl.waitLockSeconds = std::stod(v);
+            } catch (const std::exception&) {
+                throw ConfigError("--wait-lock needs a number of seconds, not '" + v + "'");
+            }
+        } else {
+            throw ConfigError("unknown option '" + a + "' for `" + cl.command +
+                              "` (see `intouch-sync " + cl.command + " --help`)");
+        }
+    }
+    if (!cl.help && cl.configPath.empty())
+        throw ConfigError("`" + cl.command + "` needs --config FILE");
+    return cl;
+}
+
+}  // namespace intouch

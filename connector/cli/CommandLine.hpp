@@ -1,0 +1,29 @@
+#pragma once
+// Parsing of `intouch-sync <command> [options]`. Kept apart from the commands so
+// that the contract (names other tooling depends on) is in one place.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace intouch {
+
+struct CommandLine {
+    std::string command;  // migrate, sync, status, check, help
+    std::string configPath;
+    std::vector<std::string> streams;  // --stream (repeatable)
+    bool fullRefresh = false;
+    bool dryRun = false;
+    bool help = false;
+    double waitLockSeconds = 0;
+    std::optional<std::string> logLevel;
+    std::optional<std::string> logFormat;
+};
+
+// Throws ConfigError (exit code 2) with a one-line reason.
+CommandLine parseCommandLine(int argc, const char* const argv[]);
+
+std::string usageText();
+std::string commandHelp(const std::string& command);
+
+}  // namespace intouch

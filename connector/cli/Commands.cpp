@@ -1,0 +1,226 @@
+#include "cli/Commands.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <pqxx/pqxx>
+#include <set>
+
+#include "cli/Config.hpp"
+#include "common/Log.hpp"
+#include "common/SqlIdentifier.hpp"
+#include "mapping/MappingLoader.hpp"
+#include "sink/MigrationRunner.hpp"
+#include "sink/TargetDatabase.hpp"
+#include "source/ApiClient.hpp"
+#include "source/PageFetcher.hpp"
+#include "state/RunHistory.hpp"
+#include "state/StateStore.hpp"
+#include "sync/SyncJob.hpp"
+
+namespace intouch {
+
+namespace {
+
+struct Loaded {
+    Config config;
+    std::vector<StreamSpec> streams;  // selected
+};
+
+Loaded load(const CommandLine& cl) {
+    Loaded l;
+    l.config = loadConfig(cl.configPath);
+    log::addSecret(l.config.source.password);
+    log::setLevel(log::parseLevel(cl.logLevel.value_or(l.config.logLevel)));
+    std::string format = cl.logFormat.value_or(l.config.logFormat);
+    if (format == "json")
+        log::setFormat(log::Format::Json);
+    else if (format != "text")
+        throw ConfigError("log format must be text or json, not '" + format + "'");
+
+    // Every mapping is validated before anything is written, even the streams
+    // not selected this time: a broken file should fail the next run early.
+    std::vector<StreamSpec> all = loadMappingDirectory(l.config.mappingsDir);
+    std::vector<std::string> wanted = cl.streams.empty() ? l.config.streams : cl.streams;
+    if (wanted.empty()) {
+        l.streams = all;
+    } else {
+        std::map<std::string, const StreamSpec*> byName;
+        for (const auto& s : all) byName[s.name] = &s;
+        for (const auto& name : wanted) {
+            auto it = byName.find(name);
+            if (it == byName.end()) {
+                std::string known;
+                for (const auto& s : all) known += (known.empty() ? "" : ", ") + s.name;
+                throw ConfigError("unknown stream '" + name + "' (mappings in " +
+                                  l.config.mappingsDir + " define: " + known + ")");
+            }
+            l.streams.push_back(*it->second);
+        }
+    }
+    return l;
+}
+
+void requireNoPendingMigrations(pqxx::connection_base& conn, const Config& c) {
+    MigrationRunner runner(c.migrationsDir, c.target.schema);
+    auto status = runner.inspect(conn);
+    if (!status.pending.empty())
+        throw ConfigError(std::to_string(status.pending.size()) + " migration(s) not applied to schema '" +
+                          c.target.schema + "' (first: " + status.pending.front() +
+                          "); run `intouch-sync migrate --config " + c.path + "`");
+}
+
+ExitCode cmdMigrate(const Loaded& l) {
+    auto conn = TargetDatabase::connect(l.config.target.dsn);
+    MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
+    auto status = runner.apply(*conn);
+    std::printf("migrate: schema %s: %zu applied, %zu already applied\n", l.config.target.schema.c_str(),
+                status.applied.size(), status.alreadyApplied.size());
+    for (const auto& v : status.applied) std::printf("  applied %s\n", v.c_str());
+    return ExitCode::Success;
+}
+
+ExitCode cmdSync(const CommandLine& cl, const Loaded& l) {
+    {
+        auto conn = TargetDatabase::connect(l.config.target.dsn);
+        requireNoPendingMigrations(*conn, l.config);
+    }
+    SyncJobSettings s;
+    s.dsn = l.config.target.dsn;
+    s.schema = l.config.target.schema;
+    s.source = l.config.source;
+    s.options = l.config.sync;
+    s.options.dryRun = cl.dryRun;
+    s.streams = l.streams;
+    s.fullRefresh = cl.fullRefresh;
+    s.waitLockSeconds = cl.waitLockSeconds;
+    SyncJob job(s);
+    SyncReport report = job.run();
+    std::printf("%-14s %10s %10s %9s %9s %9s %9s\n", "stream", "seen", "upserted", "deleted",
+                "rejected", "requests", "seconds");
+    for (const auto& sr : report.streams) {
+        const auto& t = sr.outcome.totals;
+        std::printf("%-14s %10lld %10lld %9lld %9lld %9lld %9.2f\n", sr.stream.c_str(),
+                    static_cast<long long>(t.seen), static_cast<long long>(t.upserted),
+                    static_cast<long long>(t.deleted), static_cast<long long>(t.rejected),
+                    static_cast<long long>(sr.requests), sr.seconds);
+    }
+    std::printf("run %lld%s: %lld upserted, %lld deleted, %lld rejected, %lld requests (%lld retries), "
+                "%.2f s\n",
+                static_cast<long long>(report.runId), cl.dryRun ? " (dry run: nothing written)" : "",
+                static_cast<long long>(report.totals.upserted),
+                static_cast<long long>(report.totals.deleted),
+                static_cast<long long>(report.totals.rejected),
+                static_cast<long long>(report.totals.requests),
+                static_cast<long long>(report.totals.retries), report.seconds);
+    if (report.totals.rejected > 0) {
+        std::printf("some records were rejected: SELECT * FROM %s.sync_rejects;\n",
+                    quoteIdent(l.config.target.schema).c_str());
+        return ExitCode::CompletedWithRejects;
+    }
+    return ExitCode::Success;
+}
+
+ExitCode cmdStatus(const Loaded& l) {
+    auto conn = TargetDatabase::connect(l.config.target.dsn);
+    TargetDatabase::requireMigrated(*conn, l.config.target.schema);
+    pqxx::work tx(*conn);
+    StateStore state(l.config.target.schema);
+    RunHistory history(l.config.target.schema);
+    std::map<std::string, StreamStateRow> checkpoints;
+    for (auto& row : state.all(tx)) checkpoints[row.stream] = row;
+    std::map<std::string, StreamRunSummary> runs;
+    for (auto& r : history.lastRuns(tx)) runs[r.stream] = r;
+    std::printf("%-14s %-28s %9s %10s  %-8s %-22s %-22s\n", "stream", "checkpoint (modified)",
+                "position", "rows", "outcome", "last start", "last end");
+    for (const auto& spec : l.streams) {
+        std::string cp = "-";
+        std::string pos = "-";
+        if (auto it = checkpoints.find(spec.name); it != checkpoints.end() && !it->second.checkpoint.empty()) {
+            cp = formatUtcMicros(*it->second.checkpoint.modifiedMicros);
+            pos = std::to_string(it->second.checkpoint.position);
+        } else if (spec.mode == SyncMode::FullReplace) {
+            cp = "(re-read whole)";
+        }
+        std::string rows = "?";
+        try {
+            pqxx::subtransaction sub(tx, "count");
+            std::string where = spec.mode == SyncMode::Incremental ? " WHERE deleted_at IS NULL" : "";
+            rows = sub.exec("SELECT count(*) FROM " + qualified(l.config.target.schema, spec.table) + where)[0][0]
+                       .c_str();
+            sub.commit();
+        } catch (const std::exception&) {
+            rows = "missing";
+        }
+        std::string outcome = "never", start = "-", end = "-";
+        if (auto it = runs.find(spec.name); it != runs.end()) {
+            outcome = it->second.outcome;
+            start = it->second.startedAt.substr(0, 19);
+            end = it->second.finishedAt.empty() ? "-" : it->second.finishedAt.substr(0, 19);
+        }
+        std::printf("%-14s %-28s %9s %10s  %-8s %-22s %-22s\n", spec.name.c_str(), cp.c_str(), pos.c_str(),
+                    rows.c_str(), outcome.c_str(), start.c_str(), end.c_str());
+    }
+    return ExitCode::Success;
+}
+
+ExitCode cmdCheck(const Loaded& l) {
+    std::printf("config %s: ok\n", l.config.path.c_str());
+    std::printf("mappings %s: %zu stream(s) ok\n", l.config.mappingsDir.c_str(), l.streams.size());
+    auto conn = TargetDatabase::connect(l.config.target.dsn);
+    MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
+    auto status = runner.inspect(*conn);
+    std::printf("postgresql: reachable; schema %s: %zu migration(s) applied, %zu pending\n",
+                l.config.target.schema.c_str(), status.alreadyApplied.size(), status.pending.size());
+    ApiClient client(l.config.source);
+    PageFetcher fetcher(client);
+    AboutInfo about = fetcher.about();
+    std::printf("crm: %s (version %s, time zone %s)%s\n", about.name.c_str(), about.versionText().c_str(),
+                about.timeZone.c_str(), about.inMaintenance() ? " IN MAINTENANCE" : "");
+    if (!status.pending.empty()) {
+        std::printf("run `intouch-sync migrate --config %s` to apply the pending migrations\n",
+                    l.config.path.c_str());
+        return ExitCode::ConfigError;
+    }
+    return ExitCode::Success;
+}
+
+}  // namespace
+
+ExitCode runCommand(const CommandLine& cl) {
+    if (cl.command == "help") {
+        std::fputs(usageText().c_str(), stdout);
+        return ExitCode::Success;
+    }
+    if (cl.help) {
+        std::fputs(commandHelp(cl.command).c_str(), stdout);
+        return ExitCode::Success;
+    }
+    Loaded l = load(cl);
+    if (cl.command == "migrate") return cmdMigrate(l);
+    if (cl.command == "sync") return cmdSync(cl, l);
+    if (cl.command == "status") return cmdStatus(l);
+    if (cl.command == "check") return cmdCheck(l);
+    throw ConfigError("unknown command '" + cl.command + "'");
+}
+
+int runCli(int argc, const char* const argv[]) {
+    try {
+        CommandLine cl = parseCommandLine(argc, argv);
+        return static_cast<int>(runCommand(cl));
+    } catch (const Error& e) {
+        std::fprintf(stderr, "intouch-sync: %s\n", log::redact(e.what()).c_str());
+        return static_cast<int>(e.exitCode());
+    } catch (const pqxx::broken_connection& e) {
+        std::fprintf(stderr, "intouch-sync: PostgreSQL connection failed: %s\n", log::redact(e.what()).c_str());
+        return static_cast<int>(ExitCode::TargetUnavailable);
+    } catch (const pqxx::sql_error& e) {
+        std::fprintf(stderr, "intouch-sync: PostgreSQL error: %s\n", log::redact(e.what()).c_str());
+        return static_cast<int>(ExitCode::TargetUnavailable);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "intouch-sync: internal error: %s\n", log::redact(e.what()).c_str());
+        return static_cast<int>(ExitCode::Internal);
+    }
+}
+
+}  // namespace intouch

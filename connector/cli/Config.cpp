@@ -1,0 +1,203 @@
+#include "cli/Config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include "common/Errors.hpp"
+
+namespace intouch {
+
+namespace fs = std::filesystem;
+
+std::string expandEnvironment(const std::string& text, const std::string& where) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text.compare(i, 2, "${") != 0) {
+            out += text[i++];
+            continue;
+        }
+        std::size_t end = text.find('}', i + 2);
+        if (end == std::string::npos)
+            throw ConfigError(where + ": unterminated ${ in value (write ${NAME})");
+        std::string inner = text.substr(i + 2, end - i - 2);
+        std::string name = inner;
+        std::optional<std::string> fallback;
+        if (auto d = inner.find(":-"); d != std::string::npos) {
+            name = inner.substr(0, d);
+            fallback = inner.substr(d + 2);
+        }
+        const char* value = std::getenv(name.c_str());
+        if (value && *value) {
+            out += value;
+        } else if (fallback) {
+            out += *fallback;
+        } else {
+            throw ConfigError(where + ": environment variable " + name +
+                              " is not set (export it, or write ${" + name + ":-default})");
+        }
+        i = end + 1;
+    }
+    return out;
+}
+
+namespace {
+
+class Reader {
+public:
+    explicit Reader(std::string file) : file_(std::move(file)) {}
+
+    std::string at(const YAML::Node& n) const {
+        const auto m = n.Mark();
+        if (m.line < 0) return file_;
+        return file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+    }
+
+    void allowOnly(const YAML::Node& map, const std::string& section,
+                   const std::set<std::string>& keys) const {
+        if (!map.IsMap()) throw ConfigError(at(map) + ": '" + section + "' must be a mapping");
+        for (const auto& kv : map) {
+            auto key = kv.first.as<std::string>();
+            if (!keys.count(key)) {
+                std::string known;
+                for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+                throw ConfigError(at(kv.first) + ": unknown key '" + key + "' in " + section +
+                                  " (known keys: " + known + ")");
+            }
+        }
+    }
+
+    std::string text(const YAML::Node& n, const std::string& key) const {
+        if (!n.IsScalar()) throw ConfigError(at(n) + ": '" + key + "' must be a single value");
+        return expandEnvironment(n.Scalar(), at(n) + ": " + key);
+    }
+
+    template <typename T>
+    T number(const YAML::Node& n, const std::string& key, T min, T max) const {
+        std::string s = text(n, key);
+        T v{};
+        try {
+            std::size_t used = 0;
+            if constexpr (std::is_integral_v<T>)
+                v = static_cast<T>(std::stoll(s, &used));
+            else
+                v = static_cast<T>(std::stod(s, &used));
+            if (used != s.size()) throw std::invalid_argument(s);
+        } catch (const std::exception&) {
+            throw ConfigError(at(n) + ": '" + key + "' must be a number, not '" + s + "'");
+        }
+        if (v < min || v > max)
+            throw ConfigError(at(n) + ": '" + key + "' must be between " + std::to_string(min) +
+                              " and " + std::to_string(max) + ", not " + s);
+        return v;
+    }
+
+    bool boolean(const YAML::Node& n, const std::string& key) const {
+        std::string s = text(n, key);
+        if (s == "true" || s == "yes" || s == "on") return true;
+        if (s == "false" || s == "no" || s == "off") return false;
+        throw ConfigError(at(n) + ": '" + key + "' must be true or false, not '" + s + "'");
+    }
+
+    const std::string& file() const { return file_; }
+
+private:
+    std::string file_;
+};
+
+std::string resolvePath(const std::string& base, const std::string& p) {
+    if (p.empty() || fs::path(p).is_absolute()) return p;
+    return (fs::path(base) / p).lexically_normal().string();
+}
+
+}  // namespace
+
+Config loadConfig(const std::string& path) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        throw ConfigError("cannot read config file '" + path + "'");
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                          std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+    }
+    Reader r(path);
+    if (!root.IsMap()) throw ConfigError(path + ": the config file must be a YAML mapping");
+    r.allowOnly(root, "the config file",
+                {"source", "target", "mappings", "migrations", "streams", "sync", "log"});
+    Config c;
+    c.path = path;
+    const std::string base = fs::absolute(path).parent_path().string();
+
+    const YAML::Node source = root["source"];
+    if (!source) throw ConfigError(path + ": missing section 'source' (url, username, password)");
+    r.allowOnly(source, "source",
+                {"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
+                 "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
+                 "max_attempts", "max_retry_wait_seconds", "time_zone"});
+    for (const char* required : {"url", "username", "password"})
+        if (!source[required])
+            throw ConfigError(r.at(source) + ": source." + required + " is required");
+    c.source.url = r.text(source["url"], "source.url");
+    c.source.username = r.text(source["username"], "source.username");
+    c.source.password = r.text(source["password"], "source.password");
+    if (source["page_size"]) c.source.pageSize = r.number<int>(source["page_size"], "source.page_size", 1, 1000);
+    if (source["ca_file"]) c.source.caFile = resolvePath(base, r.text(source["ca_file"], "source.ca_file"));
+    if (source["insecure_skip_verify"])
+        c.source.insecureSkipVerify = r.boolean(source["insecure_skip_verify"], "source.insecure_skip_verify");
+    if (source["requests_per_second"])
+        c.source.maxRequestsPerSecond =
+            r.number<double>(source["requests_per_second"], "source.requests_per_second", 0.01, 10000);
+    if (source["connect_timeout_seconds"])
+        c.source.connectTimeoutSeconds =
+            r.number<double>(source["connect_timeout_seconds"], "source.connect_timeout_seconds", 0.1, 3600);
+    if (source["read_timeout_seconds"])
+        c.source.readTimeoutSeconds =
+            r.number<double>(source["read_timeout_seconds"], "source.read_timeout_seconds", 0.1, 3600);
+    if (source["max_attempts"])
+        c.source.maxAttempts = r.number<int>(source["max_attempts"], "source.max_attempts", 1, 100);
+    if (source["max_retry_wait_seconds"])
+        c.source.maxRetryWaitSeconds =
+            r.number<double>(source["max_retry_wait_seconds"], "source.max_retry_wait_seconds", 0, 86400);
+    if (source["time_zone"]) c.source.timeZone = r.text(source["time_zone"], "source.time_zone");
+
+    const YAML::Node target = root["target"];
+    if (!target) throw ConfigError(path + ": missing section 'target' (dsn, schema)");
+    r.allowOnly(target, "target", {"dsn", "schema"});
+    if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
+    c.target.dsn = r.text(target["dsn"], "target.dsn");
+    if (target["schema"]) c.target.schema = r.text(target["schema"], "target.schema");
+    if (c.target.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
+
+    c.mappingsDir = resolvePath(base, root["mappings"] ? r.text(root["mappings"], "mappings") : "mappings");
+    c.migrationsDir =
+        resolvePath(base, root["migrations"] ? r.text(root["migrations"], "migrations") : "migrations");
+
+    if (const YAML::Node streams = root["streams"]) {
+        if (!streams.IsSequence())
+            throw ConfigError(r.at(streams) + ": 'streams' must be a list, e.g. [parties, comm]");
+        for (const auto& s : streams) c.streams.push_back(r.text(s, "streams"));
+    }
+
+    if (const YAML::Node sync = root["sync"]) {
+        r.allowOnly(sync, "sync", {"lookback_seconds", "settle_seconds"});
+        if (sync["lookback_seconds"])
+            c.sync.lookbackSeconds = r.number<double>(sync["lookback_seconds"], "sync.lookback_seconds", 0, 86400 * 30);
+        if (sync["settle_seconds"])
+            c.sync.settleSeconds = r.number<double>(sync["settle_seconds"], "sync.settle_seconds", 0, 86400);
+    }
+    c.sync.pageSize = c.source.pageSize;
+
+    if (const YAML::Node log = root["log"]) {
+        r.allowOnly(log, "log", {"level", "format"});
+        if (log["level"]) c.logLevel = r.text(log["level"], "log.level");
+        if (log["format"]) c.logFormat = r.text(log["format"], "log.format");
+    }
+    return c;
+}
+
+}  // namespace intouch

@@ -1,0 +1,38 @@
+#pragma once
+// The YAML config file (see README): where the CRM is, where PostgreSQL is, which
+// mappings to use. ${VAR} is replaced from the environment so that passwords
+// need not be written into the file.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "source/SourceConfig.hpp"
+#include "sync/SyncOptions.hpp"
+
+namespace intouch {
+
+struct TargetConfig {
+    std::string dsn;
+    std::string schema = "intouch";
+};
+
+struct Config {
+    std::string path;  // the file it came from
+    SourceConfig source;
+    TargetConfig target;
+    std::string mappingsDir;    // absolute, or relative to the working directory
+    std::string migrationsDir;
+    std::vector<std::string> streams;  // empty = every mapping
+    SyncOptions sync;
+    std::string logLevel = "info";
+    std::string logFormat = "text";
+};
+
+// Throws ConfigError naming the file, the line and the key.
+Config loadConfig(const std::string& path);
+
+// Replaces ${VAR} and ${VAR:-default}; throws ConfigError naming an unset variable.
+std::string expandEnvironment(const std::string& text, const std::string& where);
+
+}  // namespace intouch

@@ -1,0 +1,65 @@
+#pragma once
+// Typed errors. Code deep in the pipeline throws these with context; only the CLI
+// turns them into an exit code and a one-line message.
+
+#include <stdexcept>
+#include <string>
+
+namespace intouch {
+
+// Process exit codes; documented in the README and in `--help`.
+enum class ExitCode : int {
+    Success = 0,
+    Internal = 1,           // a bug or an unexpected failure
+    ConfigError = 2,        // bad command line, config file or mapping
+    CompletedWithRejects = 3,  // data committed, but some records went to the rejects table
+    AuthError = 4,          // 401/403 from the CRM: check the API user and its rights
+    SourceUnavailable = 5,  // CRM unreachable, in maintenance, or answering errors after retries
+    TargetUnavailable = 6,  // PostgreSQL unreachable or failing
+    Locked = 7,             // another run holds the lock of a stream
+    Interrupted = 8,        // stopped by SIGTERM/SIGINT after committing what was done
+};
+
+class Error : public std::runtime_error {
+public:
+    explicit Error(const std::string& what) : std::runtime_error(what) {}
+    virtual ExitCode exitCode() const { return ExitCode::Internal; }
+};
+
+class ConfigError : public Error {
+public:
+    using Error::Error;
+    ExitCode exitCode() const override { return ExitCode::ConfigError; }
+};
+
+class AuthError : public Error {
+public:
+    using Error::Error;
+    ExitCode exitCode() const override { return ExitCode::AuthError; }
+};
+
+class SourceError : public Error {
+public:
+    using Error::Error;
+    ExitCode exitCode() const override { return ExitCode::SourceUnavailable; }
+};
+
+class TargetError : public Error {
+public:
+    using Error::Error;
+    ExitCode exitCode() const override { return ExitCode::TargetUnavailable; }
+};
+
+class LockedError : public Error {
+public:
+    using Error::Error;
+    ExitCode exitCode() const override { return ExitCode::Locked; }
+};
+
+class InterruptedError : public Error {
+public:
+    using Error::Error;
+    ExitCode exitCode() const override { return ExitCode::Interrupted; }
+};
+
+}  // namespace intouch

@@ -1,0 +1,92 @@
+#pragma once
+// A small JSON document model that keeps numbers as their exact lexical text.
+// Poco::JSON turns every number into a double or int64 on parse, which loses the
+// precision and scale of money values (10500.00); the mapper must see the digits
+// the CRM sent, so pages are parsed into this model instead.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace intouch::json {
+
+enum class Type { Null, Bool, Number, String, Array, Object };
+
+const char* typeName(Type t);
+
+class Value;
+using Member = std::pair<std::string, Value>;
+
+class Value {
+public:
+    Value() = default;  // null
+    static Value makeBool(bool b);
+    static Value makeNumber(std::string lexical);  // caller guarantees valid JSON number text
+    static Value makeString(std::string s);
+    static Value makeArray(std::vector<Value> items = {});
+    static Value makeObject(std::vector<Member> members = {});
+
+    Type type() const { return type_; }
+    bool isNull() const { return type_ == Type::Null; }
+    bool isBool() const { return type_ == Type::Bool; }
+    bool isNumber() const { return type_ == Type::Number; }
+    bool isString() const { return type_ == Type::String; }
+    bool isArray() const { return type_ == Type::Array; }
+    bool isObject() const { return type_ == Type::Object; }
+
+    // Accessors throw std::logic_error on a type mismatch: callers check type() first.
+    bool asBool() const;
+    const std::string& numberText() const;  // exactly as received, e.g. "10500.00", "-1e3"
+    const std::string& asString() const;    // decoded UTF-8
+    const std::vector<Value>& items() const;
+    std::vector<Value>& items();
+    const std::vector<Member>& members() const;  // in received order
+    std::vector<Member>& members();
+
+    // Object lookup; nullptr when this is not an object or has no such key.
+    const Value* find(std::string_view key) const;
+    // Integer view of a number without fraction or exponent; false if not representable.
+    bool toInt64(std::int64_t& out) const;
+
+    // Compact serialization; members keep their order, numbers their text.
+    std::string toJson() const;
+    void appendJson(std::string& out) const;
+
+    friend bool operator==(const Value& a, const Value& b);
+
+private:
+    Type type_ = Type::Null;
+    bool bool_ = false;
+    std::string text_;  // number lexical form or string contents
+    std::vector<Value> items_;
+    std::vector<Member> members_;
+};
+
+class ParseError : public std::runtime_error {
+public:
+    ParseError(std::size_t offset, const std::string& message);
+    std::size_t offset() const { return offset_; }
+
+private:
+    std::size_t offset_;
+};
+
+struct ParseStats {
+    std::size_t invalidUtf8Bytes = 0;  // bytes replaced by U+FFFD
+};
+
+// Parses one complete JSON text (RFC 8259). Rejects trailing garbage, invalid
+// escapes and unpaired surrogates. Invalid UTF-8 inside strings is replaced by
+// U+FFFD (one per bad byte, counted in stats) rather than failing the page, so
+// nothing downstream has to guess at an encoding.
+Value parse(std::string_view text, ParseStats* stats = nullptr);
+
+// Appends s as a JSON string literal (quotes included).
+void appendQuoted(std::string& out, std::string_view s);
+
+}  // namespace intouch::json

@@ -1,0 +1,222 @@
+#include "sink/PostgresWriter.hpp"
+
+#include "common/Errors.hpp"
+#include "common/SqlIdentifier.hpp"
+
+namespace intouch {
+
+
+PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
+                               const StreamSpec& spec, std::optional<std::int64_t> runId)
+    : conn_(conn), schema_(std::move(schema)), spec_(spec), runId_(runId), state_(schema_) {
+    stage_ = "_stage_" + spec_.table;
+    upserted_ = "_upserted_" + spec_.table;
+    for (const auto& child : spec_.children) childStages_.push_back("_stage_" + child.table);
+}
+
+std::string PostgresWriter::keyText(const std::vector<std::string>& keyValues) const {
+    std::string out;
+    for (std::size_t i = 0; i < spec_.primaryKey.size() && i < keyValues.size(); ++i) {
+        if (i) out += ",";
+        out += spec_.primaryKey[i] + "=" + keyValues[i];
+    }
+    return out;
+}
+
+void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
+    if (stagingReady_) return;
+    // Temporary, per session, emptied at every commit: the staging tables cost
+    // nothing to keep and never leak rows from one page into the next.
+    auto valueCols = spec_.valueColumns();
+    std::string cols;
+    for (const auto& c : valueCols) cols += (cols.empty() ? "" : ", ") + quoteIdent(c);
+    tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(stage_) + " ON COMMIT DELETE ROWS AS SELECT " +
+            cols + ", record_hash FROM " + qualified(schema_, spec_.table) + " WITH NO DATA");
+    std::string pkCols;
+    for (const auto& c : spec_.primaryKey) pkCols += (pkCols.empty() ? "" : ", ") + quoteIdent(c);
+    tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(upserted_) +
+            " ON COMMIT DELETE ROWS AS SELECT " + pkCols + " FROM " +
+            qualified(schema_, spec_.table) + " WITH NO DATA");
+    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
+        std::string ccols;
+        for (const auto& c : spec_.childValueColumns(i))
+            ccols += (ccols.empty() ? "" : ", ") + quoteIdent(c);
+        tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(childStages_[i]) +
+                " ON COMMIT DELETE ROWS AS SELECT " + ccols + " FROM " +
+                qualified(schema_, spec_.children[i].table) + " WITH NO DATA");
+    }
+    stagingReady_ = true;
+}
+
+void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch) {
+    if (batch.records.empty()) return;
+    auto cols = spec_.valueColumns();
+    cols.push_back("record_hash");
+    {
+        pqxx::stream_to out(tx, quoteIdent(stage_), cols);
+        std::vector<std::optional<std::string>> row;
+        for (const auto& rec : batch.records) {
+            row.assign(rec.values.begin(), rec.values.end());
+            row.emplace_back(rec.hash);
+            out << row;
+        }
+        out.complete();
+    }
+    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
+        bool any = false;
+        for (const auto& rec : batch.records)
+            if (i < rec.children.size() && !rec.children[i].empty()) any = true;
+        if (!any) continue;
+        pqxx::stream_to out(tx, quoteIdent(childStages_[i]), spec_.childValueColumns(i));
+        for (const auto& rec : batch.records) {
+            if (i >= rec.children.size()) continue;
+            for (const auto& childRow : rec.children[i]) out << childRow;
+        }
+        out.complete();
+    }
+}
+
+std::int64_t PostgresWriter::upsert(pqxx::transaction_base& tx) {
+    const auto valueCols = spec_.valueColumns();
+    const std::string target = qualified(schema_, spec_.table);
+    const std::string pk = identList(spec_.primaryKey);
+    std::string insertCols = identList(valueCols) + ", record_hash, synced_at";
+    std::string selectCols = identList(valueCols) + ", record_hash, now()";
+    std::string updates;
+    for (const auto& c : valueCols) updates += quoteIdent(c) + " = EXCLUDED." + quoteIdent(c) + ", ";
+    updates += "record_hash = EXCLUDED.record_hash, synced_at = EXCLUDED.synced_at";
+    std::string guard = "t.record_hash <> EXCLUDED.record_hash";
+    std::string order = pk;
+    if (spec_.mode == SyncMode::Incremental) {
+        const std::string cur = quoteIdent(spec_.cursorColumn);
+        updates += ", deleted_at = NULL";
+        // Never let an older version of a record overwrite a newer one; a same-time
+        // version with other content is accepted (second-granular stamps).
+        guard = "(t.deleted_at IS NOT NULL OR (t.record_hash <> EXCLUDED.record_hash AND (EXCLUDED." +
+                cur + " >= t." + cur + " OR t." + cur + " IS NULL OR EXCLUDED." + cur +
+                " IS NULL)))";
+        order += ", " + cur + " DESC NULLS LAST";
+    }
+    std::string sql = "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols +
+                      ") SELECT DISTINCT ON (" + pk + ") " + selectCols + " FROM " +
+                      quoteIdent(stage_) + " ORDER BY " + order + " ON CONFLICT (" + pk +
+                      ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
+                      identList(spec_.primaryKey, "t.") + ") INSERT INTO " + quoteIdent(upserted_) +
+                      " SELECT * FROM up";
+    return static_cast<std::int64_t>(tx.exec(sql).affected_rows());
+}
+
+void PostgresWriter::replaceChildren(pqxx::transaction_base& tx) {
+    const auto parentKeys = spec_.childParentKeyColumns();
+    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
+        std::string join;
+        for (std::size_t k = 0; k < parentKeys.size(); ++k) {
+            if (k) join += " AND ";
+            join += "c." + quoteIdent(parentKeys[k]) + " = u." + quoteIdent(spec_.primaryKey[k]);
+        }
+        const std::string child = qualified(schema_, spec_.children[i].table);
+        tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) + " u WHERE " + join);
+        const auto cols = spec_.childValueColumns(i);
+        tx.exec("INSERT INTO " + child + " (" + identList(cols) + ") SELECT " +
+                identList(cols, "c.") + " FROM " + quoteIdent(childStages_[i]) + " c JOIN " +
+                quoteIdent(upserted_) + " u ON " + join);
+    }
+}
+
+void PostgresWriter::storeRejects(pqxx::transaction_base& tx, const PageBatch& batch) {
+    const std::string table = qualified(schema_, "sync_rejects");
+    for (const auto& r : batch.rejects) {
+        if (r.key.empty()) {
+            tx.exec_params("INSERT INTO " + table +
+                               " (stream, record_key, raw_json, error, run_id) VALUES ($1, '', $2, $3, $4)",
+                           spec_.name, r.rawJson, r.error, runId_);
+        } else {
+            tx.exec_params("INSERT INTO " + table +
+                               " (stream, record_key, raw_json, error, run_id) VALUES ($1, $2, $3, $4, $5) "
+                               "ON CONFLICT (stream, record_key) WHERE record_key <> '' DO UPDATE SET "
+                               "raw_json = EXCLUDED.raw_json, error = EXCLUDED.error, run_id = "
+                               "EXCLUDED.run_id, rejected_at = now()",
+                           spec_.name, r.key, r.rawJson, r.error, runId_);
+        }
+    }
+}
+
+void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
+    // The key text must be built exactly as keyText() builds it.
+    std::string keyExpr;
+    for (std::size_t i = 0; i < spec_.primaryKey.size(); ++i) {
+        if (i) keyExpr += " || ',' || ";
+        keyExpr += tx.quote(spec_.primaryKey[i] + "=") + " || u." + quoteIdent(spec_.primaryKey[i]) + "::text";
+    }
+    tx.exec_params("DELETE FROM " + qualified(schema_, "sync_rejects") + " r USING " +
+                       quoteIdent(upserted_) + " u WHERE r.stream = $1 AND r.record_key = " + keyExpr,
+                   spec_.name);
+}
+
+WriteResult PostgresWriter::writePage(const PageBatch& batch) {
+    WriteResult result;
+    try {
+        pqxx::work tx(conn_);
+        ensureStaging(tx);
+        copyRows(tx, batch);
+        if (!batch.records.empty()) {
+            result.upserted = upsert(tx);
+            if (result.upserted > 0) {
+                replaceChildren(tx);
+                clearRejects(tx);
+            }
+        }
+        storeRejects(tx, batch);
+        result.rejected = static_cast<std::int64_t>(batch.rejects.size());
+        if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
+        tx.commit();
+    } catch (const pqxx::broken_connection& e) {
+        stagingReady_ = false;
+        throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
+                          ": " + e.what());
+    } catch (const pqxx::sql_error& e) {
+        throw TargetError("writing a page of " + spec_.name + " into " + schema_ + "." + spec_.table +
+                          " failed: " + e.what() + " (does the table match the mapping " +
+                          spec_.file + "? run `intouch-sync check`)");
+    }
+    return result;
+}
+
+WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
+    WriteResult result;
+    try {
+        pqxx::work tx(conn_);
+        ensureStaging(tx);
+        copyRows(tx, batch);
+        result.upserted = upsert(tx);
+        if (result.upserted > 0) {
+            replaceChildren(tx);
+            clearRejects(tx);
+        }
+        std::string match;
+        for (const auto& k : spec_.primaryKey) {
+            if (!match.empty()) match += " AND ";
+            match += "s." + quoteIdent(k) + " = t." + quoteIdent(k);
+        }
+        // Children go with their parents (ON DELETE CASCADE).
+        result.deleted = static_cast<std::int64_t>(
+            tx.exec("DELETE FROM " + qualified(schema_, spec_.table) + " t WHERE NOT EXISTS (SELECT 1 FROM " +
+                    quoteIdent(stage_) + " s WHERE " + match + ")")
+                .affected_rows());
+        storeRejects(tx, batch);
+        result.rejected = static_cast<std::int64_t>(batch.rejects.size());
+        if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
+        tx.commit();
+    } catch (const pqxx::broken_connection& e) {
+        stagingReady_ = false;
+        throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
+                          ": " + e.what());
+    } catch (const pqxx::sql_error& e) {
+        throw TargetError("replacing " + schema_ + "." + spec_.table + " failed: " + e.what() +
+                          " (does the table match the mapping " + spec_.file +
+                          "? run `intouch-sync check`)");
+    }
+    return result;
+}
+
+}  // namespace intouch

@@ -1,0 +1,71 @@
+#pragma once
+// Writes one page of mapped records per transaction: rows are COPYed into
+// per-session staging tables, then moved into the target with one set-based
+// upsert, the children of every changed parent are replaced, rejects are stored,
+// and the stream's checkpoint is advanced -- all in the same transaction, so a
+// kill at any moment leaves either the whole page with its checkpoint or neither.
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "mapping/MappedRecord.hpp"
+#include "mapping/MappingSpec.hpp"
+#include "state/Checkpoint.hpp"
+#include "state/StateStore.hpp"
+
+namespace intouch {
+
+struct RejectedRecord {
+    std::string key;  // "id=123", or "" when unknown
+    std::string rawJson;
+    std::string error;
+};
+
+struct PageBatch {
+    std::vector<MappedRecord> records;
+    std::vector<RejectedRecord> rejects;
+    std::optional<Checkpoint> checkpoint;  // saved with the page when set
+};
+
+struct WriteResult {
+    std::int64_t upserted = 0;  // rows inserted or changed
+    std::int64_t deleted = 0;   // rows removed (full replace)
+    std::int64_t rejected = 0;
+};
+
+class PostgresWriter {
+public:
+    PostgresWriter(pqxx::connection_base& conn, std::string schema, const StreamSpec& spec,
+                   std::optional<std::int64_t> runId);
+
+    // Incremental streams: upsert the page; an older version never overwrites a newer one.
+    WriteResult writePage(const PageBatch& batch);
+    // Streams re-read whole (members, lists, files): the table becomes exactly
+    // `batch.records`, atomically, touching only rows that changed.
+    WriteResult replaceAll(const PageBatch& batch);
+
+    // Key text used for rejects and logs: "id=123", "org=1,member=2".
+    std::string keyText(const std::vector<std::string>& keyValues) const;
+
+private:
+    void ensureStaging(pqxx::transaction_base& tx);
+    void copyRows(pqxx::transaction_base& tx, const PageBatch& batch);
+    std::int64_t upsert(pqxx::transaction_base& tx);
+    void replaceChildren(pqxx::transaction_base& tx);
+    void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
+    void clearRejects(pqxx::transaction_base& tx);
+
+    pqxx::connection_base& conn_;
+    std::string schema_;
+    const StreamSpec& spec_;
+    std::optional<std::int64_t> runId_;
+    StateStore state_;
+    bool stagingReady_ = false;
+    std::string stage_, upserted_;
+    std::vector<std::string> childStages_;
+};
+
+}  // namespace intouch

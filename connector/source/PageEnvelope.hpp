@@ -1,0 +1,25 @@
+#pragma once
+// The list answer: {"total":360,"position":60,"size":20,"orderBy":"modified","desc":false,"items":[...]}.
+// The docs leave open whether every list carries `total` and whether `size` can be
+// lower than asked, so both are optional here and callers never rely on `size`.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/Json.hpp"
+
+namespace intouch {
+
+struct Page {
+    std::optional<std::int64_t> total;
+    std::int64_t position = 0;
+    std::vector<json::Value> items;
+    std::optional<std::int64_t> serverDateMicros;  // when the server built this answer
+};
+
+// Throws SourceError naming `what` when the body is not a page envelope.
+Page parsePageEnvelope(json::Value body, const std::string& what);
+
+}  // namespace intouch

@@ -1,0 +1,44 @@
+#pragma once
+// Requests of the list endpoints, in the API's own terms (position, size,
+// orderBy, desc). It does not decide what to read next: that is the sync
+// strategy's job, which needs exact control over every request it makes.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "source/AboutInfo.hpp"
+#include "source/ApiClient.hpp"
+#include "source/PageEnvelope.hpp"
+
+namespace intouch {
+
+struct PageRequest {
+    std::string endpoint;  // e.g. "parties"
+    std::int64_t position = 0;
+    int size = 1000;
+    std::string orderBy;  // empty: server default order
+    bool desc = false;
+    std::vector<std::pair<std::string, std::string>> params;  // e.g. caseType=0
+};
+
+class PageFetcher {
+public:
+    explicit PageFetcher(ApiClient& client) : client_(client) {}
+
+    AboutInfo about();
+    Page page(const PageRequest& request);
+    // An endpoint answered in one piece: a page envelope without paging (members,
+    // files) or a plain JSON array (lists).
+    Page whole(const std::string& endpoint, const std::vector<std::pair<std::string, std::string>>& params,
+               bool plainArray);
+
+    ApiClient& client() { return client_; }
+
+private:
+    ApiClient& client_;
+};
+
+std::string urlEncode(const std::string& s);
+
+}  // namespace intouch

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+namespace intouch {
+
+// Everything the fetcher needs to reach one CRM; filled from the `source:` section.
+struct SourceConfig {
+    std::string url;  // root of the REST API, e.g. https://firma.itcrm.cz/api
+    std::string username;
+    std::string password;
+    int pageSize = 1000;               // 1..1000; the largest page keeps request counts low
+    std::string caFile;                // extra CA bundle, on top of the system store
+    bool insecureSkipVerify = false;   // testing only
+    double connectTimeoutSeconds = 10;
+    double readTimeoutSeconds = 60;
+    double requestTimeoutSeconds = 300;  // a whole request including retries of its body
+    double maxRequestsPerSecond = 5;     // politeness: the API's rules ask for moderation
+    int maxAttempts = 6;                 // per request, including the first
+    double maxRetryWaitSeconds = 300;    // total backoff budget per request
+    double initialBackoffSeconds = 0.5;
+    double maxBackoffSeconds = 30;
+    std::string timeZone;  // CRM time zone override; empty = from /api/about
+};
+
+}  // namespace intouch

@@ -1,0 +1,95 @@
+#include "state/StateStore.hpp"
+
+#include "common/SqlIdentifier.hpp"
+
+namespace intouch {
+
+namespace {
+
+std::string textArrayLiteral(const std::set<std::string>& values) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& v : values) {
+        if (!first) out += ',';
+        first = false;
+        out += '"';
+        for (char c : v) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+std::set<std::string> parseTextArray(const pqxx::field& f) {
+    std::set<std::string> out;
+    if (f.is_null()) return out;
+    pqxx::array_parser parser = f.as_array();
+    for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
+         item = parser.get_next()) {
+        if (item.first == pqxx::array_parser::string_value) out.insert(item.second);
+    }
+    return out;
+}
+
+Checkpoint fromRow(const pqxx::row& row) {
+    Checkpoint cp;
+    if (!row["cursor_modified"].is_null())
+        cp.modifiedMicros = parseUtcTimestamp(row["cursor_modified"].c_str());
+    cp.tieKeys = parseTextArray(row["cursor_keys"]);
+    cp.tieComplete = row["cursor_complete"].as<bool>();
+    cp.position = row["position"].is_null() ? 0 : row["position"].as<std::int64_t>();
+    cp.total = row["total"].is_null() ? -1 : row["total"].as<std::int64_t>();
+    return cp;
+}
+
+}  // namespace
+
+Checkpoint StateStore::load(pqxx::transaction_base& tx, const std::string& stream) const {
+    tx.exec("SET LOCAL TIME ZONE 'UTC'");
+    pqxx::result r = tx.exec_params(
+        "SELECT cursor_modified, cursor_keys, cursor_complete, position, total FROM " +
+            qualified(schema_, "sync_state") + " WHERE stream = $1",
+        stream);
+    if (r.empty()) return {};
+    return fromRow(r[0]);
+}
+
+void StateStore::save(pqxx::transaction_base& tx, const std::string& stream,
+                      const Checkpoint& cp) const {
+    std::optional<std::string> modified;
+    if (cp.modifiedMicros) modified = formatUtcMicros(*cp.modifiedMicros);
+    tx.exec_params("INSERT INTO " + qualified(schema_, "sync_state") +
+                       " AS s (stream, cursor_modified, cursor_keys, cursor_complete, position, "
+                       "total, updated_at) VALUES ($1, $2::timestamptz, $3::text[], $4, $5, $6, "
+                       "now()) ON CONFLICT (stream) DO UPDATE SET cursor_modified = "
+                       "EXCLUDED.cursor_modified, cursor_keys = EXCLUDED.cursor_keys, "
+                       "cursor_complete = EXCLUDED.cursor_complete, position = EXCLUDED.position, "
+                       "total = EXCLUDED.total, updated_at = now()",
+                   stream, modified, textArrayLiteral(cp.tieKeys), cp.tieComplete, cp.position,
+                   cp.total);
+}
+
+void StateStore::reset(pqxx::transaction_base& tx, const std::string& stream) const {
+    tx.exec_params("DELETE FROM " + qualified(schema_, "sync_state") + " WHERE stream = $1", stream);
+}
+
+std::vector<StreamStateRow> StateStore::all(pqxx::transaction_base& tx) const {
+    tx.exec("SET LOCAL TIME ZONE 'UTC'");
+    pqxx::result r = tx.exec(
+        "SELECT stream, cursor_modified, cursor_keys, cursor_complete, position, total, "
+        "updated_at::text AS updated_at FROM " +
+        qualified(schema_, "sync_state") + " ORDER BY stream");
+    std::vector<StreamStateRow> out;
+    for (const auto& row : r) {
+        StreamStateRow s;
+        s.stream = row["stream"].c_str();
+        s.checkpoint = fromRow(row);
+        s.updatedAt = row["updated_at"].c_str();
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace intouch

@@ -1,0 +1,325 @@
+#include "sync/IncrementalSync.hpp"
+
+#include <chrono>
+#include <limits>
+
+#include "common/Errors.hpp"
+#include "common/Log.hpp"
+#include "common/StopSignal.hpp"
+#include "sync/PositionSearch.hpp"
+
+namespace intouch {
+
+namespace {
+
+std::int64_t nowMicros() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::optional<std::int64_t> lastCursor(const std::vector<ListItem>& items) {
+    for (auto it = items.rbegin(); it != items.rend(); ++it)
+        if (it->cursor) return it->cursor;
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> maxCursor(const std::vector<ListItem>& items) {
+    std::optional<std::int64_t> m;
+    for (const auto& i : items)
+        if (i.cursor && (!m || *i.cursor > *m)) m = i.cursor;
+    return m;
+}
+
+void addKeysAt(const std::vector<ListItem>& items, std::int64_t value, std::set<std::string>& keys) {
+    for (const auto& i : items)
+        if (i.cursor && *i.cursor == value && !i.key.empty()) keys.insert(i.key);
+}
+
+}  // namespace
+
+Checkpoint laterCheckpoint(const Checkpoint& a, const Checkpoint& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    if (*a.modifiedMicros != *b.modifiedMicros) return *a.modifiedMicros > *b.modifiedMicros ? a : b;
+    Checkpoint out = a;
+    out.tieComplete = a.tieComplete || b.tieComplete;
+    if (out.tieComplete)
+        out.tieKeys.clear();
+    else
+        out.tieKeys.insert(b.tieKeys.begin(), b.tieKeys.end());
+    out.position = std::max(a.position, b.position);
+    out.total = b.total >= 0 ? b.total : a.total;
+    return out;
+}
+
+IncrementalSync::IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer,
+                                 const RecordMapper& mapper, const StreamSpec& spec,
+                                 const SyncOptions& options)
+    : fetcher_(fetcher), writer_(writer), mapper_(mapper), spec_(spec), options_(options) {}
+
+IncrementalSync::Fetched IncrementalSync::fetch(std::int64_t position, int size,
+                                                const std::string& orderBy) {
+    if (stopRequested()) throw InterruptedError("stopped while syncing " + spec_.name);
+    PageRequest request;
+    request.endpoint = spec_.endpoint;
+    request.position = position;
+    request.size = size;
+    request.orderBy = orderBy;
+    request.params = spec_.params;
+    Page page = fetcher_.page(request);
+    Fetched f;
+    f.items = mapItems(page.items, mapper_, writer_);
+    f.total = page.total;
+    f.serverDate = page.serverDateMicros;
+    return f;
+}
+
+bool IncrementalSync::atOrBefore(const ListItem& item, const Checkpoint& cp) const {
+    if (cp.empty()) return false;
+    // A record whose `modified` cannot be read has no place in the order; count
+    // it as new so that it is written (or rejected) rather than skipped.
+    if (!item.cursor) return false;
+    if (*item.cursor < *cp.modifiedMicros) return true;
+    if (*item.cursor > *cp.modifiedMicros) return false;
+    return cp.tieComplete || cp.tieKeys.count(item.key) > 0;
+}
+
+std::int64_t IncrementalSync::locate(const Checkpoint& cp) {
+    const std::string cursorField = mapper_.cursorSourceField();
+    PositionSearch search([&](std::int64_t position, std::int64_t& total) -> std::optional<ListItem> {
+        Fetched f = fetch(position, 1, cursorField);
+        total = f.total.value_or(-1);
+        if (f.items.empty()) return std::nullopt;
+        return std::move(f.items.front());
+    });
+    // Group-level test (keys ignored): monotone along the list even when the tie
+    // group comes back in another order on every request.
+    const std::int64_t m = *cp.modifiedMicros;
+    const bool complete = cp.tieComplete;
+    std::int64_t p = search.firstAfter([&](const ListItem& item) {
+        if (!item.cursor) return true;
+        return *item.cursor > m || (*item.cursor == m && !complete);
+    });
+    log::debug("located resume position",
+               {{"stream", spec_.name}, {"position", std::to_string(p)},
+                {"probes", std::to_string(search.probes())}});
+    return p;
+}
+
+void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> serverDate) {
+    if (!item.cursor) return;
+    const std::int64_t now = serverDate.value_or(nowMicros());
+    const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
+    if (*item.cursor + settle >= now && (!hotFloor_ || *item.cursor < *hotFloor_))
+        hotFloor_ = item.cursor;
+}
+
+Checkpoint IncrementalSync::persisted(const Checkpoint& next) const {
+    Checkpoint out = next;
+    if (hotFloor_ && !next.empty() && *hotFloor_ <= *next.modifiedMicros) {
+        // Records at or after hotFloor_ may still change without `modified`
+        // moving: resume at the first of them next time.
+        out.modifiedMicros = *hotFloor_;
+        out.tieKeys.clear();
+        out.tieComplete = false;
+    }
+    Checkpoint merged = laterCheckpoint(loaded_, out);
+    merged.position = next.position;
+    merged.total = next.total;
+    return merged;
+}
+
+void IncrementalSync::commit(std::vector<const ListItem*> fresh, const Checkpoint& next,
+                             std::int64_t position, std::optional<std::int64_t> total) {
+    PageBatch batch;
+    for (const ListItem* item : fresh) {
+        if (item->mapped)
+            batch.records.push_back(*item->mapped);
+        else if (item->reject)
+            batch.rejects.push_back(*item->reject);
+    }
+    Checkpoint cp = next;
+    cp.position = position;
+    cp.total = total.value_or(-1);
+    batch.checkpoint = persisted(cp);
+    outcome_.totals.seen += static_cast<std::int64_t>(fresh.size());
+    if (options_.dryRun) {
+        outcome_.totals.upserted += static_cast<std::int64_t>(batch.records.size());
+        outcome_.totals.rejected += static_cast<std::int64_t>(batch.rejects.size());
+        outcome_.checkpoint = *batch.checkpoint;
+        return;
+    }
+    if (batch.records.empty() && batch.rejects.empty() && *batch.checkpoint == outcome_.checkpoint)
+        return;  // nothing new: a run with no changes writes nothing
+    WriteResult r = writer_.writePage(batch);
+    outcome_.totals.upserted += r.upserted;
+    outcome_.totals.rejected += r.rejected;
+    outcome_.checkpoint = *batch.checkpoint;
+}
+
+void IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint& cp) {
+    // The group is larger than a page. Its members come back in a different
+    // order on every request, so paging through it by position cannot promise
+    // to see each one. Ordered by id instead, the list is undisturbed by edits
+    // (ids never change) and has no ties: every record that exists for the
+    // whole scan is seen. Members edited meanwhile move to a later `modified`
+    // and are read after the group.
+    ++outcome_.tieScans;
+    log::info("tie group larger than a page; reading it by id",
+              {{"stream", spec_.name}, {"modified", formatUtcMicros(tie)}});
+    const int size = options_.pageSize;
+    std::int64_t position = 0;
+    std::optional<std::int64_t> lastId;
+    bool overlap = false;
+    int relocations = 0;
+    while (true) {
+        Fetched f = fetch(position, size, "id");
+        const auto n = static_cast<std::int64_t>(f.items.size());
+        if (overlap) {
+            bool ok = n > 0 && f.items[0].numericId && *f.items[0].numericId <= *lastId;
+            if (!ok) {
+                if (++relocations > options_.maxRelocations)
+                    throw SourceError("the list of " + spec_.name +
+                                      " keeps changing faster than it can be read by id");
+                const std::int64_t after = *lastId;
+                PositionSearch search([&](std::int64_t p, std::int64_t& total) -> std::optional<ListItem> {
+                    Fetched probe = fetch(p, 1, "id");
+                    total = probe.total.value_or(-1);
+                    if (probe.items.empty()) return std::nullopt;
+                    return std::move(probe.items.front());
+                });
+                std::int64_t p = search.firstAfter(
+                    [&](const ListItem& item) { return !item.numericId || *item.numericId > after; });
+                position = p > 0 ? p - 1 : 0;
+                overlap = p > 0;
+                continue;
+            }
+        }
+        std::vector<const ListItem*> members;
+        for (const auto& item : f.items) {
+            if (item.numericId && lastId && *item.numericId <= *lastId) continue;
+            if (item.cursor && *item.cursor == tie && !atOrBefore(item, cp)) {
+                members.push_back(&item);
+                noteHot(item, f.serverDate);
+            }
+        }
+        for (const auto& item : f.items)
+            if (item.numericId && (!lastId || *item.numericId > *lastId)) lastId = item.numericId;
+        // The checkpoint stays where it was until the whole group is in.
+        commit(members, cp, cp.position, f.total);
+        const bool atEnd = n < size || (f.total && position + n >= *f.total);
+        if (atEnd || !lastId) break;
+        position += n - 1;
+        overlap = true;
+    }
+}
+
+StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
+    loaded_ = loaded;
+    outcome_ = StreamOutcome{};
+    outcome_.checkpoint = loaded;
+    Checkpoint cp = loaded;
+    if (options_.lookbackSeconds > 0 && cp.modifiedMicros) {
+        cp = Checkpoint{};
+        cp.modifiedMicros = *loaded.modifiedMicros - static_cast<std::int64_t>(options_.lookbackSeconds * 1e6);
+    }
+    const std::string cursorField = mapper_.cursorSourceField();
+    const int size = options_.pageSize;
+    std::int64_t position = 0;
+    bool overlap = false;
+    if (!cp.empty()) {
+        std::int64_t p = locate(cp);
+        position = p > 0 ? p - 1 : 0;
+        overlap = p > 0;
+    }
+    while (true) {
+        Fetched f = fetch(position, size, cursorField);
+        const auto& items = f.items;
+        const auto n = static_cast<std::int64_t>(items.size());
+        outcome_.apiTotal = f.total;
+        if (overlap && (n == 0 || !atOrBefore(items[0], cp))) {
+            // Records before our place were deleted or edited away: the list slid
+            // back and the offset now points past records never seen.
+            if (++outcome_.relocations > options_.maxRelocations)
+                throw SourceError("the list of " + spec_.name +
+                                  " keeps changing faster than it can be read (re-found the "
+                                  "position " + std::to_string(options_.maxRelocations) + " times)");
+            log::info("list moved under the reader; re-finding position",
+                      {{"stream", spec_.name}, {"position", std::to_string(position)}});
+            std::int64_t p = locate(cp);
+            position = p > 0 ? p - 1 : 0;
+            overlap = p > 0;
+            continue;
+        }
+        std::vector<const ListItem*> fresh;
+        for (const auto& item : items) {
+            if (atOrBefore(item, cp)) continue;
+            fresh.push_back(&item);
+            noteHot(item, f.serverDate);
+        }
+        const bool atEnd = n < size || (f.total && position + n >= *f.total);
+        Checkpoint next = cp;
+        std::int64_t nextPosition = position + std::max<std::int64_t>(n - 1, 1);
+        std::optional<std::int64_t> bigTie;
+        if (atEnd) {
+            // This one answer holds everything from our place to the end of the
+            // list, so every tie group in it is complete.
+            auto top = maxCursor(items);
+            if (top && (cp.empty() || *top > *cp.modifiedMicros)) {
+                next = Checkpoint{};
+                next.modifiedMicros = top;
+                next.tieComplete = true;
+            } else if (!cp.empty()) {
+                next.tieComplete = true;
+                next.tieKeys.clear();
+            }
+        } else {
+            auto last = lastCursor(items);
+            if (!last) {
+                // No readable `modified` at all on a full page: nothing to anchor on.
+                throw SourceError("a page of " + spec_.name + " at position " +
+                                  std::to_string(position) + " has no readable '" + cursorField +
+                                  "' values; cannot continue an incremental read");
+            }
+            const bool beforeOrAtComplete =
+                !cp.empty() && (*last < *cp.modifiedMicros ||
+                                (*last == *cp.modifiedMicros && cp.tieComplete));
+            if (!beforeOrAtComplete) {
+                std::int64_t j = 0;
+                while (j < n && !(items[static_cast<std::size_t>(j)].cursor &&
+                                  *items[static_cast<std::size_t>(j)].cursor == *last))
+                    ++j;
+                next = Checkpoint{};
+                next.modifiedMicros = last;
+                next.tieComplete = false;
+                if (!cp.empty() && *cp.modifiedMicros == *last) next.tieKeys = cp.tieKeys;
+                addKeysAt(items, *last, next.tieKeys);
+                if (j >= 2) {
+                    // Next page starts with the record just before the tie group at
+                    // `last`, so the whole group is read again in one answer.
+                    nextPosition = position + j - 1;
+                } else {
+                    bigTie = last;
+                }
+            }
+        }
+        commit(fresh, next, position, f.total);
+        cp = next;
+        if (bigTie) {
+            readTieGroupById(*bigTie, cp);
+            cp.tieComplete = true;
+            cp.tieKeys.clear();
+            commit({}, cp, position, f.total);
+        }
+        if (atEnd) {
+            outcome_.readToEnd = true;
+            break;
+        }
+        position = nextPosition;
+        overlap = true;
+    }
+    return outcome_;
+}
+
+}  // namespace intouch

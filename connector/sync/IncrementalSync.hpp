@@ -1,0 +1,65 @@
+#pragma once
+// Reads an offset-paged list ordered by `modified` while other people edit it,
+// without losing a record. See docs/incremental-sync.md for the algorithm and
+// what it assumes of the server. In short:
+//  * every page after the first is requested so that it overlaps the previous
+//    one by at least one record; that record must still sort at or before the
+//    checkpoint, which proves nothing slid past unseen. When it does not, the
+//    reader re-finds its place by search instead of trusting the offset;
+//  * the checkpoint is (modified, keys of the tie group at that value, whether
+//    the group is complete), so ties returned in any order neither repeat
+//    forever nor lose late members;
+//  * a tie group larger than a page is read by id order, which edits and tie
+//    order cannot disturb;
+//  * the checkpoint is never advanced past records so recent that they could
+//    still change within the same `modified` value.
+
+#include <optional>
+
+#include "mapping/MappingSpec.hpp"
+#include "mapping/RecordMapper.hpp"
+#include "sink/PostgresWriter.hpp"
+#include "source/PageFetcher.hpp"
+#include "sync/ListItem.hpp"
+#include "sync/StreamOutcome.hpp"
+#include "sync/SyncOptions.hpp"
+
+namespace intouch {
+
+class IncrementalSync {
+public:
+    IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
+                    const StreamSpec& spec, const SyncOptions& options);
+
+    StreamOutcome run(const Checkpoint& loaded);
+
+private:
+    struct Fetched {
+        std::vector<ListItem> items;
+        std::optional<std::int64_t> total;
+        std::optional<std::int64_t> serverDate;
+    };
+    Fetched fetch(std::int64_t position, int size, const std::string& orderBy);
+    bool atOrBefore(const ListItem& item, const Checkpoint& cp) const;
+    // Position of the first record that sorts after cp (by modified).
+    std::int64_t locate(const Checkpoint& cp);
+    void readTieGroupById(std::int64_t tie, const Checkpoint& cp);
+    void noteHot(const ListItem& item, std::optional<std::int64_t> serverDate);
+    Checkpoint persisted(const Checkpoint& next) const;
+    void commit(std::vector<const ListItem*> fresh, const Checkpoint& next, std::int64_t position,
+                std::optional<std::int64_t> total);
+
+    PageFetcher& fetcher_;
+    PostgresWriter& writer_;
+    const RecordMapper& mapper_;
+    const StreamSpec& spec_;
+    SyncOptions options_;
+    Checkpoint loaded_;
+    std::optional<std::int64_t> hotFloor_;  // smallest `modified` of a record too recent to settle
+    StreamOutcome outcome_;
+};
+
+// Checkpoint order: the one further along the list; equal values merge.
+Checkpoint laterCheckpoint(const Checkpoint& a, const Checkpoint& b);
+
+}  // namespace intouch

@@ -1,0 +1,30 @@
+#pragma once
+// One record of a list page, mapped once and carrying what the traversal needs
+// to place it in the list order (cursor value and key) whether or not the
+// mapping succeeded: a rejected record still occupies its place in the list.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/Json.hpp"
+#include "mapping/MappedRecord.hpp"
+#include "mapping/RecordMapper.hpp"
+#include "sink/PostgresWriter.hpp"
+
+namespace intouch {
+
+struct ListItem {
+    std::optional<MappedRecord> mapped;
+    std::optional<RejectedRecord> reject;
+    std::optional<std::int64_t> cursor;  // UTC microseconds of the cursor field
+    std::string key;                     // "id=123"; "" when unreadable
+    std::optional<std::int64_t> numericId;
+};
+
+// Maps every item of a page; never throws for a bad record (it becomes a reject).
+std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const RecordMapper& mapper,
+                               const PostgresWriter& writer);
+
+}  // namespace intouch

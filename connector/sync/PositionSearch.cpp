@@ -1,0 +1,48 @@
+#include "sync/PositionSearch.hpp"
+
+namespace intouch {
+
+std::int64_t PositionSearch::firstAfter(const Predicate& after) {
+    std::int64_t total = -1;
+    // One probe at the start learns the list's size.
+    ++probes_;
+    auto first = probe_(0, total);
+    if (!first || total <= 0) return 0;
+    if (after(*first)) return 0;
+    // Invariant: record at lo is not `after`; the answer is in (lo, hi].
+    std::int64_t lo = 0;
+    std::int64_t hi = total;
+    std::int64_t step = 1;
+    // Gallop backwards from the end: recent changes are there.
+    while (true) {
+        std::int64_t p = hi - step;
+        if (p <= lo) break;
+        ++probes_;
+        std::int64_t t = -1;
+        auto item = probe_(p, t);
+        if (!item) {  // the list shrank below p
+            hi = std::min(hi, std::max<std::int64_t>(lo + 1, t));
+            continue;
+        }
+        if (after(*item)) {
+            hi = p;
+            step *= 2;
+        } else {
+            lo = p;
+            break;
+        }
+    }
+    while (hi - lo > 1) {
+        std::int64_t mid = lo + (hi - lo) / 2;
+        ++probes_;
+        std::int64_t t = -1;
+        auto item = probe_(mid, t);
+        if (!item || after(*item))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+}  // namespace intouch

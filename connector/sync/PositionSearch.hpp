@@ -1,0 +1,36 @@
+#pragma once
+// Finds a place in an offset-paged list without reading it: the list is sorted,
+// so "is this record past the place I want" is monotone in the position, and a
+// galloping search from the end answers it with O(log distance) one-record
+// requests. Recent changes sit at the end of a list ordered by `modified`, so an
+// incremental run with few changes costs a handful of requests.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "source/PageFetcher.hpp"
+#include "sync/ListItem.hpp"
+
+namespace intouch {
+
+class PositionSearch {
+public:
+    using Predicate = std::function<bool(const ListItem&)>;
+    using Probe = std::function<std::optional<ListItem>(std::int64_t position, std::int64_t& total)>;
+
+    explicit PositionSearch(Probe probe) : probe_(std::move(probe)) {}
+
+    // Smallest position whose record satisfies `after` (the list's size when none
+    // does). The list may change between probes, so the answer is a best guess
+    // that the caller verifies with the overlap of its next page.
+    std::int64_t firstAfter(const Predicate& after);
+
+    std::int64_t probes() const { return probes_; }
+
+private:
+    Probe probe_;
+    std::int64_t probes_ = 0;
+};
+
+}  // namespace intouch

@@ -1,0 +1,161 @@
+#include "sync/SyncJob.hpp"
+
+#include <chrono>
+#include <memory>
+#include <pqxx/pqxx>
+
+#include "common/Errors.hpp"
+#include "common/Log.hpp"
+#include "common/StopSignal.hpp"
+#include "mapping/RecordMapper.hpp"
+#include "mapping/TimeZone.hpp"
+#include "sink/PostgresWriter.hpp"
+#include "sink/TargetDatabase.hpp"
+#include "source/ApiClient.hpp"
+#include "source/PageFetcher.hpp"
+#include "state/StateStore.hpp"
+#include "sync/FullReplaceSync.hpp"
+#include "sync/IncrementalSync.hpp"
+
+namespace intouch {
+
+namespace {
+double since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string outcomeOf(const std::exception_ptr& error) {
+    try {
+        if (error) std::rethrow_exception(error);
+    } catch (const InterruptedError&) {
+        return "interrupted";
+    } catch (...) {
+        return "failed";
+    }
+    return "success";
+}
+}  // namespace
+
+SyncJob::SyncJob(SyncJobSettings settings) : settings_(std::move(settings)) {}
+
+SyncReport SyncJob::run() {
+    const auto t0 = std::chrono::steady_clock::now();
+    SyncReport report;
+    auto conn = TargetDatabase::connect(settings_.dsn);
+    TargetDatabase::requireMigrated(*conn, settings_.schema);
+
+    ApiClient client(settings_.source);
+    PageFetcher fetcher(client);
+    AboutInfo about = fetcher.about();
+    if (about.inMaintenance())
+        throw SourceError("the CRM '" + about.name + "' reports maintenance (mode 5) at " +
+                          settings_.source.url + "/about; not sending requests until it is back");
+    std::string zoneName = settings_.source.timeZone;
+    if (zoneName.empty()) zoneName = about.timeZone;
+    if (zoneName.empty()) zoneName = "Europe/Prague";
+    const TimeZone zone = TimeZone::load(zoneName);
+    report.timeZone = zoneName;
+    log::info("connected to CRM", {{"name", about.name}, {"version", about.versionText()},
+                                   {"time_zone", zoneName}});
+
+    std::vector<std::string> names;
+    for (const auto& s : settings_.streams) names.push_back(s.name);
+    RunHistory history(settings_.schema);
+    StateStore state(settings_.schema);
+    report.runId = history.startRun(*conn, settings_.fullRefresh ? "sync --full-refresh" : "sync", names);
+
+    std::exception_ptr failure;
+    std::string failureText;
+    for (const auto& spec : settings_.streams) {
+        if (stopRequested()) {
+            failure = std::make_exception_ptr(InterruptedError("stopped before stream " + spec.name));
+            failureText = "interrupted";
+            break;
+        }
+        const auto ts = std::chrono::steady_clock::now();
+        const std::int64_t requestsBefore = client.stats().requests;
+        StreamReport sr;
+        sr.stream = spec.name;
+        history.startStream(*conn, report.runId, spec.name);
+        std::exception_ptr streamError;
+        std::string streamErrorText;
+        try {
+            auto lock = TargetDatabase::lockStream(*conn, settings_.schema, spec.name,
+                                                   settings_.waitLockSeconds);
+            RecordMapper mapper(spec, zone);
+            PostgresWriter writer(*conn, settings_.schema, spec, report.runId);
+            log::info("syncing stream", {{"stream", spec.name}});
+            if (spec.mode == SyncMode::Incremental) {
+                Checkpoint start;
+                {
+                    pqxx::work tx(*conn);
+                    if (settings_.fullRefresh && !settings_.options.dryRun) {
+                        state.reset(tx, spec.name);
+                    } else {
+                        start = state.load(tx, spec.name);
+                    }
+                    tx.commit();
+                }
+                IncrementalSync sync(fetcher, writer, mapper, spec, settings_.options);
+                sr.outcome = sync.run(start);
+            } else {
+                FullReplaceSync sync(fetcher, writer, mapper, spec, settings_.options);
+                sr.outcome = sync.run();
+            }
+        } catch (const Error& e) {
+            streamError = std::current_exception();
+            streamErrorText = e.what();
+        } catch (const pqxx::broken_connection& e) {
+            streamError = std::make_exception_ptr(TargetError(std::string("PostgreSQL connection lost: ") + e.what()));
+            streamErrorText = e.what();
+        } catch (const std::exception& e) {
+            streamError = std::current_exception();
+            streamErrorText = e.what();
+        }
+        sr.seconds = since(ts);
+        sr.requests = client.stats().requests - requestsBefore;
+        sr.outcome.totals.requests = sr.requests;
+        std::string outcome = outcomeOf(streamError);
+        if (!streamError && sr.outcome.totals.rejected > 0) outcome = "partial";
+        try {
+            history.finishStream(*conn, report.runId, spec.name, outcome, sr.outcome.totals,
+                                 log::redact(streamErrorText));
+        } catch (const std::exception& e) {
+            log::error("could not record the stream's outcome", {{"error", e.what()}});
+        }
+        report.totals.upserted += sr.outcome.totals.upserted;
+        report.totals.deleted += sr.outcome.totals.deleted;
+        report.totals.rejected += sr.outcome.totals.rejected;
+        log::info("stream done", {{"stream", spec.name}, {"outcome", outcome},
+                                  {"seen", std::to_string(sr.outcome.totals.seen)},
+                                  {"upserted", std::to_string(sr.outcome.totals.upserted)},
+                                  {"deleted", std::to_string(sr.outcome.totals.deleted)},
+                                  {"rejected", std::to_string(sr.outcome.totals.rejected)},
+                                  {"requests", std::to_string(sr.requests)},
+                                  {"relocations", std::to_string(sr.outcome.relocations)},
+                                  {"seconds", std::to_string(sr.seconds)}});
+        report.streams.push_back(std::move(sr));
+        if (streamError) {
+            failure = streamError;
+            failureText = streamErrorText;
+            // Later streams would most likely fail the same way (CRM or database
+            // down); stop and report instead of hammering a sick server.
+            break;
+        }
+    }
+    report.totals.requests = client.stats().requests;
+    report.totals.retries = client.stats().retries;
+    report.totals.bytes = client.stats().bytes;
+    report.seconds = since(t0);
+    std::string outcome = outcomeOf(failure);
+    if (!failure && report.totals.rejected > 0) outcome = "partial";
+    try {
+        history.finishRun(*conn, report.runId, outcome, report.totals, log::redact(failureText));
+    } catch (const std::exception& e) {
+        log::error("could not record the run's outcome", {{"error", e.what()}});
+    }
+    if (failure) std::rethrow_exception(failure);
+    return report;
+}
+
+}  // namespace intouch

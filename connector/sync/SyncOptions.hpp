@@ -1,0 +1,19 @@
+#pragma once
+
+namespace intouch {
+
+struct SyncOptions {
+    int pageSize = 1000;
+    // Re-read this much of `modified` before the checkpoint at the start of a run,
+    // for servers whose transactions commit later than their timestamps.
+    double lookbackSeconds = 0;
+    // A record modified less than this long before the server's clock (Date
+    // header) may still change within the same `modified` second; the checkpoint
+    // is held before it so the next run reads it again.
+    double settleSeconds = 2;
+    // How often one run may re-find its place after the list moved under it.
+    int maxRelocations = 200;
+    bool dryRun = false;
+};
+
+}  // namespace intouch

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 checkout to a synced PostgreSQL database:
+# installs packages, builds, starts the bundled InTouch API simulator and a
+# throwaway PostgreSQL under .demo/ in the checkout, migrates, runs a full sync,
+# prints a summary and the psql command to look at the data.
+#
+#   deploy/demo.sh [RECORDS]     # default 20000 parties (and related streams)
+#   deploy/demo.sh stop          # stop the demo PostgreSQL and remove .demo/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DEMO="$ROOT/.demo"
+PGPORT=${INTOUCH_DEMO_PGPORT:-54329}
+
+pg_bindir() {
+    local d
+    d=$(pg_config --bindir 2>/dev/null || true)
+    if [[ -x "$d/initdb" ]]; then echo "$d"; return; fi
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+# PostgreSQL refuses to run as root; as root the demo server runs as `postgres`.
+as_pg() {
+    if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+if [[ "${1:-}" == "stop" ]]; then
+    if [[ -d "$DEMO/pgdata" ]]; then as_pg "$(pg_bindir)/pg_ctl" -D "$DEMO/pgdata" -m fast stop || true; fi
+    rm -rf "$DEMO"
+    echo "demo stopped and .demo/ removed"
+    exit 0
+fi
+RECORDS=${1:-20000}
+
+./deploy/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target intouch-sync intouch-sim
+
+BIN=$(pg_bindir)
+mkdir -p "$DEMO"
+if [[ $(id -u) -eq 0 ]]; then
+    chown postgres "$DEMO"
+    if ! runuser -u postgres -- test -x "$DEMO"; then
+        echo "demo: user postgres cannot reach $DEMO (a parent directory is private);" >&2
+        echo "      clone the repository somewhere readable, e.g. under /srv or /tmp" >&2
+        exit 1
+    fi
+fi
+if [[ -f "$DEMO/pgdata/postmaster.pid" ]]; then
+    as_pg "$BIN/pg_ctl" -D "$DEMO/pgdata" -m fast stop >/dev/null 2>&1 || true
+fi
+rm -rf "$DEMO/pgdata"
+as_pg "$BIN/initdb" -D "$DEMO/pgdata" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
+as_pg "$BIN/pg_ctl" -D "$DEMO/pgdata" -l "$DEMO/pgdata/server.log" -w \
+    -o "-c listen_addresses='' -k $DEMO -p $PGPORT" start >/dev/null
+as_pg "$BIN/createdb" -h "$DEMO" -p "$PGPORT" -U postgres crm
+
+# The simulator picks a free port and says which on its first line.
+SIM_LOG="$DEMO/simulator.log"
+./build/simulator/intouch-sim --port 0 --records "$RECORDS" --seed 42 --user demo --password demo-secret >"$SIM_LOG" 2>&1 &
+SIM_PID=$!
+trap 'kill $SIM_PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+    grep -q "listening on" "$SIM_LOG" 2>/dev/null && break
+    sleep 0.1
+done
+API_URL=$(grep -o 'http[s]*://[^ ]*' "$SIM_LOG" | head -n 1)
+[[ -n "$API_URL" ]] || { echo "demo: the simulator did not start; see $SIM_LOG" >&2; exit 1; }
+
+cat >"$DEMO/sync.yaml" <<YAML
+source:
+  url: $API_URL
+  username: demo
+  password: \${DEMO_PASSWORD}
+  page_size: 1000
+  requests_per_second: 1000
+target:
+  dsn: "host=$DEMO port=$PGPORT user=postgres dbname=crm"
+  schema: intouch
+mappings: $ROOT/mappings
+migrations: $ROOT/migrations
+YAML
+
+export DEMO_PASSWORD=demo-secret
+./build/intouch-sync migrate --config "$DEMO/sync.yaml"
+./build/intouch-sync sync --config "$DEMO/sync.yaml"
+./build/intouch-sync status --config "$DEMO/sync.yaml"
+echo
+echo "Look at the data:  psql \"host=$DEMO port=$PGPORT user=postgres dbname=crm\" -c 'SELECT id, type, name, city, modified FROM intouch.parties LIMIT 10'"
+echo "Stop the demo:     deploy/demo.sh stop"

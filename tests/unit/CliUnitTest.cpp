@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "cli/CommandLine.hpp"
+#include "cli/Config.hpp"
+#include "common/Errors.hpp"
+#include "common/Log.hpp"
+#include "support/TempDirectory.hpp"
+
+using intouch::testsupport::TempDirectory;
+
+using namespace intouch;
+
+namespace {
+CommandLine parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "intouch-sync");
+    return parseCommandLine(static_cast<int>(args.size()), args.data());
+}
+
+std::string errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+}  // namespace
+
+TEST(CommandLine, ParsesTheContract) {
+    auto cl = parse({"sync", "--config", "c.yaml", "--stream", "parties", "--stream=comm", "--full-refresh"});
+    EXPECT_EQ(cl.command, "sync");
+    EXPECT_EQ(cl.configPath, "c.yaml");
+    EXPECT_EQ(cl.streams, (std::vector<std::string>{"parties", "comm"}));
+    EXPECT_TRUE(cl.fullRefresh);
+    EXPECT_TRUE(parse({"status", "--help"}).help);
+}
+
+TEST(CommandLine, ExplainsMistakes) {
+    EXPECT_EQ(errorOf([] { parse({"export"}); }),
+              "unknown command 'export' (commands: migrate, sync, status, check; see --help)");
+    EXPECT_EQ(errorOf([] { parse({"sync"}); }), "`sync` needs --config FILE");
+    EXPECT_EQ(errorOf([] { parse({"status", "--config", "x", "--stream", "a"}); }),
+              "unknown option '--stream' for `status` (see `intouch-sync status --help`)");
+}
+
+TEST(CommandLine, HelpListsExitCodes) {
+    for (const char* c : {"migrate", "sync", "status", "check"}) {
+        std::string h = commandHelp(c);
+        EXPECT_NE(h.find("--config FILE"), std::string::npos) << c;
+        EXPECT_NE(h.find("7  another run holds the lock"), std::string::npos) << c;
+    }
+}
+
+namespace {
+std::string writeConfig(const TempDirectory& dir, const std::string& text) {
+    std::string path = (dir.path() / "sync.yaml").string();
+    std::ofstream(path) << text;
+    return path;
+}
+}  // namespace
+
+TEST(Config, ReadsEnvironmentAndResolvesPathsAgainstTheFile) {
+    TempDirectory dir;
+    ::setenv("INTOUCH_TEST_PASSWORD", "s3cret", 1);
+    auto path = writeConfig(dir, R"(
+source:
+  url: https://crm.example.cz/api
+  username: api
+  password: ${INTOUCH_TEST_PASSWORD}
+  page_size: 500
+target:
+  dsn: "host=/tmp dbname=crm"
+mappings: maps
+streams: [parties, comm]
+)");
+    Config c = loadConfig(path);
+    EXPECT_EQ(c.source.password, "s3cret");
+    EXPECT_EQ(c.source.pageSize, 500);
+    EXPECT_EQ(c.sync.pageSize, 500);
+    EXPECT_EQ(c.target.schema, "intouch");
+    EXPECT_EQ(c.mappingsDir, (dir.path() / "maps").string());
+    EXPECT_EQ(c.migrationsDir, (dir.path() / "migrations").string());
+    EXPECT_EQ(c.streams, (std::vector<std::string>{"parties", "comm"}));
+}
+
+TEST(Config, ErrorsNameFileLineAndKey) {
+    TempDirectory dir;
+    ::unsetenv("INTOUCH_UNSET_VAR");
+    auto path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: ${INTOUCH_UNSET_VAR}\ntarget:\n  dsn: x\n");
+    EXPECT_EQ(errorOf([&] { loadConfig(path); }),
+              path + ":4:13: source.password: environment variable INTOUCH_UNSET_VAR is not set "
+                     "(export it, or write ${INTOUCH_UNSET_VAR:-default})");
+    path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\n  page_size: 5000\ntarget:\n  dsn: x\n");
+    EXPECT_EQ(errorOf([&] { loadConfig(path); }),
+              path + ":5:14: 'source.page_size' must be between 1 and 1000, not 5000");
+    path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\n  pagesize: 5\ntarget:\n  dsn: x\n");
+    EXPECT_NE(errorOf([&] { loadConfig(path); }).find(":5:3: unknown key 'pagesize' in source"), std::string::npos);
+}
+
+TEST(Log, RedactsRegisteredSecretsEverywhere) {
+    log::addSecret("hunter22");
+    EXPECT_EQ(log::redact("password=hunter22 and again hunter22"), "password=*** and again ***");
+}
