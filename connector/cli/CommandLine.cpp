@@ -7,7 +7,7 @@
 namespace intouch {
 
 namespace {
-const std::set<std::string> kCommands = {"migrate", "sync", "status", "check"};
+const std::set<std::string> kCommands = {"migrate", "sync", "reconcile", "status", "check"};
 
 const char* kExitCodes =
     "Exit codes:\n"
@@ -31,6 +31,7 @@ std::string usageText() {
                "Commands:\n"
                "  migrate   create or upgrade the target schema (migrations/*.sql)\n"
                "  sync      export every stream (or --stream NAME) changed since the last run\n"
+               "  reconcile find records deleted in the CRM and mark them (deleted_at) or remove them\n"
                "  status    show each stream's checkpoint, row count and last run\n"
                "  check     validate the config and mappings, and reach the CRM and PostgreSQL\n"
                "\n"
@@ -60,6 +61,20 @@ std::string commandHelp(const std::string& command) {
                "  --dry-run            fetch and map, report what would be written, write nothing\n"
                "  --wait-lock SECONDS  wait this long for a concurrent run of a stream to finish\n" +
                common + "\n" + kExitCodes;
+    if (command == "reconcile")
+        return "Usage: intouch-sync reconcile --config FILE [--stream NAME]... [--hard-delete]\n\n"
+               "The CRM has no deletion feed: this walks each stream's whole list in id order\n"
+               "(immune to edits made meanwhile), upserts what it reads (so records that came\n"
+               "back are undeleted) and marks rows whose ids it did not see: deleted_at is set,\n"
+               "or with --hard-delete (or sync.delete_mode: hard) the rows and their children are\n"
+               "removed. `sync` runs it by itself when a table holds more live rows than the\n"
+               "CRM lists (sync.reconcile: auto) or every Nth run (sync.reconcile_every_runs).\n\n"
+               "Options:\n"
+               "  --stream NAME        reconcile only this stream (repeatable)\n"
+               "  --hard-delete        remove vanished rows instead of setting deleted_at\n"
+               "  --dry-run            read the lists, write nothing\n"
+               "  --wait-lock SECONDS  wait this long for a concurrent run of a stream to finish\n" +
+               common + "\n" + kExitCodes;
     if (command == "status")
         return "Usage: intouch-sync status --config FILE\n\n"
                "Prints, per stream: the checkpoint (last `modified` committed and position), rows\n"
@@ -86,11 +101,12 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
     cl.command = args[i++];
     if (!kCommands.count(cl.command))
         throw ConfigError("unknown command '" + cl.command +
-                          "' (commands: migrate, sync, status, check; see --help)");
+                          "' (commands: migrate, sync, reconcile, status, check; see --help)");
     auto value = [&](const std::string& flag) -> std::string {
         if (i >= args.size()) throw ConfigError(flag + " needs a value");
         return args[i++];
     };
+    const bool syncLike = cl.command == "sync" || cl.command == "reconcile";
     while (i < args.size()) {
         std::string a = args[i++];
         std::string inlineValue;
@@ -111,13 +127,15 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
             cl.logLevel = take(a);
         } else if (a == "--log-format") {
             cl.logFormat = take(a);
-        } else if (cl.command == "sync" && a == "--stream") {
+        } else if (syncLike && a == "--stream") {
             cl.streams.push_back(take(a));
         } else if (cl.command == "sync" && a == "--full-refresh") {
             cl.fullRefresh = true;
-        } else if (cl.command == "sync" && a == "--dry-run") {
+        } else if (cl.command == "reconcile" && a == "--hard-delete") {
+            cl.hardDelete = true;
+        } else if (syncLike && a == "--dry-run") {
             cl.dryRun = true;
-        } else if (cl.command == "sync" && a == "--wait-lock") {
+        } else if (syncLike && a == "--wait-lock") {
             std::string v = take(a);
             try {
                 cl.waitLockSeconds = std::stod(v);

@@ -9,11 +9,12 @@
 namespace intouch {
 
 struct CommandLine {
-    std::string command;  // migrate, sync, status, check, help
+    std::string command;  // migrate, sync, reconcile, status, check, help
     std::string configPath;
     std::vector<std::string> streams;  // --stream (repeatable)
     bool fullRefresh = false;
     bool dryRun = false;
+    bool hardDelete = false;  // reconcile --hard-delete
     bool help = false;
     double waitLockSeconds = 0;
     std::optional<std::string> logLevel;

@@ -1,5 +1,6 @@
 #include "cli/Commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -80,7 +81,7 @@ ExitCode cmdMigrate(const Loaded& l) {
     return ExitCode::Success;
 }
 
-ExitCode cmdSync(const CommandLine& cl, const Loaded& l) {
+ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     {
         auto conn = TargetDatabase::connect(l.config.target.dsn);
         requireNoPendingMigrations(*conn, l.config);
@@ -93,6 +94,10 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l) {
     s.options.dryRun = cl.dryRun;
     s.streams = l.streams;
     s.fullRefresh = cl.fullRefresh;
+    s.reconcileOnly = reconcileOnly;
+    if (cl.hardDelete) s.options.hardDelete = true;
+    // Overlap checks need two records per page; a page size of 1 is read as 2.
+    s.options.pageSize = std::max(2, s.options.pageSize);
     s.waitLockSeconds = cl.waitLockSeconds;
     SyncJob job(s);
     SyncReport report = job.run();
@@ -198,7 +203,8 @@ ExitCode runCommand(const CommandLine& cl) {
     }
     Loaded l = load(cl);
     if (cl.command == "migrate") return cmdMigrate(l);
-    if (cl.command == "sync") return cmdSync(cl, l);
+    if (cl.command == "sync") return cmdSync(cl, l, false);
+    if (cl.command == "reconcile") return cmdSync(cl, l, true);
     if (cl.command == "status") return cmdStatus(l);
     if (cl.command == "check") return cmdCheck(l);
     throw ConfigError("unknown command '" + cl.command + "'");

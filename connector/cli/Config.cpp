@@ -184,7 +184,24 @@ Config loadConfig(const std::string& path) {
     }
 
     if (const YAML::Node sync = root["sync"]) {
-        r.allowOnly(sync, "sync", {"lookback_seconds", "settle_seconds"});
+        r.allowOnly(sync, "sync", {"lookback_seconds", "settle_seconds", "reconcile", "reconcile_every_runs",
+                                   "delete_mode"});
+        if (sync["reconcile"]) {
+            c.sync.reconcile = r.text(sync["reconcile"], "sync.reconcile");
+            if (c.sync.reconcile != "auto" && c.sync.reconcile != "always" && c.sync.reconcile != "never")
+                throw ConfigError(r.at(sync["reconcile"]) + ": 'sync.reconcile' must be auto, always or never, not '" +
+                                  c.sync.reconcile + "'");
+        }
+        if (sync["reconcile_every_runs"])
+            c.sync.reconcileEveryRuns =
+                r.number<int>(sync["reconcile_every_runs"], "sync.reconcile_every_runs", 0, 1000000);
+        if (sync["delete_mode"]) {
+            std::string mode = r.text(sync["delete_mode"], "sync.delete_mode");
+            if (mode != "soft" && mode != "hard")
+                throw ConfigError(r.at(sync["delete_mode"]) + ": 'sync.delete_mode' must be soft or hard, not '" +
+                                  mode + "'");
+            c.sync.hardDelete = mode == "hard";
+        }
         if (sync["lookback_seconds"])
             c.sync.lookbackSeconds = r.number<double>(sync["lookback_seconds"], "sync.lookback_seconds", 0, 86400 * 30);
         if (sync["settle_seconds"])

@@ -11,6 +11,7 @@ PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
     : conn_(conn), schema_(std::move(schema)), spec_(spec), runId_(runId), state_(schema_) {
     stage_ = "_stage_" + spec_.table;
     upserted_ = "_upserted_" + spec_.table;
+    seen_ = "_seen_" + spec_.table;
     for (const auto& child : spec_.children) childStages_.push_back("_stage_" + child.table);
 }
 
@@ -153,7 +154,9 @@ void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
                    spec_.name);
 }
 
-WriteResult PostgresWriter::writePage(const PageBatch& batch) {
+WriteResult PostgresWriter::writePage(const PageBatch& batch) { return write(batch, nullptr); }
+
+WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std::int64_t>* seenIds) {
     WriteResult result;
     try {
         pqxx::work tx(conn_);
@@ -168,6 +171,11 @@ WriteResult PostgresWriter::writePage(const PageBatch& batch) {
         }
         storeRejects(tx, batch);
         result.rejected = static_cast<std::int64_t>(batch.rejects.size());
+        if (seenIds && !seenIds->empty()) {
+            pqxx::stream_to out(tx, quoteIdent(seen_), std::vector<std::string>{"id"});
+            for (std::int64_t id : *seenIds) out << std::make_tuple(id);
+            out.complete();
+        }
         if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
         tx.commit();
     } catch (const pqxx::broken_connection& e) {
@@ -180,6 +188,45 @@ WriteResult PostgresWriter::writePage(const PageBatch& batch) {
                           spec_.file + "? run `intouch-sync check`)");
     }
     return result;
+}
+
+void PostgresWriter::beginReconcile() {
+    if (spec_.primaryKey.size() != 1)
+        throw ConfigError("stream " + spec_.name + " has a composite key; it is re-read whole and needs no reconcile");
+    try {
+        pqxx::work tx(conn_);
+        tx.exec("DROP TABLE IF EXISTS " + quoteIdent(seen_));
+        tx.exec("CREATE TEMP TABLE " + quoteIdent(seen_) + " (id bigint NOT NULL)");
+        tx.commit();
+    } catch (const pqxx::sql_error& e) {
+        throw TargetError("preparing reconciliation of " + spec_.name + " failed: " + e.what());
+    }
+}
+
+WriteResult PostgresWriter::writeReconcilePage(const PageBatch& batch,
+                                               const std::vector<std::int64_t>& seenIds) {
+    return write(batch, &seenIds);
+}
+
+std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
+    const std::string target = qualified(schema_, spec_.table);
+    const std::string key = quoteIdent(spec_.primaryKey.front());
+    try {
+        pqxx::work tx(conn_);
+        tx.exec("CREATE INDEX ON " + quoteIdent(seen_) + " (id)");
+        tx.exec("ANALYZE " + quoteIdent(seen_));
+        const std::string unseen = std::string(hardDelete ? "" : " t.deleted_at IS NULL AND") +
+                                   " NOT EXISTS (SELECT 1 FROM " + quoteIdent(seen_) + " s WHERE s.id = t." +
+                                   key + ")";
+        pqxx::result r = hardDelete
+                             ? tx.exec("DELETE FROM " + target + " t WHERE" + unseen)
+                             : tx.exec("UPDATE " + target + " t SET deleted_at = now() WHERE" + unseen);
+        tx.exec("DROP TABLE " + quoteIdent(seen_));
+        tx.commit();
+        return static_cast<std::int64_t>(r.affected_rows());
+    } catch (const pqxx::sql_error& e) {
+        throw TargetError("marking deleted rows of " + spec_.name + " failed: " + e.what());
+    }
 }
 
 WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {

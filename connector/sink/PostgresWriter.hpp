@@ -47,6 +47,16 @@ public:
     // `batch.records`, atomically, touching only rows that changed.
     WriteResult replaceAll(const PageBatch& batch);
 
+    // Reconciliation (finding deletions): pages of a full id-order walk are
+    // upserted like any page (which also undeletes records that came back), and
+    // their ids collected in a session table; finishReconcile then marks the
+    // rows whose ids were not seen.
+    void beginReconcile();
+    WriteResult writeReconcilePage(const PageBatch& batch, const std::vector<std::int64_t>& seenIds);
+    // Marks (soft: deleted_at = now()) or removes (hard, children cascade) live rows
+    // not seen; returns how many.
+    std::int64_t finishReconcile(bool hardDelete);
+
     // Key text used for rejects and logs: "id=123", "org=1,member=2".
     std::string keyText(const std::vector<std::string>& keyValues) const;
 
@@ -63,8 +73,10 @@ private:
     const StreamSpec& spec_;
     std::optional<std::int64_t> runId_;
     StateStore state_;
+    WriteResult write(const PageBatch& batch, const std::vector<std::int64_t>* seenIds);
+
     bool stagingReady_ = false;
-    std::string stage_, upserted_;
+    std::string stage_, upserted_, seen_;
     std::vector<std::string> childStages_;
 };
 

@@ -2,7 +2,9 @@
 
 #include "common/Errors.hpp"
 #include "common/StopSignal.hpp"
+#include "sync/IdOrderScan.hpp"
 #include "sync/ListItem.hpp"
+#include "sync/ListReader.hpp"
 
 namespace intouch {
 
@@ -13,40 +15,35 @@ FullReplaceSync::FullReplaceSync(PageFetcher& fetcher, PostgresWriter& writer,
 
 StreamOutcome FullReplaceSync::run() {
     StreamOutcome outcome;
-    std::vector<json::Value> all;
-    if (spec_.paging == Paging::Paged) {
-        // A paged list without a cursor: read it whole in id order, the order
-        // that edits cannot disturb.
-        std::int64_t position = 0;
-        while (true) {
-            if (stopRequested()) throw InterruptedError("stopped while reading " + spec_.name);
-            PageRequest r;
-            r.endpoint = spec_.endpoint;
-            r.position = position;
-            r.size = options_.pageSize;
-            r.orderBy = "id";
-            r.params = spec_.params;
-            Page page = fetcher_.page(r);
-            const auto n = static_cast<std::int64_t>(page.items.size());
-            outcome.apiTotal = page.total;
-            for (auto& item : page.items) all.push_back(std::move(item));
-            if (n < options_.pageSize || (page.total && position + n >= *page.total)) break;
-            position += n;
+    PageBatch batch;
+    auto collect = [&](std::vector<ListItem>& items) {
+        for (auto& item : items) {
+            if (item.mapped)
+                batch.records.push_back(std::move(*item.mapped));
+            else if (item.reject)
+                batch.rejects.push_back(std::move(*item.reject));
         }
+        outcome.totals.seen += static_cast<std::int64_t>(items.size());
+    };
+    if (spec_.paging == Paging::Paged) {
+        // A paged list without a cursor: walk it whole in id order, the order
+        // that edits cannot disturb.
+        ListReader reader(fetcher_, mapper_, writer_, spec_);
+        IdOrderScan scan(reader, options_.pageSize, options_.maxRelocations);
+        scan.run([&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
+            std::vector<ListItem> items;
+            for (const ListItem* item : fresh) items.push_back(*item);
+            collect(items);
+            outcome.apiTotal = page.total;
+        });
+        outcome.relocations = scan.relocations();
     } else {
+        if (stopRequested()) throw InterruptedError("stopped before reading " + spec_.name);
         Page page = fetcher_.whole(spec_.endpoint, spec_.params, spec_.paging == Paging::PlainArray);
         outcome.apiTotal = page.total;
-        all = std::move(page.items);
+        auto items = mapItems(page.items, mapper_, writer_);
+        collect(items);
     }
-    auto items = mapItems(all, mapper_, writer_);
-    PageBatch batch;
-    for (auto& item : items) {
-        if (item.mapped)
-            batch.records.push_back(std::move(*item.mapped));
-        else if (item.reject)
-            batch.rejects.push_back(std::move(*item.reject));
-    }
-    outcome.totals.seen = static_cast<std::int64_t>(items.size());
     outcome.readToEnd = true;
     if (options_.dryRun) {
         outcome.totals.upserted = static_cast<std::int64_t>(batch.records.size());

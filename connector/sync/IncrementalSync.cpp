@@ -6,6 +6,7 @@
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
 #include "common/StopSignal.hpp"
+#include "sync/IdOrderScan.hpp"
 #include "sync/PositionSearch.hpp"
 
 namespace intouch {
@@ -56,24 +57,11 @@ Checkpoint laterCheckpoint(const Checkpoint& a, const Checkpoint& b) {
 IncrementalSync::IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer,
                                  const RecordMapper& mapper, const StreamSpec& spec,
                                  const SyncOptions& options)
-    : fetcher_(fetcher), writer_(writer), mapper_(mapper), spec_(spec), options_(options) {}
-
-IncrementalSync::Fetched IncrementalSync::fetch(std::int64_t position, int size,
-                                                const std::string& orderBy) {
-    if (stopRequested()) throw InterruptedError("stopped while syncing " + spec_.name);
-    PageRequest request;
-    request.endpoint = spec_.endpoint;
-    request.position = position;
-    request.size = size;
-    request.orderBy = orderBy;
-    request.params = spec_.params;
-    Page page = fetcher_.page(request);
-    Fetched f;
-    f.items = mapItems(page.items, mapper_, writer_);
-    f.total = page.total;
-    f.serverDate = page.serverDateMicros;
-    return f;
-}
+    : reader_(fetcher, mapper, writer, spec),
+      writer_(writer),
+      mapper_(mapper),
+      spec_(spec),
+      options_(options) {}
 
 bool IncrementalSync::atOrBefore(const ListItem& item, const Checkpoint& cp) const {
     if (cp.empty()) return false;
@@ -87,11 +75,8 @@ bool IncrementalSync::atOrBefore(const ListItem& item, const Checkpoint& cp) con
 
 std::int64_t IncrementalSync::locate(const Checkpoint& cp) {
     const std::string cursorField = mapper_.cursorSourceField();
-    PositionSearch search([&](std::int64_t position, std::int64_t& total) -> std::optional<ListItem> {
-        Fetched f = fetch(position, 1, cursorField);
-        total = f.total.value_or(-1);
-        if (f.items.empty()) return std::nullopt;
-        return std::move(f.items.front());
+    PositionSearch search([&](std::int64_t position, std::int64_t& total) {
+        return reader_.probe(position, cursorField, total);
     });
     // Group-level test (keys ignored): monotone along the list even when the tie
     // group comes back in another order on every request.
@@ -161,58 +146,24 @@ void IncrementalSync::commit(std::vector<const ListItem*> fresh, const Checkpoin
 void IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint& cp) {
     // The group is larger than a page. Its members come back in a different
     // order on every request, so paging through it by position cannot promise
-    // to see each one. Ordered by id instead, the list is undisturbed by edits
-    // (ids never change) and has no ties: every record that exists for the
-    // whole scan is seen. Members edited meanwhile move to a later `modified`
-    // and are read after the group.
+    // to see each one; in id order every record is visited (IdOrderScan).
+    // Members edited meanwhile move to a later `modified` and are read after
+    // the group. The checkpoint stays where it was until the whole group is in.
     ++outcome_.tieScans;
-    log::info("tie group larger than a page; reading it by id",
+    log::info("tie group larger than a page; reading it in id order",
               {{"stream", spec_.name}, {"modified", formatUtcMicros(tie)}});
-    const int size = options_.pageSize;
-    std::int64_t position = 0;
-    std::optional<std::int64_t> lastId;
-    bool overlap = false;
-    int relocations = 0;
-    while (true) {
-        Fetched f = fetch(position, size, "id");
-        const auto n = static_cast<std::int64_t>(f.items.size());
-        if (overlap) {
-            bool ok = n > 0 && f.items[0].numericId && *f.items[0].numericId <= *lastId;
-            if (!ok) {
-                if (++relocations > options_.maxRelocations)
-                    throw SourceError("the list of " + spec_.name +
-                                      " keeps changing faster than it can be read by id");
-                const std::int64_t after = *lastId;
-                PositionSearch search([&](std::int64_t p, std::int64_t& total) -> std::optional<ListItem> {
-                    Fetched probe = fetch(p, 1, "id");
-                    total = probe.total.value_or(-1);
-                    if (probe.items.empty()) return std::nullopt;
-                    return std::move(probe.items.front());
-                });
-                std::int64_t p = search.firstAfter(
-                    [&](const ListItem& item) { return !item.numericId || *item.numericId > after; });
-                position = p > 0 ? p - 1 : 0;
-                overlap = p > 0;
-                continue;
-            }
-        }
+    IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
+    scan.run([&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
         std::vector<const ListItem*> members;
-        for (const auto& item : f.items) {
-            if (item.numericId && lastId && *item.numericId <= *lastId) continue;
-            if (item.cursor && *item.cursor == tie && !atOrBefore(item, cp)) {
-                members.push_back(&item);
-                noteHot(item, f.serverDate);
+        for (const ListItem* item : fresh) {
+            if (item->cursor && *item->cursor == tie && !atOrBefore(*item, cp)) {
+                members.push_back(item);
+                noteHot(*item, page.serverDate);
             }
         }
-        for (const auto& item : f.items)
-            if (item.numericId && (!lastId || *item.numericId > *lastId)) lastId = item.numericId;
-        // The checkpoint stays where it was until the whole group is in.
-        commit(members, cp, cp.position, f.total);
-        const bool atEnd = n < size || (f.total && position + n >= *f.total);
-        if (atEnd || !lastId) break;
-        position += n - 1;
-        overlap = true;
-    }
+        commit(members, cp, cp.position, page.total);
+    });
+    outcome_.relocations += scan.relocations();
 }
 
 StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
@@ -234,7 +185,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         overlap = p > 0;
     }
     while (true) {
-        Fetched f = fetch(position, size, cursorField);
+        ListPage f = reader_.read(position, size, cursorField);
         const auto& items = f.items;
         const auto n = static_cast<std::int64_t>(items.size());
         outcome_.apiTotal = f.total;
@@ -258,7 +209,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             fresh.push_back(&item);
             noteHot(item, f.serverDate);
         }
-        const bool atEnd = n < size || (f.total && position + n >= *f.total);
+        const bool atEnd = f.reachesEnd(position, size);
         Checkpoint next = cp;
         std::int64_t nextPosition = position + std::max<std::int64_t>(n - 1, 1);
         std::optional<std::int64_t> bigTie;

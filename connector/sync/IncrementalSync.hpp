@@ -21,6 +21,7 @@
 #include "sink/PostgresWriter.hpp"
 #include "source/PageFetcher.hpp"
 #include "sync/ListItem.hpp"
+#include "sync/ListReader.hpp"
 #include "sync/StreamOutcome.hpp"
 #include "sync/SyncOptions.hpp"
 
@@ -34,12 +35,6 @@ public:
     StreamOutcome run(const Checkpoint& loaded);
 
 private:
-    struct Fetched {
-        std::vector<ListItem> items;
-        std::optional<std::int64_t> total;
-        std::optional<std::int64_t> serverDate;
-    };
-    Fetched fetch(std::int64_t position, int size, const std::string& orderBy);
     bool atOrBefore(const ListItem& item, const Checkpoint& cp) const;
     // Position of the first record that sorts after cp (by modified).
     std::int64_t locate(const Checkpoint& cp);
@@ -49,7 +44,7 @@ private:
     void commit(std::vector<const ListItem*> fresh, const Checkpoint& next, std::int64_t position,
                 std::optional<std::int64_t> total);
 
-    PageFetcher& fetcher_;
+    ListReader reader_;
     PostgresWriter& writer_;
     const RecordMapper& mapper_;
     const StreamSpec& spec_;

@@ -16,6 +16,8 @@
 #include "state/StateStore.hpp"
 #include "sync/FullReplaceSync.hpp"
 #include "sync/IncrementalSync.hpp"
+#include "sync/Reconciler.hpp"
+#include "common/SqlIdentifier.hpp"
 
 namespace intouch {
 
@@ -37,6 +39,28 @@ std::string outcomeOf(const std::exception_ptr& error) {
 }  // namespace
 
 SyncJob::SyncJob(SyncJobSettings settings) : settings_(std::move(settings)) {}
+
+bool SyncJob::reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec,
+                           const StreamOutcome& outcome) const {
+    const SyncOptions& o = settings_.options;
+    if (o.reconcile == "never") return false;
+    if (o.reconcile == "always") return true;
+    if (outcome.readToEnd && outcome.apiTotal &&
+        Reconciler::deletionsLikely(conn, settings_.schema, spec, *outcome.apiTotal)) {
+        log::info("table holds more live rows than the CRM lists; looking for deletions",
+                  {{"stream", spec.name}, {"api_total", std::to_string(*outcome.apiTotal)}});
+        return true;
+    }
+    if (o.reconcileEveryRuns > 0) {
+        pqxx::nontransaction tx(conn);
+        auto runs = tx.exec_params("SELECT count(*) FROM " + qualified(settings_.schema, "sync_stream_runs") +
+                                       " WHERE stream = $1",
+                                   spec.name)[0][0]
+                        .as<std::int64_t>();
+        if (runs % o.reconcileEveryRuns == 0) return true;
+    }
+    return false;
+}
 
 SyncReport SyncJob::run() {
     const auto t0 = std::chrono::steady_clock::now();
@@ -62,7 +86,10 @@ SyncReport SyncJob::run() {
     for (const auto& s : settings_.streams) names.push_back(s.name);
     RunHistory history(settings_.schema);
     StateStore state(settings_.schema);
-    report.runId = history.startRun(*conn, settings_.fullRefresh ? "sync --full-refresh" : "sync", names);
+    const std::string command = settings_.reconcileOnly ? "reconcile"
+                                : settings_.fullRefresh ? "sync --full-refresh"
+                                                        : "sync";
+    report.runId = history.startRun(*conn, command, names);
 
     std::exception_ptr failure;
     std::string failureText;
@@ -85,7 +112,15 @@ SyncReport SyncJob::run() {
             RecordMapper mapper(spec, zone);
             PostgresWriter writer(*conn, settings_.schema, spec, report.runId);
             log::info("syncing stream", {{"stream", spec.name}});
-            if (spec.mode == SyncMode::Incremental) {
+            if (settings_.reconcileOnly) {
+                if (spec.mode == SyncMode::Incremental) {
+                    Reconciler reconciler(fetcher, writer, mapper, spec, settings_.options);
+                    sr.outcome = reconciler.run(settings_.options.hardDelete);
+                } else {
+                    log::info("stream is re-read whole on every sync; nothing to reconcile",
+                              {{"stream", spec.name}});
+                }
+            } else if (spec.mode == SyncMode::Incremental) {
                 Checkpoint start;
                 {
                     pqxx::work tx(*conn);
@@ -98,6 +133,14 @@ SyncReport SyncJob::run() {
                 }
                 IncrementalSync sync(fetcher, writer, mapper, spec, settings_.options);
                 sr.outcome = sync.run(start);
+                if (!settings_.options.dryRun && reconcileDue(*conn, spec, sr.outcome)) {
+                    Reconciler reconciler(fetcher, writer, mapper, spec, settings_.options);
+                    StreamOutcome rec = reconciler.run(settings_.options.hardDelete);
+                    sr.outcome.totals.deleted += rec.totals.deleted;
+                    sr.outcome.totals.upserted += rec.totals.upserted;
+                    sr.outcome.totals.rejected += rec.totals.rejected;
+                    sr.outcome.relocations += rec.relocations;
+                }
             } else {
                 FullReplaceSync sync(fetcher, writer, mapper, spec, settings_.options);
                 sr.outcome = sync.run();

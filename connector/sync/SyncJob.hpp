@@ -4,6 +4,7 @@
 // in sync_runs / sync_stream_runs.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct SyncJobSettings {
     SyncOptions options;
     std::vector<StreamSpec> streams;  // already selected and validated
     bool fullRefresh = false;
+    bool reconcileOnly = false;  // the `reconcile` command
     double waitLockSeconds = 0;
 };
 
@@ -48,6 +50,8 @@ public:
     SyncReport run();
 
 private:
+    bool reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec, const StreamOutcome& outcome) const;
+
     SyncJobSettings settings_;
 };
 

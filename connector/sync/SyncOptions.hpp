@@ -14,6 +14,13 @@ struct SyncOptions {
     // How often one run may re-find its place after the list moved under it.
     int maxRelocations = 200;
     bool dryRun = false;
+    // Finding deletions after an incremental run: "auto" when the table holds more
+    // live rows than the API's total, "always", or "never".
+    std::string reconcile = "auto";
+    // Also reconcile every Nth run of a stream (0 = off).
+    int reconcileEveryRuns = 0;
+    // Deleted records: soft (deleted_at is set) or hard (rows and children removed).
+    bool hardDelete = false;
 };
 
 }  // namespace intouch

@@ -1,0 +1,34 @@
+#pragma once
+// Walks a whole list ordered by `id`. Ids are unique and never change, so this
+// order has no ties and edits do not move records; deletions slide the list
+// back, which the overlap check catches (the first record of every page after
+// the first must have an id already passed) and repairs by searching for the
+// place again. Every record that exists for the whole walk is visited exactly
+// once.
+
+#include <functional>
+#include <vector>
+
+#include "sync/ListReader.hpp"
+
+namespace intouch {
+
+class IdOrderScan {
+public:
+    // Called once per page with the records not visited before, in id order.
+    using Visitor = std::function<void(const ListPage& page, const std::vector<const ListItem*>& fresh)>;
+
+    IdOrderScan(ListReader& reader, int pageSize, int maxRelocations)
+        : reader_(reader), pageSize_(pageSize), maxRelocations_(maxRelocations) {}
+
+    void run(const Visitor& visit);
+    std::int64_t relocations() const { return relocations_; }
+
+private:
+    ListReader& reader_;
+    int pageSize_;
+    int maxRelocations_;
+    std::int64_t relocations_ = 0;
+};
+
+}  // namespace intouch
