@@ -1,0 +1,46 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "PagingRequest.h"
+#include "QueryParams.h"
+#include "Schema.h"
+
+namespace intouch::sim {
+
+// Per-request probabilities (0..1) of misbehaviour the documentation warns about.
+struct FaultKnobs {
+    double p429 = 0, p500 = 0, p503 = 0, slow = 0, drop = 0, truncate = 0, html = 0, empty = 0;
+    int64_t retryAfterSeconds = 1;
+    bool retryAfterHttpDate = false;
+    int64_t slowMs = 2000;
+};
+
+// Knobs that tests may change while the simulator runs (POST /_sim/config).
+struct RuntimeConfig {
+    int64_t mutatePerRequest = 0;
+    std::array<bool, kResourceCount> mutateStreams{};  // indexed by Resource
+    bool shuffleTies = false;
+    double editWeight = 60, insertWeight = 25, deleteWeight = 15;
+    bool maintenance = false;
+    FaultKnobs faults;
+
+    RuntimeConfig() { mutateStreams[static_cast<std::size_t>(Resource::Parties)] = true; }
+};
+
+// "parties,comm" -> flags; names as in the API paths ("comments" means notes). Empty text
+// selects no stream.
+std::optional<std::array<bool, kResourceCount>> parseStreamList(std::string_view text);
+std::string streamListText(const std::array<bool, kResourceCount>& streams);
+
+// Applies every key=value pair, or none when one is invalid (the problem names the key).
+std::optional<ParamProblem> applyConfigParams(RuntimeConfig& cfg, const QueryParams& q);
+
+// The knobs as a JSON object's members (without braces), in the key names applyConfigParams
+// accepts, so a GET can be replayed as a POST.
+void appendConfigMembers(std::string& out, const RuntimeConfig& cfg);
+
+}  // namespace intouch::sim

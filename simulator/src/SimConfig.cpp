@@ -1,0 +1,164 @@
+#include "SimConfig.h"
+
+#include <functional>
+#include <map>
+
+#include "QueryParams.h"
+
+namespace intouch::sim {
+
+namespace {
+
+using Apply = std::function<std::optional<std::string>(SimConfig&, const std::string&)>;
+
+struct OptionDef {
+    bool takesValue;
+    Apply apply;
+};
+
+Apply integer(std::function<void(SimConfig&, int64_t)> set, int64_t lo, int64_t hi) {
+    return [set, lo, hi](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+        auto n = parseInt64(v);
+        if (!n || *n < lo || *n > hi)
+            return "expects an integer between " + std::to_string(lo) + " and " +
+                   std::to_string(hi);
+        set(c, *n);
+        return std::nullopt;
+    };
+}
+
+Apply text(std::string SimConfig::*member) {
+    return [member](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+        if (v.empty()) return "expects a non-empty value";
+        c.*member = v;
+        return std::nullopt;
+    };
+}
+
+Apply flag(bool SimConfig::*member) {
+    return [member](SimConfig& c, const std::string&) -> std::optional<std::string> {
+        c.*member = true;
+        return std::nullopt;
+    };
+}
+
+const std::map<std::string, OptionDef, std::less<>>& options() {
+    static const std::map<std::string, OptionDef, std::less<>> m{
+        {"port",
+         {true, integer([](SimConfig& c, int64_t v) { c.port = static_cast<int>(v); }, 0, 65535)}},
+        {"bind", {true, text(&SimConfig::bind)}},
+        {"seed",
+         {true, integer([](SimConfig& c, int64_t v) { c.seed = static_cast<uint64_t>(v); }, 0,
+                        INT64_MAX)}},
+        {"records",
+         {true, integer([](SimConfig& c, int64_t v) { c.records = v; }, 0, kMaxRecords)}},
+        {"user", {true, text(&SimConfig::user)}},
+        {"password", {true, text(&SimConfig::password)}},
+        {"tie-size",
+         {true, integer([](SimConfig& c, int64_t v) { c.tieSize = v; }, 1, kMaxRecords)}},
+        {"datetime-format",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              auto f = parseDateTimeFormat(v);
+              if (!f) return "expects iso-offset, iso-local or epoch-ms";
+              c.datetimeFormat = *f;
+              return std::nullopt;
+          }}},
+        {"timezone",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              if (!timeZoneExists(v)) return "names no time zone in the tz database";
+              c.timezone = v;
+              return std::nullopt;
+          }}},
+        {"shuffle-ties", {false, flag(&SimConfig::shuffleTies)}},
+        {"threads",
+         {true, integer([](SimConfig& c, int64_t v) { c.threads = static_cast<int>(v); }, 1, 256)}},
+        {"tls-cert", {true, text(&SimConfig::tlsCert)}},
+        {"tls-key", {true, text(&SimConfig::tlsKey)}},
+        {"maintenance", {false, flag(&SimConfig::maintenance)}},
+        {"mutate-per-request",
+         {true, integer([](SimConfig& c, int64_t v) { c.mutatePerRequest = v; }, 0, 1'000'000)}},
+        {"mutate-streams",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              auto s = parseStreamList(v);
+              if (!s) return "expects a comma-separated list of stream names";
+              c.mutateStreams = *s;
+              return std::nullopt;
+          }}},
+        {"precompute", {false, flag(&SimConfig::precompute)}},
+        {"crm-id", {true, text(&SimConfig::crmId)}},
+        {"help", {false, flag(&SimConfig::help)}},
+    };
+    return m;
+}
+
+}  // namespace
+
+std::variant<SimConfig, std::string> parseCommandLine(const std::vector<std::string>& args) {
+    SimConfig c;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "-h") {
+            c.help = true;
+            continue;
+        }
+        if (arg.rfind("--", 0) != 0) return "unexpected argument '" + arg + "'";
+        std::string name = arg.substr(2);
+        std::optional<std::string> value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        auto it = options().find(name);
+        if (it == options().end()) return "unknown option --" + name;
+        if (it->second.takesValue && !value) {
+            if (i + 1 >= args.size()) return "option --" + name + " needs a value";
+            value = args[++i];
+        }
+        if (!it->second.takesValue && value) return "option --" + name + " takes no value";
+        if (auto err = it->second.apply(c, value.value_or("")))
+            return "option --" + name + " " + *err;
+    }
+    if (c.tlsCert.empty() != c.tlsKey.empty())
+        return "--tls-cert and --tls-key must be given together";
+    return c;
+}
+
+std::string usageText() {
+    return R"(usage: intouch-sim [options]
+Simulated InTouch CRM REST API (see simulator/README.md).
+
+  --port N                 listen port, 0 = ephemeral (default 0)
+  --bind ADDR              listen address (default 127.0.0.1)
+  --seed N                 data seed (default 42)
+  --records N              number of parties; other streams scale (default 1000)
+  --user NAME              Basic auth user (default api)
+  --password TEXT          Basic auth password (default secret)
+  --tie-size K             records sharing one generated `modified` (default 1)
+  --datetime-format F      iso-offset | iso-local | epoch-ms (default iso-offset)
+  --timezone ZONE          the CRM's time zone (default Europe/Prague)
+  --shuffle-ties           random order within equal sort keys on every request
+  --threads N              server worker threads = max concurrent connections (default 4)
+  --tls-cert FILE          serve HTTPS with this PEM certificate ...
+  --tls-key FILE           ... and this PEM private key
+  --maintenance            /api/about reports mode 5
+  --mutate-per-request N   random mutations before each list request (default 0)
+  --mutate-streams LIST    streams those mutations apply to (default parties)
+  --precompute             render every record's JSON in advance (faster big pages)
+  --crm-id TEXT            crmId in /api/about (default SIM-CRM-0001)
+  --help                   this text
+)";
+}
+
+RuntimeConfig initialRuntimeConfig(const SimConfig& c) {
+    RuntimeConfig r;
+    r.mutatePerRequest = c.mutatePerRequest;
+    r.mutateStreams = c.mutateStreams;
+    r.shuffleTies = c.shuffleTies;
+    r.maintenance = c.maintenance;
+    return r;
+}
+
+}  // namespace intouch::sim
