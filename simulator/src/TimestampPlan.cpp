@@ -55,7 +55,7 @@ TimestampPlan planTimestamps(Rng& rng, const TimestampPlanParams& p) {
     groupTimes.reserve(static_cast<std::size_t>(groups));
     // DST edges only where they stay a small minority of the stream.
     for (int64_t t : dstEdgeInstants(p.avoidAmbiguousLocal)) {
-        if (static_cast<int64_t>(groupTimes.size()) * 10 >= groups) break;
+        if (groups < 10 || static_cast<int64_t>(groupTimes.size()) * 10 >= groups) break;
         if (used.insert(t).second) groupTimes.push_back(t);
     }
     while (static_cast<int64_t>(groupTimes.size()) < groups) {

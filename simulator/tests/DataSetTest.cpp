@@ -188,3 +188,13 @@ TEST(DataSet, PrecomputedJsonEqualsRenderedJson) {
         }
     }
 }
+
+TEST(DataSet, SmallStreamsGetNoDstEdges) {
+    const auto edges = dstEdgeInstants(false);
+    ASSERT_EQ(edges.size(), 6u);  // 2024: two around the spring gap, four in the autumn hour
+    const DataSet ds = DataSet::generate(params(9, 1000));
+    for (const auto& rec : ds.table(Resource::Stores).rows()) {
+        const int64_t m = dt(*rec, Resource::Stores, "modified");
+        EXPECT_EQ(std::count(edges.begin(), edges.end(), m), 0);
+    }
+}

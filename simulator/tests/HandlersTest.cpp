@@ -1,3 +1,5 @@
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -117,14 +119,16 @@ TEST_F(Handlers, PageEnvelopeAsDocumented) {
     EXPECT_TRUE(sorted->getValue<bool>("desc"));
     auto items = sorted->getArray("items");
     ASSERT_EQ(items->size(), 60u);
-    // iso-offset text of one zone sorts like the instant only within one offset; compare
-    // through the dump in epoch form instead: strictly non-increasing by the record order.
-    std::string prev = "9999";
+    // The offset text does not sort like the instant across DST; compare parsed instants.
+    Poco::Timestamp prev = Poco::Timestamp::TIMEVAL_MAX;
     for (std::size_t i = 0; i < items->size(); ++i) {
-        const std::string m =
-            items->getObject(static_cast<unsigned>(i))->getValue<std::string>("modified");
-        EXPECT_LE(m.substr(0, 10), prev.substr(0, 10));
-        prev = m;
+        int tzd = 0;
+        const auto m = Poco::DateTimeParser::parse(
+            Poco::DateTimeFormat::ISO8601_FORMAT,
+            items->getObject(static_cast<unsigned>(i))->getValue<std::string>("modified"), tzd);
+        const Poco::Timestamp t = m.timestamp() - Poco::Timespan(tzd, 0);
+        EXPECT_LE(t, prev);
+        prev = t;
     }
 
     auto beyond = obj(get("/api/parties", {{"position", "60"}}));
