@@ -2,8 +2,18 @@
 
 #include "common/Errors.hpp"
 #include "common/SqlIdentifier.hpp"
+#include "sink/CopyWriter.hpp"
 
 namespace intouch {
+
+namespace {
+std::vector<std::string> quotedAll(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    out.reserve(names.size());
+    for (const auto& n : names) out.push_back(quoteIdent(n));
+    return out;
+}
+}  // namespace
 
 
 PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
@@ -51,15 +61,15 @@ void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
 
 void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch) {
     if (batch.records.empty()) return;
-    auto cols = spec_.valueColumns();
+    auto cols = quotedAll(spec_.valueColumns());
     cols.push_back("record_hash");
     {
-        pqxx::stream_to out(tx, quoteIdent(stage_), cols);
+        CopyWriter out(tx, quoteIdent(stage_), cols);
         std::vector<std::optional<std::string>> row;
         for (const auto& rec : batch.records) {
             row.assign(rec.values.begin(), rec.values.end());
             row.emplace_back(rec.hash);
-            out << row;
+            out.write(row);
         }
         out.complete();
     }
@@ -68,10 +78,10 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
         for (const auto& rec : batch.records)
             if (i < rec.children.size() && !rec.children[i].empty()) any = true;
         if (!any) continue;
-        pqxx::stream_to out(tx, quoteIdent(childStages_[i]), spec_.childValueColumns(i));
+        CopyWriter out(tx, quoteIdent(childStages_[i]), quotedAll(spec_.childValueColumns(i)));
         for (const auto& rec : batch.records) {
             if (i >= rec.children.size()) continue;
-            for (const auto& childRow : rec.children[i]) out << childRow;
+            for (const auto& childRow : rec.children[i]) out.write(childRow);
         }
         out.complete();
     }
@@ -172,8 +182,8 @@ WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std:
         storeRejects(tx, batch);
         result.rejected = static_cast<std::int64_t>(batch.rejects.size());
         if (seenIds && !seenIds->empty()) {
-            pqxx::stream_to out(tx, quoteIdent(seen_), std::vector<std::string>{"id"});
-            for (std::int64_t id : *seenIds) out << std::make_tuple(id);
+            CopyWriter out(tx, quoteIdent(seen_), {"id"});
+            for (std::int64_t id : *seenIds) out.write({std::to_string(id)});
             out.complete();
         }
         if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 namespace intouch {
 
@@ -39,6 +40,10 @@ std::optional<double> parseRetryAfter(const std::string& value,
         if (v.size() > 9) return std::nullopt;
         return std::stod(v);
     }
+    // Poco's parser is lenient and would read "soon" as a date; only the
+    // IMF-fixdate form servers must send is accepted.
+    static const std::regex httpDate(R"(^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$)");
+    if (!std::regex_match(v, httpDate)) return std::nullopt;
     try {
         int tzd = 0;
         Poco::DateTime when = Poco::DateTimeParser::parse(Poco::DateTimeFormat::HTTP_FORMAT, v, tzd);

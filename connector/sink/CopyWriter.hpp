@@ -1,0 +1,35 @@
+#pragma once
+// COPY ... FROM STDIN of rows whose column count is known only at run time.
+// libpqxx 6.4's stream_to takes only tuples, so rows are escaped here (COPY
+// text format) and sent as raw lines.
+
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+namespace intouch {
+
+class CopyWriter {
+public:
+    // table and columns are SQL identifiers as they should appear (quoted).
+    CopyWriter(pqxx::transaction_base& tx, const std::string& table,
+               const std::vector<std::string>& quotedColumns);
+    ~CopyWriter();
+    CopyWriter(const CopyWriter&) = delete;
+    CopyWriter& operator=(const CopyWriter&) = delete;
+
+    void write(const std::vector<std::optional<std::string>>& row);
+    void complete();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::string line_;
+};
+
+// Appends one field in COPY text format: \N for NULL, backslash escapes otherwise.
+void appendCopyField(std::string& line, const std::optional<std::string>& value);
+
+}  // namespace intouch
