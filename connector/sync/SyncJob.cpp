@@ -10,6 +10,7 @@
 #include "mapping/RecordMapper.hpp"
 #include "mapping/TimeZone.hpp"
 #include "sink/PostgresWriter.hpp"
+#include "sink/ShadowTables.hpp"
 #include "sink/TargetDatabase.hpp"
 #include "source/ApiClient.hpp"
 #include "source/PageFetcher.hpp"
@@ -120,15 +121,26 @@ SyncReport SyncJob::run() {
                     log::info("stream is re-read whole on every sync; nothing to reconcile",
                               {{"stream", spec.name}});
                 }
+            } else if (spec.mode == SyncMode::Incremental && settings_.fullRefresh) {
+                // Read from the start into shadow tables; readers keep the old
+                // data until the swap.
+                const StreamSpec shadow = ShadowTables::shadowSpec(spec);
+                Checkpoint start;
+                if (!settings_.options.dryRun) {
+                    ShadowTables::prepare(*conn, settings_.schema, spec);
+                    pqxx::work tx(*conn);
+                    start = state.load(tx, shadow.name);
+                    tx.commit();
+                }
+                PostgresWriter shadowWriter(*conn, settings_.schema, shadow, report.runId);
+                IncrementalSync sync(fetcher, shadowWriter, mapper, shadow, settings_.options);
+                sr.outcome = sync.run(start);
+                if (!settings_.options.dryRun) ShadowTables::swapIn(*conn, settings_.schema, spec);
             } else if (spec.mode == SyncMode::Incremental) {
                 Checkpoint start;
                 {
                     pqxx::work tx(*conn);
-                    if (settings_.fullRefresh && !settings_.options.dryRun) {
-                        state.reset(tx, spec.name);
-                    } else {
-                        start = state.load(tx, spec.name);
-                    }
+                    start = state.load(tx, spec.name);
                     tx.commit();
                 }
                 IncrementalSync sync(fetcher, writer, mapper, spec, settings_.options);
