@@ -6,6 +6,7 @@
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
 #include "common/StopSignal.hpp"
+#include "sync/AsyncPageWriter.hpp"
 #include "sync/IdOrderScan.hpp"
 #include "sync/PositionSearch.hpp"
 
@@ -137,10 +138,8 @@ void IncrementalSync::commit(std::vector<const ListItem*> fresh, const Checkpoin
     }
     if (batch.records.empty() && batch.rejects.empty() && *batch.checkpoint == outcome_.checkpoint)
         return;  // nothing new: a run with no changes writes nothing
-    WriteResult r = writer_.writePage(batch);
-    outcome_.totals.upserted += r.upserted;
-    outcome_.totals.rejected += r.rejected;
     outcome_.checkpoint = *batch.checkpoint;
+    pipeline_->submit(std::move(batch));
 }
 
 void IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint& cp) {
@@ -169,6 +168,7 @@ void IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint& cp) {
 StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
     loaded_ = loaded;
     outcome_ = StreamOutcome{};
+    pipeline_ = std::make_unique<AsyncPageWriter>(writer_);
     outcome_.checkpoint = loaded;
     Checkpoint cp = loaded;
     if (options_.lookbackSeconds > 0 && cp.modifiedMicros) {
@@ -270,6 +270,10 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         position = nextPosition;
         overlap = true;
     }
+    WriteResult written = pipeline_->finish();
+    pipeline_.reset();
+    outcome_.totals.upserted += written.upserted;
+    outcome_.totals.rejected += written.rejected;
     return outcome_;
 }
 

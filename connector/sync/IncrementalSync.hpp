@@ -14,11 +14,13 @@
 //  * the checkpoint is never advanced past records so recent that they could
 //    still change within the same `modified` value.
 
+#include <memory>
 #include <optional>
 
 #include "mapping/MappingSpec.hpp"
 #include "mapping/RecordMapper.hpp"
 #include "sink/PostgresWriter.hpp"
+#include "sync/AsyncPageWriter.hpp"
 #include "source/PageFetcher.hpp"
 #include "sync/ListItem.hpp"
 #include "sync/ListReader.hpp"
@@ -52,6 +54,8 @@ private:
     Checkpoint loaded_;
     std::optional<std::int64_t> hotFloor_;  // smallest `modified` of a record too recent to settle
     StreamOutcome outcome_;
+    // Writes committed pages while the next one is fetched.
+    std::unique_ptr<AsyncPageWriter> pipeline_;
 };
 
 // Checkpoint order: the one further along the list; equal values merge.

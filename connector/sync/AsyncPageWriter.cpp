@@ -1,0 +1,69 @@
+#include "sync/AsyncPageWriter.hpp"
+
+namespace intouch {
+
+AsyncPageWriter::AsyncPageWriter(PostgresWriter& writer, std::size_t depth)
+    : writer_(writer), depth_(depth == 0 ? 1 : depth), thread_([this] { loop(); }) {}
+
+AsyncPageWriter::~AsyncPageWriter() {
+    {
+        std::lock_guard lock(mutex_);
+        closing_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+}
+
+void AsyncPageWriter::submit(PageBatch batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return error_ || queue_.size() < depth_; });
+    if (error_) std::rethrow_exception(error_);
+    queue_.push_back(std::move(batch));
+    changed_.notify_all();
+}
+
+WriteResult AsyncPageWriter::finish() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return error_ || (queue_.empty() && !busy_); });
+    if (error_) std::rethrow_exception(error_);
+    return totals_;
+}
+
+void AsyncPageWriter::loop() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        changed_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+        if (error_) {
+            // After a failed page nothing more is written: a later page would
+            // commit a checkpoint past the page that failed.
+            queue_.clear();
+            changed_.notify_all();
+            if (closing_) return;
+            continue;
+        }
+        if (queue_.empty()) return;  // closing, and everything is committed
+        PageBatch batch = std::move(queue_.front());
+        queue_.pop_front();
+        busy_ = true;
+        lock.unlock();
+        WriteResult r;
+        std::exception_ptr failure;
+        try {
+            r = writer_.writePage(batch);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        lock.lock();
+        busy_ = false;
+        if (failure) {
+            error_ = failure;
+        } else {
+            totals_.upserted += r.upserted;
+            totals_.deleted += r.deleted;
+            totals_.rejected += r.rejected;
+        }
+        changed_.notify_all();
+    }
+}
+
+}  // namespace intouch
