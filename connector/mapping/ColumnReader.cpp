@@ -1,0 +1,232 @@
+#include "mapping/ColumnReader.hpp"
+
+#include "mapping/MappingLoader.hpp"
+#include "mapping/Suggest.hpp"
+#include "mapping/ValueConverter.hpp"
+
+namespace intouch {
+
+namespace {
+
+const std::vector<std::string> kColumnKeys{"name",    "source",     "type", "required",
+                                           "default", "transforms", "map",  "map_strict"};
+
+// A `default:` or `map:` value, written in the column's type, as the JSON value
+// the converter will see; converted once now so a bad one is a load error.
+std::optional<json::Value> literal(YamlReader& r, const YAML::Node& node, const ColumnType& type,
+                                   const std::string& what, const std::string& column) {
+    if (node.IsNull()) return json::Value();
+    if (!node.IsScalar()) {
+        r.problem(node,
+                  what + " for column '" + column +
+                      "' must be a single value — for jsonb and array columns write JSON text, "
+                      "e.g. '[]'");
+        return std::nullopt;
+    }
+    const std::string text = node.Scalar();
+    json::Value v;
+    std::string why;
+    switch (type.kind) {
+        case ColumnKind::Integer:
+        case ColumnKind::BigInt:
+        case ColumnKind::Numeric:
+        case ColumnKind::Double:
+            v = json::Value::makeNumber(text);
+            break;
+        case ColumnKind::Boolean:
+            if (text == "true" || text == "false")
+                v = json::Value::makeBool(text == "true");
+            else if (text == "0" || text == "1")
+                v = json::Value::makeNumber(text);
+            else
+                why = "expected true or false";
+            break;
+        case ColumnKind::Jsonb:
+        case ColumnKind::TextArray:
+        case ColumnKind::BigIntArray:
+            try {
+                v = json::parse(text);
+            } catch (const std::exception& e) {
+                why = std::string("not valid JSON text (") + e.what() + ")";
+            }
+            break;
+        default:
+            v = json::Value::makeString(text);
+    }
+    if (why.empty()) {
+        try {
+            int ignored = 0;
+            const TimeZone utc = TimeZone::utc();
+            convertValue(v, type, ConversionContext{utc, true, &ignored});
+        } catch (const std::exception& e) {
+            why = e.what();
+        }
+    }
+    if (!why.empty()) {
+        r.problem(node, what + " '" + text + "' is not a valid " + type.name() + " for column '" +
+                            column + "': " + why + " — write a value of the column's type");
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inChild) {
+    if (!node.IsMap()) {
+        r.problem(node, "a column must be a mapping — write {name: id, source: id, type: bigint}");
+        return std::nullopt;
+    }
+    const Entries e = r.entries(node, kColumnKeys, "a column");
+    ColumnSpec c;
+    bool ok = true;
+    auto name = r.scalar(e, "name", "name: COLUMN", true, node);
+    auto source = r.scalar(e, "source", "source: JSON_PATH", true, node);
+    auto type = r.scalar(e, "type", "type: TYPE (e.g. text, bigint, timestamptz)", true, node);
+    if (!name || !source || !type) ok = false;
+    if (name) {
+        c.name = *name;
+        if (!isIdentifier(c.name) || c.name.size() > kMaxColumnName) {
+            const std::string hint = snakeCase(c.name);
+            r.problem(
+                e.at("name").value,
+                "column name '" + c.name + "' is not valid — use lower-case snake_case" +
+                    (isIdentifier(hint) && hint != c.name ? ", e.g. " + hint : std::string()) +
+                    " (letters, digits, _; at most 63 characters)");
+            ok = false;
+        }
+    }
+    if (source) {
+        c.sourcePath = *source;
+        const YAML::Node& sn = e.at("source").value;
+        if (auto p = r.path(sn, c.sourcePath)) {
+            c.path = *p;
+            if (c.path.isSelf() && !inChild) {
+                r.problem(sn,
+                          "source '$' (the array element itself) only exists in child tables — to "
+                          "keep the "
+                          "whole record use keep_raw: true");
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+    }
+    bool typed = false;
+    if (type) {
+        std::string why;
+        if (auto t = parseColumnType(*type, why)) {
+            c.type = *t;
+            typed = true;
+        } else {
+            r.problem(e.at("type").value, why);
+            ok = false;
+        }
+    }
+    if (auto req = r.boolean(e, "required"))
+        c.required = *req;
+    else if (e.count("required") && !e.at("required").value.IsNull())
+        ok = false;
+
+    if (auto it = e.find("transforms"); it != e.end() && !it->second.value.IsNull()) {
+        const YAML::Node& list = it->second.value;
+        if (!list.IsSequence()) {
+            r.problem(list, "'transforms' must be a list — write transforms: [trim, lower]");
+            ok = false;
+        } else {
+            for (const auto& t : list) {
+                const std::string tn = t.IsScalar() ? t.Scalar() : "";
+                if (auto kind = parseTransform(tn)) {
+                    c.transforms.push_back(*kind);
+                } else if (auto near = closestMatch(tn, transformNames())) {
+                    r.problem(t, "unknown transform '" + tn + "' — did you mean '" + *near + "'?");
+                    ok = false;
+                } else {
+                    r.problem(t, "unknown transform '" + tn + "' — use " +
+                                     joinWords(transformNames()) + " (value maps go under map:)");
+                    ok = false;
+                }
+            }
+        }
+    }
+    if (auto it = e.find("map"); it != e.end() && !it->second.value.IsNull()) {
+        const YAML::Node& m = it->second.value;
+        if (!m.IsMap()) {
+            r.problem(m,
+                      "'map' must be a mapping from source value to stored value — write map: "
+                      "{ORGANIZATION: org}");
+            ok = false;
+        } else {
+            for (auto kv = m.begin(); kv != m.end(); ++kv) {
+                if (!kv->first.IsScalar()) {
+                    r.problem(kv->first, "a key of 'map' must be a single value");
+                    ok = false;
+                    continue;
+                }
+                const std::string key = kv->first.Scalar();
+                if (c.valueMap.count(key)) {
+                    r.problem(kv->first, "duplicate key '" + key + "' in map — keep only one");
+                    ok = false;
+                    continue;
+                }
+                if (!typed) continue;
+                if (auto v = literal(r, kv->second, c.type, "map value", c.name))
+                    c.valueMap.emplace(key, *v);
+                else
+                    ok = false;
+            }
+        }
+    }
+    if (auto s = r.boolean(e, "map_strict")) {
+        c.mapStrict = *s;
+        if (*s && !e.count("map")) {
+            r.problem(e.at("map_strict").key,
+                      "map_strict needs a map — add map: {...} or remove map_strict");
+            ok = false;
+        }
+    }
+    if (auto it = e.find("default"); it != e.end() && !it->second.value.IsNull() && typed) {
+        if (auto v = literal(r, it->second.value, c.type, "default", c.name))
+            c.defaultValue = *v;
+        else
+            ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return c;
+}
+
+}  // namespace
+
+std::vector<ColumnSpec> readColumns(YamlReader& r, const Entries& e, const YAML::Node& owner,
+                                    bool inChild, std::map<std::string, YAML::Node>& seen) {
+    std::vector<ColumnSpec> out;
+    auto it = e.find("columns");
+    if (it == e.end() || it->second.value.IsNull()) {
+        r.problem(it == e.end() ? owner : it->second.key,
+                  "missing required key 'columns' — list the columns, e.g. columns: [{name: id, "
+                  "source: id, type: bigint}]");
+        return out;
+    }
+    const YAML::Node& list = it->second.value;
+    if (!list.IsSequence() || list.size() == 0) {
+        r.problem(
+            list,
+            "'columns' must be a non-empty list — write columns: [{name: id, source: id, type: "
+            "bigint}]");
+        return out;
+    }
+    for (const auto& node : list) {
+        auto c = column(r, node, inChild);
+        if (!c) continue;
+        const YAML::Node nameNode = node["name"];
+        if (auto s = seen.find(c->name); s != seen.end()) {
+            r.problem(nameNode, "column '" + c->name + "' is already defined at line " +
+                                    std::to_string(s->second.Mark().line + 1) +
+                                    " — rename one of them");
+            continue;
+        }
+        seen.emplace(c->name, nameNode);
+        out.push_back(std::move(*c));
+    }
+    return out;
+}
+
+}  // namespace intouch

@@ -1,0 +1,20 @@
+#pragma once
+// Reading the columns of a stream or child table from a mapping file.
+// Internal to the loader.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mapping/MappingSpec.hpp"
+#include "mapping/YamlReader.hpp"
+
+namespace intouch {
+
+// The `columns` list of a stream (inChild = false) or child table. `seen` maps
+// column names to their name nodes, for duplicate and clash checks.
+std::vector<ColumnSpec> readColumns(YamlReader& r, const Entries& e, const YAML::Node& owner,
+                                    bool inChild, std::map<std::string, YAML::Node>& seen);
+
+}  // namespace intouch

@@ -1,0 +1,495 @@
+#include "mapping/MappingLoader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "mapping/ColumnReader.hpp"
+#include "mapping/Suggest.hpp"
+#include "mapping/YamlReader.hpp"
+
+namespace intouch {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kStreamKeys{
+    "stream", "endpoint", "table",    "primary_key",    "cursor",  "sync_mode", "paging",
+    "params", "extra",    "keep_raw", "ambiguous_time", "columns", "children"};
+const std::vector<std::string> kChildKeys{"table", "source", "columns", "extra"};
+const std::vector<std::string> kPagingParams{"position", "size", "orderBy", "desc"};
+
+class FileLoader : public YamlReader {
+  public:
+    using YamlReader::YamlReader;
+
+    // Best effort: the spec is filled as far as the file allows, even with problems.
+    StreamSpec load(bool& ok);
+
+    std::string streamAt, tableAt;
+    std::vector<std::pair<std::string, std::string>> childTablesAt;  // table, location
+
+  private:
+    std::string table(const Entries& e, const YAML::Node& owner, bool required,
+                      std::string fallback, std::string& location);
+    void children(const YAML::Node& list, StreamSpec& spec, std::set<std::string>& tables);
+    void checkKeys(const Entries& e, const YAML::Node& root, StreamSpec& spec);
+};
+
+std::string FileLoader::table(const Entries& e, const YAML::Node& owner, bool required,
+                              std::string fallback, std::string& location) {
+    const std::string key = "table";
+    auto t = scalar(e, key, "table: TABLE", required, owner);
+    location = e.count(key) ? at(e.at(key).value) : at(owner);
+    std::string name = t ? *t : fallback;
+    if (t && (!isIdentifier(name) || name.size() > kMaxTableName)) {
+        problem(
+            e.at(key).value,
+            "table name '" + name +
+                "' is not valid — use lower-case letters, digits and _, starting with a letter, "
+                "at most 53 characters");
+    }
+    return name;
+}
+
+void FileLoader::children(const YAML::Node& list, StreamSpec& spec, std::set<std::string>& tables) {
+    if (!list.IsSequence()) {
+        problem(list,
+                "'children' must be a list — write children: [{table: T, source: ARRAY, columns: "
+                "[...]}]");
+        return;
+    }
+    const auto parentKeys = spec.childParentKeyColumns();
+    for (const auto& node : list) {
+        if (!node.IsMap()) {
+            problem(node,
+                    "a child table must be a mapping — write {table: T, source: ARRAY, columns: "
+                    "[...]}");
+            continue;
+        }
+        const Entries e = entries(node, kChildKeys, "a child table");
+        ChildSpec child;
+        std::string location;
+        child.table = table(e, node, true, "", location);
+        if (!child.table.empty()) {
+            if (!tables.insert(child.table).second)
+                problem(
+                    e.at("table").value,
+                    "table '" + child.table +
+                        "' is already used by this stream — name child tables <parent>_<array>, "
+                        "e.g. " +
+                        spec.table + "_items");
+            childTablesAt.emplace_back(child.table, location);
+        }
+        if (auto src = scalar(e, "source", "source: ARRAY_FIELD", true, node)) {
+            child.sourcePath = *src;
+            if (auto p = path(e.at("source").value, *src)) {
+                child.path = *p;
+                if (p->isSelf())
+                    problem(e.at("source").value,
+                            "a child table's source must name an array in the record, not '$' — "
+                            "e.g. source: items");
+            }
+        }
+        if (auto it = e.find("extra"); it != e.end() && !it->second.value.IsNull()) {
+            const YAML::Node& x = it->second.value;
+            if (x.IsScalar() && x.Scalar() == "false")
+                child.extraColumn = "";
+            else if (x.IsScalar() && x.Scalar() == "true")
+                child.extraColumn = "extra";
+            else if (x.IsScalar() && isIdentifier(x.Scalar()))
+                child.extraColumn = x.Scalar();
+            else
+                problem(x,
+                        "'extra' must be false or a column name — write extra: false to drop "
+                        "nothing silently "
+                        "only when every field is mapped");
+        }
+        std::map<std::string, YAML::Node> seen;
+        child.columns = readColumns(*this, e, node, true, seen);
+        for (const auto& c : child.columns) {
+            const YAML::Node& where = seen.at(c.name);
+            if (c.name == kChildIndexColumn ||
+                std::find(parentKeys.begin(), parentKeys.end(), c.name) != parentKeys.end())
+                problem(where, "column '" + c.name +
+                                   "' clashes with a column the child table layout reserves (" +
+                                   joinWords(parentKeys, ", ") + ", idx) — rename it");
+            else if (c.name == child.extraColumn)
+                problem(where, "column '" + c.name +
+                                   "' clashes with the child table's extra column — rename it, or "
+                                   "set extra: NAME");
+        }
+        spec.children.push_back(std::move(child));
+    }
+}
+
+StreamSpec FileLoader::load(bool& ok) {
+    const std::size_t before = problemCount();
+    StreamSpec spec;
+    spec.file = file();
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(file());
+    } catch (const YAML::BadFile&) {
+        problemAtFile(file() + ":1:1",
+                      "cannot read the file — check that it exists and is readable");
+        ok = false;
+        return spec;
+    } catch (const YAML::ParserException& e) {
+        problemAtFile(
+            file() + ":" + std::to_string(e.mark.line + 1) + ":" +
+                std::to_string(e.mark.column + 1),
+            "invalid YAML: " + e.msg + " — fix the syntax (indentation, quotes, brackets)");
+        ok = false;
+        return spec;
+    }
+    if (!root.IsMap()) {
+        problem(root,
+                "a mapping file must be a YAML mapping with keys such as stream, primary_key and "
+                "columns — see docs/mapping-language.md");
+        ok = false;
+        return spec;
+    }
+    const Entries e = entries(root, kStreamKeys, "the stream");
+
+    if (auto s = scalar(e, "stream", "stream: NAME", true, root)) {
+        spec.name = *s;
+        streamAt = at(e.at("stream").value);
+        if (!isIdentifier(spec.name))
+            problem(e.at("stream").value,
+                    "stream name '" + spec.name +
+                        "' is not valid — use lower-case letters, digits and _, starting with a "
+                        "letter (it is also the --stream argument)");
+    }
+    if (auto ep = scalar(e, "endpoint", "endpoint: PATH", false, root)) {
+        spec.endpoint = *ep;
+        const bool bad = spec.endpoint.empty() || spec.endpoint.front() == '/' ||
+                         spec.endpoint.find_first_of("?#& ") != std::string::npos ||
+                         spec.endpoint.find("..") != std::string::npos;
+        if (bad)
+            problem(e.at("endpoint").value,
+                    "endpoint '" + spec.endpoint +
+                        "' must be a path under the API root, without a leading '/' or a "
+                        "query — write e.g. endpoint: parties, and put parameters under params:");
+    } else {
+        spec.endpoint = spec.name;
+    }
+    spec.table = table(e, root, false, spec.name, tableAt);
+    std::set<std::string> tables{spec.table};
+
+    if (auto m = scalar(e, "sync_mode", "sync_mode: incremental", false, root)) {
+        if (*m == "incremental")
+            spec.mode = SyncMode::Incremental;
+        else if (*m == "full_replace")
+            spec.mode = SyncMode::FullReplace;
+        else if (auto near = closestMatch(*m, {"incremental", "full_replace"}))
+            problem(e.at("sync_mode").value,
+                    "unknown sync_mode '" + *m + "' — did you mean '" + *near + "'?");
+        else
+            problem(e.at("sync_mode").value,
+                    "unknown sync_mode '" + *m + "' — use incremental or full_replace");
+    }
+    if (auto p = scalar(e, "paging", "paging: paged", false, root)) {
+        if (*p == "paged")
+            spec.paging = Paging::Paged;
+        else if (*p == "unpaged")
+            spec.paging = Paging::Unpaged;
+        else if (*p == "array")
+            spec.paging = Paging::PlainArray;
+        else if (auto near = closestMatch(*p, {"paged", "unpaged", "array"}))
+            problem(e.at("paging").value,
+                    "unknown paging '" + *p + "' — did you mean '" + *near + "'?");
+        else
+            problem(e.at("paging").value,
+                    "unknown paging '" + *p + "' — use paged, unpaged or array");
+    }
+    if (auto it = e.find("params"); it != e.end() && !it->second.value.IsNull()) {
+        const YAML::Node& m = it->second.value;
+        if (!m.IsMap()) {
+            problem(m,
+                    "'params' must be a mapping of query parameters — write params: {caseType: 0}");
+        } else {
+            for (auto kv = m.begin(); kv != m.end(); ++kv) {
+                const std::string k = kv->first.IsScalar() ? kv->first.Scalar() : "";
+                if (std::find(kPagingParams.begin(), kPagingParams.end(), k) !=
+                    kPagingParams.end()) {
+                    problem(kv->first,
+                            "parameter '" + k +
+                                "' is set by the reader for paging — remove it from params");
+                } else if (k.empty() || !kv->second.IsScalar()) {
+                    problem(kv->first,
+                            "each parameter must be name: value — write params: {caseType: 0}");
+                } else {
+                    spec.params.emplace_back(k, kv->second.Scalar());
+                }
+            }
+        }
+    }
+    if (auto it = e.find("extra"); it != e.end() && !it->second.value.IsNull()) {
+        const YAML::Node& x = it->second.value;
+        if (x.IsScalar() && x.Scalar() == "false")
+            spec.extraColumn = "";
+        else if (x.IsScalar() && x.Scalar() == "true")
+            spec.extraColumn = "extra";
+        else if (x.IsScalar() && isIdentifier(x.Scalar()))
+            spec.extraColumn = x.Scalar();
+        else
+            problem(x,
+                    "'extra' must be false or a column name — write extra: extra (the default) or "
+                    "extra: false");
+    }
+    if (auto r = boolean(e, "keep_raw")) spec.rawColumn = *r ? "raw" : "";
+    if (auto a = scalar(e, "ambiguous_time", "ambiguous_time: earlier", false, root)) {
+        if (*a == "earlier" || *a == "later")
+            spec.ambiguousTime = *a;
+        else
+            problem(e.at("ambiguous_time").value,
+                    "ambiguous_time must be earlier or later — earlier takes the first occurrence "
+                    "of a repeated "
+                    "autumn hour (summer time)");
+    }
+
+    std::map<std::string, YAML::Node> seen;
+    spec.columns = readColumns(*this, e, root, false, seen);
+    for (const auto& c : spec.columns) {
+        const YAML::Node& where = seen.at(c.name);
+        if (std::find(std::begin(kSystemColumns), std::end(kSystemColumns), c.name) !=
+            std::end(kSystemColumns))
+            problem(
+                where,
+                "column '" + c.name +
+                    "' clashes with a system column of the table layout (record_hash, synced_at, "
+                    "deleted_at) — rename it");
+        else if (c.name == spec.extraColumn)
+            problem(where, "column '" + c.name +
+                               "' clashes with the extra column — rename it, or name the extra "
+                               "column with extra: NAME");
+        else if (c.name == spec.rawColumn)
+            problem(where, "column '" + c.name +
+                               "' clashes with the raw column of keep_raw: true — rename it");
+    }
+    if (!spec.extraColumn.empty() && spec.extraColumn == spec.rawColumn)
+        problem(
+            e.at("extra").value,
+            "the extra column cannot be called 'raw' while keep_raw is true — choose another name");
+
+    checkKeys(e, root, spec);
+
+    if (auto it = e.find("children"); it != e.end() && !it->second.value.IsNull())
+        children(it->second.value, spec, tables);
+
+    ok = problemCount() == before;
+    return spec;
+}
+
+void FileLoader::checkKeys(const Entries& e, const YAML::Node& root, StreamSpec& spec) {
+    std::vector<std::string> names;
+    for (const auto& c : spec.columns) names.push_back(c.name);
+    const bool columnsKnown = e.count("columns") && !spec.columns.empty();
+    auto notMapped = [&](const YAML::Node& n, const std::string& what, const std::string& name) {
+        if (auto near = closestMatch(name, names))
+            problem(n, what + " '" + name + "' is not one of the mapped columns — did you mean '" +
+                           *near + "'?");
+        else
+            problem(
+                n,
+                what + " '" + name +
+                    "' is not one of the mapped columns — map it under columns, or fix the name");
+    };
+
+    auto pk = e.find("primary_key");
+    if (pk == e.end() || pk->second.value.IsNull()) {
+        problem(pk == e.end() ? root : pk->second.key,
+                "missing required key 'primary_key' — add primary_key: [id]");
+    } else {
+        const YAML::Node& list = pk->second.value;
+        std::vector<YAML::Node> items;
+        if (list.IsScalar())
+            items.push_back(list);
+        else if (list.IsSequence())
+            for (const auto& n : list) items.push_back(n);
+        if (items.empty() || (!list.IsScalar() && !list.IsSequence()))
+            problem(list, "'primary_key' must list at least one column — write primary_key: [id]");
+        for (const auto& n : items) {
+            if (!n.IsScalar()) {
+                problem(n, "'primary_key' must list column names — write primary_key: [id]");
+                continue;
+            }
+            const std::string name = n.Scalar();
+            if (std::find(spec.primaryKey.begin(), spec.primaryKey.end(), name) !=
+                spec.primaryKey.end()) {
+                problem(
+                    n, "primary key column '" + name + "' is listed twice — list each column once");
+                continue;
+            }
+            spec.primaryKey.push_back(name);
+            if (!columnsKnown) continue;
+            const ColumnSpec* c = spec.findColumn(name);
+            if (!c) {
+                notMapped(n, "primary key column", name);
+                continue;
+            }
+            if (!c->required)
+                problem(n,
+                        "primary key column '" + name +
+                            "' must be required: true — a record without its key cannot be stored");
+            if (c->defaultValue)
+                problem(n, "primary key column '" + name +
+                               "' has a default — remove it: a record without its key must be "
+                               "rejected, not stored "
+                               "under an invented key");
+            const ColumnKind k = c->type.kind;
+            if (k == ColumnKind::Jsonb || k == ColumnKind::TextArray ||
+                k == ColumnKind::BigIntArray || k == ColumnKind::Double ||
+                k == ColumnKind::Boolean || k == ColumnKind::Time)
+                problem(n, "primary key column '" + name + "' has type " + c->type.name() +
+                               " — keys must be text, integer, bigint, numeric, date, timestamp or "
+                               "timestamptz");
+            if (std::string(kParentKeyPrefix).size() + name.size() > kMaxColumnName)
+                problem(n, "primary key column '" + name + "' is too long to be used as parent_" +
+                               name + " in child tables — shorten it to at most 56 characters");
+        }
+    }
+
+    auto cur = e.find("cursor");
+    const bool hasCursor = cur != e.end() && !cur->second.value.IsNull();
+    const YAML::Node modeNode = e.count("sync_mode") ? e.at("sync_mode").value : root;
+    if (spec.mode == SyncMode::Incremental) {
+        if (!hasCursor) {
+            problem(modeNode,
+                    "sync_mode incremental needs a cursor — add cursor: COLUMN (a timestamptz "
+                    "column such as "
+                    "modified), or use sync_mode: full_replace");
+        } else if (!cur->second.value.IsScalar()) {
+            problem(cur->second.value,
+                    "'cursor' must be a single column name — write cursor: modified");
+        } else {
+            spec.cursorColumn = cur->second.value.Scalar();
+            if (columnsKnown) {
+                const ColumnSpec* c = spec.findColumn(spec.cursorColumn);
+                if (!c)
+                    notMapped(cur->second.value, "cursor column", spec.cursorColumn);
+                else if (c->type.kind != ColumnKind::TimestampTz)
+                    problem(cur->second.value, "cursor column '" + spec.cursorColumn +
+                                                   "' has type " + c->type.name() +
+                                                   " — the cursor must be a timestamptz column");
+            }
+        }
+        if (spec.paging != Paging::Paged)
+            problem(e.count("paging") ? e.at("paging").value : root,
+                    std::string("an incremental stream must be read with paging: paged (sorted by "
+                                "its cursor), not ") +
+                        pagingName(spec.paging) +
+                        " — use sync_mode: full_replace for unpaged and array endpoints");
+    } else if (hasCursor) {
+        problem(
+            cur->second.key,
+            "a full_replace stream has no cursor — remove cursor, or use sync_mode: incremental");
+    }
+}
+
+}  // namespace
+
+MappingSpecError::MappingSpecError(std::vector<std::string> problems)
+    : ConfigError([&] {
+          std::string s;
+          for (const auto& p : problems) s += (s.empty() ? "" : "\n") + p;
+          return s;
+      }()),
+      problems_(std::move(problems)) {}
+
+std::string snakeCase(const std::string& name) {
+    std::string out;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        if (std::isupper(c)) {
+            const bool afterLower =
+                i > 0 && (std::islower(static_cast<unsigned char>(name[i - 1])) ||
+                          std::isdigit(static_cast<unsigned char>(name[i - 1])));
+            const bool beforeLower = i > 0 && i + 1 < name.size() &&
+                                     std::isupper(static_cast<unsigned char>(name[i - 1])) &&
+                                     std::islower(static_cast<unsigned char>(name[i + 1]));
+            if ((afterLower || beforeLower) && !out.empty() && out.back() != '_') out += '_';
+            out += static_cast<char>(std::tolower(c));
+        } else if (c == '-' || c == ' ' || c == '.') {
+            out += '_';
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+StreamSpec loadMappingFile(const std::string& path) {
+    std::vector<std::string> problems;
+    FileLoader loader(path, problems);
+    bool ok = false;
+    StreamSpec spec = loader.load(ok);
+    if (!ok) throw MappingSpecError(std::move(problems));
+    return spec;
+}
+
+std::vector<StreamSpec> loadMappingDirectory(const std::string& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw MappingSpecError(
+            {dir + ": no such directory — set mappings: in the config file to the directory "
+                   "holding one mapping file per stream"});
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+            files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty())
+        throw MappingSpecError(
+            {dir + ": no mapping files (*.yaml or *.yml) — add one file per stream, see "
+                   "docs/mapping-language.md"});
+
+    std::vector<std::string> problems;
+    std::vector<StreamSpec> specs;
+    std::map<std::string, std::string> streamAt;  // name -> location
+    std::map<std::string, std::pair<std::string, std::string>>
+        tableAt;  // table -> (stream, location)
+    for (const auto& f : files) {
+        FileLoader loader(f.string(), problems);
+        bool ok = false;
+        StreamSpec spec = loader.load(ok);
+        if (!spec.name.empty()) {
+            auto [it, inserted] = streamAt.emplace(spec.name, loader.streamAt);
+            if (!inserted) {
+                problems.push_back(loader.streamAt + ": stream '" + spec.name +
+                                   "' is already defined at " + it->second +
+                                   " — stream names must be unique; rename one");
+                ok = false;
+            }
+        }
+        std::vector<std::pair<std::string, std::string>> tables;
+        if (!spec.table.empty()) tables.emplace_back(spec.table, loader.tableAt);
+        for (const auto& t : loader.childTablesAt) tables.push_back(t);
+        for (const auto& [table, location] : tables) {
+            auto [it, inserted] = tableAt.emplace(table, std::make_pair(spec.name, location));
+            if (!inserted && it->second.first != spec.name) {
+                problems.push_back(location + ": table '" + table +
+                                   "' is already used by stream '" + it->second.first + "' at " +
+                                   it->second.second +
+                                   " — every stream and child table needs its own table");
+                ok = false;
+            }
+        }
+        if (ok) specs.push_back(std::move(spec));
+    }
+    if (!problems.empty()) throw MappingSpecError(std::move(problems));
+    std::sort(specs.begin(), specs.end(),
+              [](const StreamSpec& a, const StreamSpec& b) { return a.name < b.name; });
+    return specs;
+}
+
+}  // namespace intouch

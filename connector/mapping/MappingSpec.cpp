@@ -1,0 +1,50 @@
+#include "mapping/MappingSpec.hpp"
+
+namespace intouch {
+
+const char* syncModeName(SyncMode mode) {
+    return mode == SyncMode::Incremental ? "incremental" : "full_replace";
+}
+
+const char* pagingName(Paging paging) {
+    switch (paging) {
+        case Paging::Paged:
+            return "paged";
+        case Paging::Unpaged:
+            return "unpaged";
+        case Paging::PlainArray:
+            return "array";
+    }
+    return "?";
+}
+
+std::vector<std::string> StreamSpec::valueColumns() const {
+    std::vector<std::string> out;
+    for (const auto& c : columns) out.push_back(c.name);
+    if (!extraColumn.empty()) out.push_back(extraColumn);
+    if (!rawColumn.empty()) out.push_back(rawColumn);
+    return out;
+}
+
+std::vector<std::string> StreamSpec::childParentKeyColumns() const {
+    std::vector<std::string> out;
+    for (const auto& k : primaryKey) out.push_back(kParentKeyPrefix + k);
+    return out;
+}
+
+std::vector<std::string> StreamSpec::childValueColumns(std::size_t child) const {
+    std::vector<std::string> out = childParentKeyColumns();
+    out.emplace_back(kChildIndexColumn);
+    const ChildSpec& c = children.at(child);
+    for (const auto& col : c.columns) out.push_back(col.name);
+    if (!c.extraColumn.empty()) out.push_back(c.extraColumn);
+    return out;
+}
+
+const ColumnSpec* StreamSpec::findColumn(const std::string& name) const {
+    for (const auto& c : columns)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+}  // namespace intouch

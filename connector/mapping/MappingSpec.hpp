@@ -1,0 +1,75 @@
+#pragma once
+// A stream's mapping, as loaded and validated from its YAML file
+// (docs/mapping-language.md). Everything downstream -- the mapper, the writer,
+// the DDL -- reads column names and order from here.
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/Json.hpp"
+#include "mapping/ColumnType.hpp"
+#include "mapping/JsonPath.hpp"
+#include "mapping/Transform.hpp"
+
+namespace intouch {
+
+enum class SyncMode { Incremental, FullReplace };
+enum class Paging { Paged, Unpaged, PlainArray };
+
+const char* syncModeName(SyncMode mode);  // as written in mapping files
+const char* pagingName(Paging paging);
+
+struct ColumnSpec {
+    std::string name;
+    std::string sourcePath;  // as written
+    ColumnType type;
+    bool required = false;
+
+    JsonPath path;
+    std::vector<TransformKind> transforms;        // applied in order
+    std::map<std::string, json::Value> valueMap;  // `map:`, applied after transforms
+    bool mapStrict = false;                       // an unmapped value is an error
+    std::optional<json::Value> defaultValue;      // when missing or null after the above
+};
+
+struct ChildSpec {
+    std::string table;
+    std::string sourcePath;  // to the array, from the parent record
+    std::vector<ColumnSpec> columns;
+    std::string extraColumn = "extra";  // "" = off
+    JsonPath path;
+};
+
+struct StreamSpec {
+    std::string name, endpoint, table, file;
+    std::vector<std::string> primaryKey;  // column names, in order
+    std::string cursorColumn;             // "" for full_replace
+    SyncMode mode = SyncMode::Incremental;
+    Paging paging = Paging::Paged;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::string extraColumn = "extra";  // "" = off
+    std::string rawColumn;              // "raw" when keep_raw, else ""
+    std::vector<ColumnSpec> columns;
+    std::vector<ChildSpec> children;
+    std::string ambiguousTime = "earlier";  // or "later"
+
+    // Parent row as MappedRecord::values orders it: mapped columns, extra, raw.
+    std::vector<std::string> valueColumns() const;
+    // Child row as MappedRecord::children[i] orders it: parent_<pk...>, idx,
+    // mapped columns, extra.
+    std::vector<std::string> childValueColumns(std::size_t child) const;
+    std::vector<std::string> childParentKeyColumns() const;  // "parent_" + each key column
+
+    const ColumnSpec* findColumn(const std::string& name) const;  // nullptr when not mapped
+};
+
+// Names the table layout reserves (docs/mapping-language.md, "Tables").
+inline constexpr const char* kSystemColumns[] = {"record_hash", "synced_at", "deleted_at"};
+inline constexpr const char* kChildIndexColumn = "idx";
+inline constexpr const char* kParentKeyPrefix = "parent_";
+
+}  // namespace intouch

@@ -1,0 +1,60 @@
+#pragma once
+// Applies a stream's mapping to one JSON record. A record that cannot be mapped
+// (wrong kind of value, missing key, out-of-range number...) throws RecordError
+// and becomes a reject; it never stops the stream.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "common/Json.hpp"
+#include "mapping/MappedRecord.hpp"
+#include "mapping/MappingSpec.hpp"
+#include "mapping/TimeZone.hpp"
+
+namespace intouch {
+
+class RecordError : public std::runtime_error {
+  public:
+    RecordError(std::string column, const std::string& message)
+        : std::runtime_error(message), column_(std::move(column)) {}
+    // "email", "parties_contacts.value"; "" when the record as a whole is wrong.
+    const std::string& column() const { return column_; }
+
+  private:
+    std::string column_;
+};
+
+struct ConversionContext;
+
+class RecordMapper {
+  public:
+    RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone);
+
+    MappedRecord map(const json::Value& record) const;  // throws RecordError
+
+    // Best-effort "id=123" ("org=1,member=2"), built as PostgresWriter::keyText
+    // builds it, for rejects even when map() fails; "" when a key is unreadable.
+    std::string describeKey(const json::Value& record) const;
+    // The cursor column's source field ("modified"): the orderBy of incremental reads.
+    const std::string& cursorSourceField() const;
+    // The cursor value of a record, or nullopt when absent or unreadable; never throws.
+    std::optional<std::int64_t> cursorMicros(const json::Value& record) const;
+
+    const StreamSpec& spec() const { return spec_; }
+
+  private:
+    std::optional<std::string> mapColumn(const ColumnSpec& c, const json::Value& base,
+                                         const std::string& label, const std::string& pathLabel,
+                                         const ConversionContext& ctx,
+                                         std::optional<std::int64_t>* instant) const;
+
+    StreamSpec spec_;  // a copy: cheap, and a mapper never dangles when the spec list changes
+    TimeZone zone_;
+    bool preferEarlier_ = true;
+    std::optional<std::size_t> cursorIndex_;
+    std::vector<std::size_t> keyIndexes_;
+};
+
+}  // namespace intouch

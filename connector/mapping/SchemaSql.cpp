@@ -1,0 +1,76 @@
+#include "mapping/SchemaSql.hpp"
+
+#include <filesystem>
+
+#include "common/SqlIdentifier.hpp"
+
+namespace intouch {
+
+namespace {
+
+std::string joinLines(const std::vector<std::string>& lines) {
+    std::string out;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        out += "    " + lines[i] + (i + 1 < lines.size() ? ",\n" : "\n");
+    return out;
+}
+
+std::string columnLine(const ColumnSpec& c) {
+    return quoteIdent(c.name) + " " + c.type.sql() + (c.required ? " NOT NULL" : "");
+}
+
+}  // namespace
+
+std::string createTablesSql(const StreamSpec& spec) {
+    std::vector<std::string> lines;
+    for (const auto& c : spec.columns) lines.push_back(columnLine(c));
+    if (!spec.extraColumn.empty()) lines.push_back(quoteIdent(spec.extraColumn) + " jsonb");
+    if (!spec.rawColumn.empty()) lines.push_back(quoteIdent(spec.rawColumn) + " jsonb NOT NULL");
+    lines.push_back("\"record_hash\" text NOT NULL");
+    lines.push_back("\"synced_at\" timestamptz NOT NULL DEFAULT now()");
+    if (spec.mode == SyncMode::Incremental) lines.push_back("\"deleted_at\" timestamptz");
+    lines.push_back("PRIMARY KEY (" + identList(spec.primaryKey) + ")");
+
+    std::string sql = "-- stream " + spec.name + " (" + syncModeName(spec.mode) + ", " +
+                      std::filesystem::path(spec.file).filename().string() + ")\n";
+    sql +=
+        "CREATE TABLE IF NOT EXISTS " + quoteIdent(spec.table) + " (\n" + joinLines(lines) + ");\n";
+
+    const auto parentKeys = spec.childParentKeyColumns();
+    for (const auto& child : spec.children) {
+        std::vector<std::string> cl;
+        for (std::size_t k = 0; k < spec.primaryKey.size(); ++k) {
+            const ColumnSpec* keyCol = spec.findColumn(spec.primaryKey[k]);
+            cl.push_back(quoteIdent(parentKeys[k]) + " " + (keyCol ? keyCol->type.sql() : "text") +
+                         " NOT NULL");
+        }
+        cl.push_back(quoteIdent(kChildIndexColumn) + " integer NOT NULL");
+        for (const auto& c : child.columns) cl.push_back(columnLine(c));
+        if (!child.extraColumn.empty()) cl.push_back(quoteIdent(child.extraColumn) + " jsonb");
+        cl.push_back("PRIMARY KEY (" + identList(parentKeys) + ", " +
+                     quoteIdent(kChildIndexColumn) + ")");
+        cl.push_back("FOREIGN KEY (" + identList(parentKeys) + ") REFERENCES " +
+                     quoteIdent(spec.table) + " (" + identList(spec.primaryKey) +
+                     ") ON DELETE CASCADE");
+        sql += "CREATE TABLE IF NOT EXISTS " + quoteIdent(child.table) + " (\n" + joinLines(cl) +
+               ");\n";
+    }
+    return sql;
+}
+
+std::string streamTablesMigration(const std::vector<StreamSpec>& streams) {
+    std::string out =
+        "-- GENERATED from mappings/*.yaml by createTablesSql() "
+        "(connector/mapping/SchemaSql.cpp).\n"
+        "-- Do not edit by hand: change the mapping files, then regenerate with\n"
+        "--   INTOUCH_WRITE_MIGRATION=1 mapping_tests "
+        "--gtest_filter=ShippedMappings.MigrationMatchesMappings\n"
+        "-- That test fails whenever this file and the mappings differ.\n"
+        "-- Tables: mapped columns in mapping order, extra/raw jsonb, then record_hash,\n"
+        "-- synced_at and (incremental streams) deleted_at; child tables are keyed by\n"
+        "-- parent_<key> and idx and cascade from their parent.\n";
+    for (const auto& s : streams) out += "\n" + createTablesSql(s);
+    return out;
+}
+
+}  // namespace intouch

@@ -1,0 +1,20 @@
+#pragma once
+// DDL for a stream's tables, derived from its mapping so that the table layout
+// the writer relies on (docs/mapping-language.md, "Tables") has one source.
+
+#include <string>
+#include <vector>
+
+#include "mapping/MappingSpec.hpp"
+
+namespace intouch {
+
+// CREATE TABLE IF NOT EXISTS for the parent and its child tables. Names are
+// unqualified: migrations run with search_path set to the target schema.
+std::string createTablesSql(const StreamSpec& spec);
+
+// The whole of migrations/0002_stream_tables.sql for these streams (in the
+// order given): a header saying it is generated, then createTablesSql of each.
+std::string streamTablesMigration(const std::vector<StreamSpec>& streams);
+
+}  // namespace intouch
