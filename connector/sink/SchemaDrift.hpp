@@ -1,0 +1,39 @@
+#pragma once
+// Compares what the mappings say the tables look like with what PostgreSQL has,
+// so that a mapping edited without a migration is caught by `check` instead of
+// by a failed COPY at 3 a.m., and `plan` can print the SQL that closes the gap.
+
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "mapping/MappingSpec.hpp"
+
+namespace intouch {
+
+struct DriftItem {
+    enum class Kind { MissingTable, MissingColumn, TypeMismatch, ExtraColumn };
+    Kind kind;
+    std::string table;
+    std::string column;
+    std::string expectedType;  // as format_type() spells it
+    std::string actualType;
+    std::string describe() const;
+    // Whether the writer fails on it (an extra nullable column is harmless).
+    bool breaksWrites() const { return kind != Kind::ExtraColumn; }
+};
+
+// Every difference between the stream's tables and its mapping.
+std::vector<DriftItem> findSchemaDrift(pqxx::transaction_base& tx, const std::string& schema,
+                                       const StreamSpec& spec);
+
+// SQL that makes the database match: CREATE TABLE for missing tables, ADD
+// COLUMN, ALTER COLUMN TYPE ... USING; extra columns are left alone (they may
+// be the user's own) and only mentioned in a comment. Unqualified names, for a
+// file in migrations/ (which runs with search_path set to the target schema).
+std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem>& drift);
+
+// format_type() spelling of a mapping type ("timestamptz" -> "timestamp with time zone").
+std::string canonicalSqlType(const std::string& mappingSql);
+
+}  // namespace intouch
