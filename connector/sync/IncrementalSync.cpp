@@ -9,6 +9,7 @@
 #include "sync/AsyncPageWriter.hpp"
 #include "sync/IdOrderScan.hpp"
 #include "sync/PositionSearch.hpp"
+#include "sync/ProgressReporter.hpp"
 
 namespace intouch {
 
@@ -169,6 +170,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
     loaded_ = loaded;
     outcome_ = StreamOutcome{};
     pipeline_ = std::make_unique<AsyncPageWriter>(writer_);
+    ProgressReporter progress = ProgressReporter::forStderr(spec_.name);
     outcome_.checkpoint = loaded;
     Checkpoint cp = loaded;
     if (options_.lookbackSeconds > 0 && cp.modifiedMicros) {
@@ -256,6 +258,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             }
         }
         commit(fresh, next, position, f.total);
+        progress.update(position + n, f.total);
         cp = next;
         if (bigTie) {
             readTieGroupById(*bigTie, cp);
@@ -271,6 +274,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         overlap = true;
     }
     WriteResult written = pipeline_->finish();
+    progress.finish();
     pipeline_.reset();
     outcome_.totals.upserted += written.upserted;
     outcome_.totals.rejected += written.rejected;
