@@ -33,7 +33,8 @@ fi
 RECORDS=${1:-20000}
 
 ./deploy/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+# Same build type as tests/run.sh, so the two share one build directory.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target intouch-sync intouch-sim
 
 BIN=$(pg_bindir)

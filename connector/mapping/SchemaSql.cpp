@@ -69,7 +69,10 @@ std::string streamTablesMigration(const std::vector<StreamSpec>& streams) {
         "-- Tables: mapped columns in mapping order, extra/raw jsonb, then record_hash,\n"
         "-- synced_at and (incremental streams) deleted_at; child tables are keyed by\n"
         "-- parent_<key> and idx and cascade from their parent.\n";
-    for (const auto& s : streams) out += "\n" + createTablesSql(s);
+    for (const auto& s : streams) {
+        out += '\n';
+        out += createTablesSql(s);
+    }
     return out;
 }
 
