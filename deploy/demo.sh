@@ -83,9 +83,9 @@ migrations: $ROOT/migrations
 YAML
 
 export DEMO_PASSWORD=demo-secret
-./build/intouch-sync migrate --config "$DEMO/sync.yaml"
-./build/intouch-sync sync --config "$DEMO/sync.yaml"
-./build/intouch-sync status --config "$DEMO/sync.yaml"
+./build/connector/intouch-sync migrate --config "$DEMO/sync.yaml"
+./build/connector/intouch-sync sync --config "$DEMO/sync.yaml"
+./build/connector/intouch-sync status --config "$DEMO/sync.yaml"
 echo
 echo "Look at the data:  psql \"host=$DEMO port=$PGPORT user=postgres dbname=crm\" -c 'SELECT id, type, name, city, modified FROM intouch.parties LIMIT 10'"
 echo "Stop the demo:     deploy/demo.sh stop"
