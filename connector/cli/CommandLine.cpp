@@ -7,7 +7,8 @@
 namespace intouch {
 
 namespace {
-const std::set<std::string> kCommands = {"migrate", "sync", "reconcile", "status", "check"};
+const std::set<std::string> kCommands = {"migrate", "sync", "reconcile", "status", "check", "state"};
+const std::set<std::string> kStateSubcommands = {"show", "reset", "set"};
 
 const char* kExitCodes =
     "Exit codes:\n"
@@ -32,8 +33,9 @@ std::string usageText() {
                "  migrate   create or upgrade the target schema (migrations/*.sql)\n"
                "  sync      export every stream (or --stream NAME) changed since the last run\n"
                "  reconcile find records deleted in the CRM and mark them (deleted_at) or remove them\n"
-               "  status    show each stream's checkpoint, row count and last run\n"
+               "  status    show each stream's checkpoint, lag, row count, last success and failure\n"
                "  check     validate the config and mappings, and reach the CRM and PostgreSQL\n"
+               "  state     show, reset or rewind the checkpoints (state show|reset|set)\n"
                "\n"
                "Run `intouch-sync <command> --help` for the options of a command.\n\n") +
            kExitCodes;
@@ -45,6 +47,10 @@ std::string commandHelp(const std::string& command) {
         "  --log-level LEVEL    debug, info, warn or error (default info)\n"
         "  --log-format FORMAT  text or json (default text)\n"
         "  --help               this text\n";
+    // Both sync-like commands publish the same metrics (see docs/operations.md).
+    std::string metrics =
+        "  --metrics-file PATH  write Prometheus metrics there (atomically) after the run\n"
+        "  --pushgateway URL    also push them to a Prometheus Pushgateway (failure only warns)\n";
     if (command == "migrate")
         return "Usage: intouch-sync migrate --config FILE\n\n"
                "Applies the numbered SQL files of the migrations directory that are not applied\n"
@@ -60,7 +66,7 @@ std::string commandHelp(const std::string& command) {
                "  --full-refresh       forget the checkpoints and read the streams from the start\n"
                "  --dry-run            fetch and map, report what would be written, write nothing\n"
                "  --wait-lock SECONDS  wait this long for a concurrent run of a stream to finish\n" +
-               common + "\n" + kExitCodes;
+               metrics + common + "\n" + kExitCodes;
     if (command == "reconcile")
         return "Usage: intouch-sync reconcile --config FILE [--stream NAME]... [--hard-delete]\n\n"
                "The CRM has no deletion feed: this walks each stream's whole list in id order\n"
@@ -74,12 +80,29 @@ std::string commandHelp(const std::string& command) {
                "  --hard-delete        remove vanished rows instead of setting deleted_at\n"
                "  --dry-run            read the lists, write nothing\n"
                "  --wait-lock SECONDS  wait this long for a concurrent run of a stream to finish\n" +
-               common + "\n" + kExitCodes;
+               metrics + common + "\n" + kExitCodes;
     if (command == "status")
         return "Usage: intouch-sync status --config FILE\n\n"
-               "Prints, per stream: the checkpoint (last `modified` committed and position), rows\n"
-               "in the table, and the last run's start, end and outcome.\n\nOptions:\n" + common +
+               "Prints, per stream: the checkpoint (last `modified` committed), the lag (now minus\n"
+               "that checkpoint), rows in the table, the last run's outcome, and when the stream\n"
+               "last succeeded and last failed (UTC).\n\nOptions:\n" + common +
                "\n" + kExitCodes;
+    if (command == "state")
+        return "Usage: intouch-sync state show  --config FILE\n"
+               "       intouch-sync state reset --config FILE --stream NAME...\n"
+               "       intouch-sync state set   --config FILE --stream NAME... --modified TS\n\n"
+               "show   prints every checkpoint in sync_state (a ':full-refresh' row is an\n"
+               "       interrupted --full-refresh that the next --full-refresh resumes).\n"
+               "reset  forgets the checkpoint: the next sync reads the stream from the start.\n"
+               "set    rewinds the checkpoint to TS, an ISO 8601 time with offset such as\n"
+               "       2024-06-01T00:00:00+02:00 or 2024-05-31T22:00:00Z: the next sync re-reads\n"
+               "       every record modified at or after TS.\n"
+               "reset and set take the stream's lock (a running sync makes them exit 7) and are\n"
+               "recorded in sync_runs.\n\nOptions:\n"
+               "  --stream NAME        the stream to change (repeatable; required by reset and set)\n"
+               "  --modified TS        the new checkpoint (set only)\n"
+               "  --wait-lock SECONDS  wait this long for a running sync of the stream to finish\n" +
+               common + "\n" + kExitCodes;
     if (command == "check")
         return "Usage: intouch-sync check --config FILE\n\n"
                "Validates the config file and every mapping file, then checks that PostgreSQL is\n"
@@ -101,12 +124,18 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
     cl.command = args[i++];
     if (!kCommands.count(cl.command))
         throw ConfigError("unknown command '" + cl.command +
-                          "' (commands: migrate, sync, reconcile, status, check; see --help)");
+                          "' (commands: migrate, sync, reconcile, status, check, state; see --help)");
+    if (cl.command == "state" && i < args.size() && args[i].rfind("-", 0) != 0) {
+        cl.subcommand = args[i++];
+        if (!kStateSubcommands.count(cl.subcommand))
+            throw ConfigError("unknown state command '" + cl.subcommand + "' (show, reset or set)");
+    }
     auto value = [&](const std::string& flag) -> std::string {
         if (i >= args.size()) throw ConfigError(flag + " needs a value");
         return args[i++];
     };
     const bool syncLike = cl.command == "sync" || cl.command == "reconcile";
+    const bool stateChange = cl.command == "state" && cl.subcommand != "show";
     while (i < args.size()) {
         std::string a = args[i++];
         std::string inlineValue;
@@ -127,7 +156,7 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
             cl.logLevel = take(a);
         } else if (a == "--log-format") {
             cl.logFormat = take(a);
-        } else if (syncLike && a == "--stream") {
+        } else if ((syncLike || stateChange) && a == "--stream") {
             cl.streams.push_back(take(a));
         } else if (cl.command == "sync" && a == "--full-refresh") {
             cl.fullRefresh = true;
@@ -135,7 +164,13 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
             cl.hardDelete = true;
         } else if (syncLike && a == "--dry-run") {
             cl.dryRun = true;
-        } else if (syncLike && a == "--wait-lock") {
+        } else if (cl.command == "state" && cl.subcommand == "set" && a == "--modified") {
+            cl.modified = take(a);
+        } else if (syncLike && a == "--metrics-file") {
+            cl.metricsFile = take(a);
+        } else if (syncLike && a == "--pushgateway") {
+            cl.pushgateway = take(a);
+        } else if ((syncLike || stateChange) && a == "--wait-lock") {
             std::string v = take(a);
             try {
                 cl.waitLockSeconds = std::stod(v);
@@ -147,8 +182,17 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
                               "` (see `intouch-sync " + cl.command + " --help`)");
         }
     }
-    if (!cl.help && cl.configPath.empty())
-        throw ConfigError("`" + cl.command + "` needs --config FILE");
+    if (cl.help) return cl;
+    if (cl.command == "state") {
+        // Changing every checkpoint at once is rare and costly to undo: name the streams.
+        if (cl.subcommand.empty())
+            throw ConfigError("`state` needs show, reset or set (see `intouch-sync state --help`)");
+        if (stateChange && cl.streams.empty())
+            throw ConfigError("`state " + cl.subcommand + "` needs --stream NAME");
+        if (cl.subcommand == "set" && !cl.modified)
+            throw ConfigError("`state set` needs --modified TS (e.g. 2024-06-01T00:00:00+02:00)");
+    }
+    if (cl.configPath.empty()) throw ConfigError("`" + cl.command + "` needs --config FILE");
     return cl;
 }
 

@@ -9,7 +9,8 @@
 namespace intouch {
 
 struct CommandLine {
-    std::string command;  // migrate, sync, reconcile, status, check, help
+    std::string command;  // migrate, sync, reconcile, status, check, state, help
+    std::string subcommand;  // state: show, reset, set
     std::string configPath;
     std::vector<std::string> streams;  // --stream (repeatable)
     bool fullRefresh = false;
@@ -19,6 +20,9 @@ struct CommandLine {
     double waitLockSeconds = 0;
     std::optional<std::string> logLevel;
     std::optional<std::string> logFormat;
+    std::optional<std::string> modified;     // state set --modified TS
+    std::optional<std::string> metricsFile;  // sync/reconcile --metrics-file PATH
+    std::optional<std::string> pushgateway;  // sync/reconcile --pushgateway URL
 };
 
 // Throws ConfigError (exit code 2) with a one-line reason.

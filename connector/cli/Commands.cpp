@@ -8,6 +8,9 @@
 #include <set>
 
 #include "cli/Config.hpp"
+#include "cli/RunMetrics.hpp"
+#include "cli/StateCommands.hpp"
+#include "cli/StatusCommand.hpp"
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "mapping/MappingLoader.hpp"
@@ -100,7 +103,21 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     s.options.pageSize = std::max(2, s.options.pageSize);
     s.waitLockSeconds = cl.waitLockSeconds;
     SyncJob job(s);
-    SyncReport report = job.run();
+    // A dry run writes nothing, metrics included: monitoring must not mistake it for a sync.
+    MetricsTarget metrics;
+    if (!cl.dryRun) {
+        metrics.file = cl.metricsFile.value_or(l.config.metrics.file);
+        metrics.pushgateway = cl.pushgateway.value_or(l.config.metrics.pushgateway);
+    }
+    const std::string command = reconcileOnly ? "reconcile" : "sync";
+    SyncReport report;
+    try {
+        report = job.run();
+    } catch (...) {
+        publishRunMetrics(metrics, l.config, command, l.streams, job.lastReport(),
+                          exitCodeOf(std::current_exception()));
+        throw;
+    }
     std::printf("%-14s %10s %10s %9s %9s %9s %9s\n", "stream", "seen", "upserted", "deleted",
                 "rejected", "requests", "seconds");
     for (const auto& sr : report.streams) {
@@ -118,55 +135,13 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
                 static_cast<long long>(report.totals.rejected),
                 static_cast<long long>(report.totals.requests),
                 static_cast<long long>(report.totals.retries), report.seconds);
-    if (report.totals.rejected > 0) {
+    const ExitCode code =
+        report.totals.rejected > 0 ? ExitCode::CompletedWithRejects : ExitCode::Success;
+    if (report.totals.rejected > 0)
         std::printf("some records were rejected: SELECT * FROM %s.sync_rejects;\n",
                     quoteIdent(l.config.target.schema).c_str());
-        return ExitCode::CompletedWithRejects;
-    }
-    return ExitCode::Success;
-}
-
-ExitCode cmdStatus(const Loaded& l) {
-    auto conn = TargetDatabase::connect(l.config.target.dsn);
-    TargetDatabase::requireMigrated(*conn, l.config.target.schema);
-    pqxx::work tx(*conn);
-    StateStore state(l.config.target.schema);
-    RunHistory history(l.config.target.schema);
-    std::map<std::string, StreamStateRow> checkpoints;
-    for (auto& row : state.all(tx)) checkpoints[row.stream] = row;
-    std::map<std::string, StreamRunSummary> runs;
-    for (auto& r : history.lastRuns(tx)) runs[r.stream] = r;
-    std::printf("%-14s %-28s %9s %10s  %-8s %-22s %-22s\n", "stream", "checkpoint (modified)",
-                "position", "rows", "outcome", "last start", "last end");
-    for (const auto& spec : l.streams) {
-        std::string cp = "-";
-        std::string pos = "-";
-        if (auto it = checkpoints.find(spec.name); it != checkpoints.end() && !it->second.checkpoint.empty()) {
-            cp = formatUtcMicros(*it->second.checkpoint.modifiedMicros);
-            pos = std::to_string(it->second.checkpoint.position);
-        } else if (spec.mode == SyncMode::FullReplace) {
-            cp = "(re-read whole)";
-        }
-        std::string rows = "?";
-        try {
-            pqxx::subtransaction sub(tx, "count");
-            std::string where = spec.mode == SyncMode::Incremental ? " WHERE deleted_at IS NULL" : "";
-            rows = sub.exec("SELECT count(*) FROM " + qualified(l.config.target.schema, spec.table) + where)[0][0]
-                       .c_str();
-            sub.commit();
-        } catch (const std::exception&) {
-            rows = "missing";
-        }
-        std::string outcome = "never", start = "-", end = "-";
-        if (auto it = runs.find(spec.name); it != runs.end()) {
-            outcome = it->second.outcome;
-            start = it->second.startedAt.substr(0, 19);
-            end = it->second.finishedAt.empty() ? "-" : it->second.finishedAt.substr(0, 19);
-        }
-        std::printf("%-14s %-28s %9s %10s  %-8s %-22s %-22s\n", spec.name.c_str(), cp.c_str(), pos.c_str(),
-                    rows.c_str(), outcome.c_str(), start.c_str(), end.c_str());
-    }
-    return ExitCode::Success;
+    publishRunMetrics(metrics, l.config, command, l.streams, report, code);
+    return code;
 }
 
 ExitCode cmdCheck(const Loaded& l) {
@@ -205,7 +180,8 @@ ExitCode runCommand(const CommandLine& cl) {
     if (cl.command == "migrate") return cmdMigrate(l);
     if (cl.command == "sync") return cmdSync(cl, l, false);
     if (cl.command == "reconcile") return cmdSync(cl, l, true);
-    if (cl.command == "status") return cmdStatus(l);
+    if (cl.command == "status") return runStatus(l.config, l.streams);
+    if (cl.command == "state") return runState(cl, l.config, l.streams);
     if (cl.command == "check") return cmdCheck(l);
     throw ConfigError("unknown command '" + cl.command + "'");
 }

@@ -128,7 +128,7 @@ Config loadConfig(const std::string& path) {
     Reader r(path);
     if (!root.IsMap()) throw ConfigError(path + ": the config file must be a YAML mapping");
     r.allowOnly(root, "the config file",
-                {"source", "target", "mappings", "migrations", "streams", "sync", "log"});
+                {"source", "target", "mappings", "migrations", "streams", "sync", "log", "metrics"});
     Config c;
     c.path = path;
     const std::string base = fs::absolute(path).parent_path().string();
@@ -213,6 +213,14 @@ Config loadConfig(const std::string& path) {
         r.allowOnly(log, "log", {"level", "format"});
         if (log["level"]) c.logLevel = r.text(log["level"], "log.level");
         if (log["format"]) c.logFormat = r.text(log["format"], "log.format");
+    }
+
+    if (const YAML::Node metrics = root["metrics"]) {
+        r.allowOnly(metrics, "metrics", {"file", "pushgateway"});
+        if (metrics["file"])
+            c.metrics.file = resolvePath(base, r.text(metrics["file"], "metrics.file"));
+        if (metrics["pushgateway"])
+            c.metrics.pushgateway = r.text(metrics["pushgateway"], "metrics.pushgateway");
     }
     return c;
 }

@@ -17,6 +17,12 @@ struct TargetConfig {
     std::string schema = "intouch";
 };
 
+// Where `sync` publishes Prometheus metrics; empty = not published.
+struct MetricsConfig {
+    std::string file;         // for node_exporter's textfile collector
+    std::string pushgateway;  // base URL of a Pushgateway
+};
+
 struct Config {
     std::string path;  // the file it came from
     SourceConfig source;
@@ -27,6 +33,7 @@ struct Config {
     SyncOptions sync;
     std::string logLevel = "info";
     std::string logFormat = "text";
+    MetricsConfig metrics;
 };
 
 // Throws ConfigError naming the file, the line and the key.

@@ -32,10 +32,18 @@ std::string outcomeOf(const std::exception_ptr& error) {
         if (error) std::rethrow_exception(error);
     } catch (const InterruptedError&) {
         return "interrupted";
+    } catch (const LockedError&) {
+        // Not a failure of the stream: another run is syncing it right now.
+        return "locked";
     } catch (...) {
         return "failed";
     }
     return "success";
+}
+
+std::int64_t retriesOfKind(const FetchStats& stats, const std::string& kind) {
+    auto it = stats.retriesByKind.find(kind);
+    return it == stats.retriesByKind.end() ? 0 : it->second;
 }
 }  // namespace
 
@@ -65,23 +73,10 @@ bool SyncJob::reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec,
 
 SyncReport SyncJob::run() {
     const auto t0 = std::chrono::steady_clock::now();
-    SyncReport report;
+    report_ = SyncReport{};
+    SyncReport& report = report_;
     auto conn = TargetDatabase::connect(settings_.dsn);
     TargetDatabase::requireMigrated(*conn, settings_.schema);
-
-    ApiClient client(settings_.source);
-    PageFetcher fetcher(client);
-    AboutInfo about = fetcher.about();
-    if (about.inMaintenance())
-        throw SourceError("the CRM '" + about.name + "' reports maintenance (mode 5) at " +
-                          settings_.source.url + "/about; not sending requests until it is back");
-    std::string zoneName = settings_.source.timeZone;
-    if (zoneName.empty()) zoneName = about.timeZone;
-    if (zoneName.empty()) zoneName = "Europe/Prague";
-    const TimeZone zone = TimeZone::load(zoneName);
-    report.timeZone = zoneName;
-    log::info("connected to CRM", {{"name", about.name}, {"version", about.versionText()},
-                                   {"time_zone", zoneName}});
 
     std::vector<std::string> names;
     for (const auto& s : settings_.streams) names.push_back(s.name);
@@ -92,6 +87,39 @@ SyncReport SyncJob::run() {
                                                         : "sync";
     report.runId = history.startRun(*conn, command, names);
 
+    ApiClient client(settings_.source);
+    PageFetcher fetcher(client);
+    // Recorded before it leaves like every later failure: a CRM that is down
+    // at the start of a run must show in sync_runs too.
+    const TimeZone zone = [&] {
+        try {
+            AboutInfo about = fetcher.about();
+            if (about.inMaintenance())
+                throw SourceError("the CRM '" + about.name + "' reports maintenance (mode 5) at " +
+                                  settings_.source.url +
+                                  "/about; not sending requests until it is back");
+            std::string zoneName = settings_.source.timeZone;
+            if (zoneName.empty()) zoneName = about.timeZone;
+            if (zoneName.empty()) zoneName = "Europe/Prague";
+            report.timeZone = zoneName;
+            log::info("connected to CRM", {{"name", about.name}, {"version", about.versionText()},
+                                           {"time_zone", zoneName}});
+            return TimeZone::load(zoneName);
+        } catch (const std::exception& e) {
+            report.outcome = outcomeOf(std::current_exception());
+            RunTotals totals;
+            totals.requests = client.stats().requests;
+            totals.retries = client.stats().retries;
+            totals.bytes = client.stats().bytes;
+            try {
+                history.finishRun(*conn, report.runId, report.outcome, totals, log::redact(e.what()));
+            } catch (const std::exception& again) {
+                log::error("could not record the run's outcome", {{"error", again.what()}});
+            }
+            throw;
+        }
+    }();
+
     std::exception_ptr failure;
     std::string failureText;
     for (const auto& spec : settings_.streams) {
@@ -101,7 +129,7 @@ SyncReport SyncJob::run() {
             break;
         }
         const auto ts = std::chrono::steady_clock::now();
-        const std::int64_t requestsBefore = client.stats().requests;
+        const FetchStats before = client.stats();
         StreamReport sr;
         sr.stream = spec.name;
         history.startStream(*conn, report.runId, spec.name);
@@ -168,10 +196,14 @@ SyncReport SyncJob::run() {
             streamErrorText = e.what();
         }
         sr.seconds = since(ts);
-        sr.requests = client.stats().requests - requestsBefore;
+        sr.requests = client.stats().requests - before.requests;
+        sr.retries = client.stats().retries - before.retries;
+        sr.rateLimitedRetries = retriesOfKind(client.stats(), "429") - retriesOfKind(before, "429");
+        sr.retryAfterWaitSeconds = client.stats().retryAfterWaitSeconds - before.retryAfterWaitSeconds;
         sr.outcome.totals.requests = sr.requests;
         std::string outcome = outcomeOf(streamError);
         if (!streamError && sr.outcome.totals.rejected > 0) outcome = "partial";
+        sr.result = outcome;
         try {
             history.finishStream(*conn, report.runId, spec.name, outcome, sr.outcome.totals,
                                  log::redact(streamErrorText));
@@ -204,6 +236,7 @@ SyncReport SyncJob::run() {
     report.seconds = since(t0);
     std::string outcome = outcomeOf(failure);
     if (!failure && report.totals.rejected > 0) outcome = "partial";
+    report.outcome = outcome;
     try {
         history.finishRun(*conn, report.runId, outcome, report.totals, log::redact(failureText));
     } catch (const std::exception& e) {

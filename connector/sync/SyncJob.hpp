@@ -32,6 +32,11 @@ struct StreamReport {
     StreamOutcome outcome;
     double seconds = 0;
     std::int64_t requests = 0;
+    // For the metrics: this stream's share of the client's retries.
+    std::int64_t retries = 0;
+    std::int64_t rateLimitedRetries = 0;  // answered 429
+    double retryAfterWaitSeconds = 0;     // waits the server asked for (429/503 Retry-After)
+    std::string result;                   // as recorded: success, partial, failed, interrupted, locked
 };
 
 struct SyncReport {
@@ -40,6 +45,7 @@ struct SyncReport {
     RunTotals totals;
     double seconds = 0;
     std::string timeZone;
+    std::string outcome;  // as recorded in sync_runs
 };
 
 class SyncJob {
@@ -48,11 +54,14 @@ public:
     // Throws typed errors (SourceError, TargetError, LockedError, ...); the run
     // history records the failure before the error leaves.
     SyncReport run();
+    // What run() got through, also after it threw: failed runs publish metrics too.
+    const SyncReport& lastReport() const { return report_; }
 
 private:
     bool reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec, const StreamOutcome& outcome) const;
 
     SyncJobSettings settings_;
+    SyncReport report_;
 };
 
 }  // namespace intouch

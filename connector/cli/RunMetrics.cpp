@@ -1,0 +1,211 @@
+#include "cli/RunMetrics.hpp"
+
+#include <map>
+#include <pqxx/pqxx>
+
+#include "cli/MetricsFile.hpp"
+#include "cli/StreamHealth.hpp"
+#include "common/Log.hpp"
+#include "sink/TargetDatabase.hpp"
+
+namespace intouch {
+
+namespace {
+
+// Every outcome gets a sample (1 for the actual one): alerts can then say
+// `intouch_sync_run_outcome{outcome="failed"} == 1` without knowing the others.
+const char* const kOutcomes[] = {"success", "partial", "failed", "interrupted", "locked"};
+
+std::string outcomeOfExit(ExitCode code) {
+    switch (code) {
+        case ExitCode::Success:
+            return "success";
+        case ExitCode::CompletedWithRejects:
+            return "partial";
+        case ExitCode::Interrupted:
+            return "interrupted";
+        case ExitCode::Locked:
+            return "locked";
+        default:
+            return "failed";
+    }
+}
+
+double seconds(std::int64_t micros) {
+    return static_cast<double>(micros) / 1e6;
+}
+
+// Lag and last success/failure from the tables; empty when the database is
+// unreachable (the run figures are still worth publishing then).
+std::vector<StreamHealth> healthOf(const Config& config, const std::vector<StreamSpec>& streams) {
+    try {
+        auto conn = TargetDatabase::connect(config.target.dsn);
+        pqxx::work tx(*conn);
+        return readStreamHealth(tx, config.target.schema, streams, nowUtcMicros());
+    } catch (const std::exception& e) {
+        log::warn("metrics: cannot read lag and last success from PostgreSQL",
+                  {{"error", log::redact(e.what())}});
+        return {};
+    }
+}
+
+}  // namespace
+
+ExitCode exitCodeOf(const std::exception_ptr& error) {
+    try {
+        if (error) std::rethrow_exception(error);
+    } catch (const Error& e) {
+        return e.exitCode();
+    } catch (const pqxx::broken_connection&) {
+        return ExitCode::TargetUnavailable;
+    } catch (const pqxx::sql_error&) {
+        return ExitCode::TargetUnavailable;
+    } catch (...) {
+        return ExitCode::Internal;
+    }
+    return ExitCode::Success;
+}
+
+std::string renderRunMetrics(const Config& config, const std::string& command,
+                             const std::vector<StreamSpec>& streams, const SyncReport& report,
+                             ExitCode exitCode) {
+    const std::string& schema = config.target.schema;
+    const MetricLabels run = {{"schema", schema}, {"command", command}};
+    PrometheusText p;
+    const std::string outcome = outcomeOfExit(exitCode);
+
+    p.family("intouch_sync_run_outcome", "gauge",
+             "Outcome of the last run: 1 for the outcome it had, 0 for the others.");
+    for (const char* o : kOutcomes) {
+        MetricLabels l = run;
+        l.emplace_back("outcome", o);
+        p.sample(l, outcome == o ? 1 : 0);
+    }
+    p.family("intouch_sync_run_exit_code", "gauge", "Exit code of the last run (see --help).");
+    p.sample(run, static_cast<int>(exitCode));
+    p.family("intouch_sync_run_finished_timestamp_seconds", "gauge",
+             "When the last run ended (Unix time).");
+    p.sample(run, seconds(nowUtcMicros()));
+    p.family("intouch_sync_run_duration_seconds", "gauge", "Wall-clock duration of the last run.");
+    p.sample(run, report.seconds);
+    p.family("intouch_sync_run_requests", "gauge",
+             "HTTP requests the last run sent to the CRM, retries included.");
+    p.sample(run, static_cast<double>(report.totals.requests));
+    p.family("intouch_sync_run_retries", "gauge", "Requests of the last run that were retried.");
+    p.sample(run, static_cast<double>(report.totals.retries));
+    p.family("intouch_sync_run_bytes", "gauge", "Body bytes the last run received from the CRM.");
+    p.sample(run, static_cast<double>(report.totals.bytes));
+
+    // Run figures of the streams this run reached.
+    struct Figure {
+        const char* name;
+        const char* help;
+        double (*value)(const StreamReport&);
+    };
+    static const Figure figures[] = {
+        {"intouch_sync_stream_records_seen", "Records read from the CRM by the last run.",
+         [](const StreamReport& s) { return static_cast<double>(s.outcome.totals.seen); }},
+        {"intouch_sync_stream_records_upserted", "Records inserted or changed by the last run.",
+         [](const StreamReport& s) { return static_cast<double>(s.outcome.totals.upserted); }},
+        {"intouch_sync_stream_records_deleted", "Records marked deleted by the last run.",
+         [](const StreamReport& s) { return static_cast<double>(s.outcome.totals.deleted); }},
+        {"intouch_sync_stream_records_rejected",
+         "Records the last run could not map (see table sync_rejects).",
+         [](const StreamReport& s) { return static_cast<double>(s.outcome.totals.rejected); }},
+        {"intouch_sync_stream_requests", "HTTP requests of the last run, retries included.",
+         [](const StreamReport& s) { return static_cast<double>(s.requests); }},
+        {"intouch_sync_stream_retries", "Requests of the last run that were retried.",
+         [](const StreamReport& s) { return static_cast<double>(s.retries); }},
+        {"intouch_sync_stream_rate_limited_retries",
+         "Requests of the last run answered 429 Too Many Requests and retried.",
+         [](const StreamReport& s) { return static_cast<double>(s.rateLimitedRetries); }},
+        {"intouch_sync_stream_retry_after_wait_seconds",
+         "Time the last run waited because the CRM asked to (429/503 Retry-After).",
+         [](const StreamReport& s) { return s.retryAfterWaitSeconds; }},
+        {"intouch_sync_stream_duration_seconds",
+         "Wall-clock duration of the stream in the last run.",
+         [](const StreamReport& s) { return s.seconds; }},
+    };
+    for (const Figure& f : figures) {
+        if (report.streams.empty()) break;
+        p.family(f.name, "gauge", f.help);
+        for (const StreamReport& s : report.streams)
+            p.sample({{"schema", schema}, {"stream", s.stream}}, f.value(s));
+    }
+    if (!report.streams.empty()) {
+        p.family(
+            "intouch_sync_stream_outcome", "gauge",
+            "Outcome of the stream in the last run: 1 for the outcome it had, 0 for the others.");
+        for (const StreamReport& s : report.streams)
+            for (const char* o : kOutcomes)
+                p.sample({{"schema", schema}, {"stream", s.stream}, {"outcome", o}},
+                         s.result == o ? 1 : 0);
+    }
+
+    // From the run history: true whichever run wrote the file last.
+    const std::vector<StreamHealth> health = healthOf(config, streams);
+    auto emit = [&](const char* name, const char* help, auto value) {
+        bool any = false;
+        for (const StreamHealth& h : health) {
+            std::optional<double> v = value(h);
+            if (!v) continue;
+            if (!any) p.family(name, "gauge", help);
+            any = true;
+            p.sample({{"schema", schema}, {"stream", h.stream}}, *v);
+        }
+    };
+    emit("intouch_sync_stream_last_success_timestamp_seconds",
+         "When the stream last synced successfully (Unix time; partial counts as success).",
+         [](const StreamHealth& h) -> std::optional<double> {
+             if (!h.lastSuccessMicros) return std::nullopt;
+             return seconds(*h.lastSuccessMicros);
+         });
+    emit("intouch_sync_stream_last_failure_timestamp_seconds",
+         "When a run of the stream last failed or was interrupted (Unix time).",
+         [](const StreamHealth& h) -> std::optional<double> {
+             if (!h.lastFailureMicros) return std::nullopt;
+             return seconds(*h.lastFailureMicros);
+         });
+    emit("intouch_sync_stream_checkpoint_timestamp_seconds",
+         "The last `modified` committed for the stream (Unix time; incremental streams).",
+         [](const StreamHealth& h) -> std::optional<double> {
+             if (!h.incremental || !h.checkpointMicros) return std::nullopt;
+             return seconds(*h.checkpointMicros);
+         });
+    emit("intouch_sync_stream_lag_seconds",
+         "Now minus the last `modified` committed: how far the table trails the CRM at most.",
+         [](const StreamHealth& h) { return h.lagSeconds; });
+    return p.text();
+}
+
+void publishRunMetrics(const MetricsTarget& target, const Config& config,
+                       const std::string& command, const std::vector<StreamSpec>& streams,
+                       const SyncReport& report, ExitCode exitCode) {
+    if (!target.enabled()) return;
+    std::string text;
+    try {
+        text = renderRunMetrics(config, command, streams, report, exitCode);
+    } catch (const std::exception& e) {
+        log::warn("metrics: cannot render", {{"error", log::redact(e.what())}});
+        return;
+    }
+    if (!target.file.empty()) {
+        try {
+            writeFileAtomically(target.file, text);
+            log::debug("metrics written", {{"file", target.file}});
+        } catch (const std::exception& e) {
+            log::warn("metrics: cannot write the file", {{"error", e.what()}});
+        }
+    }
+    if (!target.pushgateway.empty()) {
+        try {
+            pushToGateway(target.pushgateway, "intouch_sync", text, 10);
+            log::debug("metrics pushed", {{"pushgateway", log::redact(target.pushgateway)}});
+        } catch (const std::exception& e) {
+            log::warn("metrics: cannot push to the Pushgateway",
+                      {{"error", log::redact(e.what())}});
+        }
+    }
+}
+
+}  // namespace intouch

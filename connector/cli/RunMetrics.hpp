@@ -1,0 +1,37 @@
+#pragma once
+// The metrics of one `sync` or `reconcile` run: per stream records, requests,
+// retries, 429 waits, duration, outcome, and (read back from the run history, so
+// they survive a failed run) last success, last failure and lag. Published to a
+// file and/or a Pushgateway; never fails the run: a metrics problem is a warning.
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/Config.hpp"
+#include "common/Errors.hpp"
+#include "mapping/MappingSpec.hpp"
+#include "sync/SyncJob.hpp"
+
+namespace intouch {
+
+struct MetricsTarget {
+    std::string file;
+    std::string pushgateway;
+    bool enabled() const { return !file.empty() || !pushgateway.empty(); }
+};
+
+// The exit code runCli gives an error (kept in step with it).
+ExitCode exitCodeOf(const std::exception_ptr& error);
+
+// The text; exposed for tests of the format.
+std::string renderRunMetrics(const Config& config, const std::string& command,
+                             const std::vector<StreamSpec>& streams, const SyncReport& report,
+                             ExitCode exitCode);
+
+// Renders and publishes; logs a warning for every failure and never throws.
+void publishRunMetrics(const MetricsTarget& target, const Config& config,
+                       const std::string& command, const std::vector<StreamSpec>& streams,
+                       const SyncReport& report, ExitCode exitCode);
+
+}  // namespace intouch

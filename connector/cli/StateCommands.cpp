@@ -1,0 +1,175 @@
+#include "cli/StateCommands.hpp"
+
+#include <cstdio>
+#include <pqxx/pqxx>
+#include <regex>
+
+#include "cli/StreamHealth.hpp"
+#include "common/Log.hpp"
+#include "sink/ShadowTables.hpp"
+#include "sink/TargetDatabase.hpp"
+#include "state/RunHistory.hpp"
+#include "state/StateStore.hpp"
+
+namespace intouch {
+
+namespace {
+
+bool leapYear(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int daysInMonth(int y, int m) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leapYear(y) ? 29 : days[m - 1];
+}
+
+std::string joined(const std::vector<StreamSpec>& streams) {
+    std::string out;
+    for (const auto& s : streams) out += (out.empty() ? "" : " ") + s.name;
+    return out;
+}
+
+void showState(const Config& config) {
+    auto conn = TargetDatabase::connect(config.target.dsn);
+    TargetDatabase::requireMigrated(*conn, config.target.schema);
+    pqxx::work tx(*conn);
+    const auto rows = StateStore(config.target.schema).all(tx);
+    std::printf("%-28s %-28s %-9s %6s %9s %9s  %-20s\n", "stream", "modified (UTC)", "group",
+                "keys", "position", "total", "updated (UTC)");
+    for (const auto& row : rows) {
+        const Checkpoint& cp = row.checkpoint;
+        std::string modified = cp.empty() ? "-" : formatUtcMicros(*cp.modifiedMicros);
+        // "complete": every record at `modified` is in; else `keys` of them are.
+        std::string group = cp.empty() ? "-" : cp.tieComplete ? "complete" : "partial";
+        std::string total = cp.total < 0 ? "-" : std::to_string(cp.total);
+        std::printf("%-28s %-28s %-9s %6zu %9lld %9s  %-20s\n", row.stream.c_str(),
+                    modified.c_str(), group.c_str(), cp.tieKeys.size(),
+                    static_cast<long long>(cp.position), total.c_str(),
+                    formatUtcMicros(parseUtcTimestamp(row.updatedAt) / 1000000 * 1000000)
+                        .substr(0, 19)
+                        .c_str());
+    }
+    if (rows.empty())
+        std::printf("(no checkpoints: the next sync reads every stream from the start)\n");
+}
+
+// The change itself, under the streams' locks, in one transaction.
+void changeState(pqxx::connection_base& conn, const CommandLine& cl, const Config& config,
+                 const std::vector<StreamSpec>& streams, std::optional<std::int64_t> micros) {
+    const std::string& schema = config.target.schema;
+    std::vector<StreamLock> locks;
+    for (const auto& spec : streams)
+        locks.push_back(TargetDatabase::lockStream(conn, schema, spec.name, cl.waitLockSeconds));
+    StateStore state(schema);
+    pqxx::work tx(conn);
+    for (const auto& spec : streams) {
+        Checkpoint before = state.load(tx, spec.name);
+        std::string was =
+            before.empty() ? "no checkpoint" : formatUtcMicros(*before.modifiedMicros);
+        if (cl.subcommand == "reset") {
+            state.reset(tx, spec.name);
+            // An interrupted --full-refresh would otherwise resume its old shadow copy.
+            state.reset(tx, ShadowTables::shadowSpec(spec).name);
+            std::printf("state reset %s (was %s): the next sync reads it from the start\n",
+                        spec.name.c_str(), was.c_str());
+        } else {
+            if (!before.empty() && *micros > *before.modifiedMicros)
+                log::warn("moving the checkpoint forward: records modified in between are skipped",
+                          {{"stream", spec.name}, {"was", was}});
+            Checkpoint cp;
+            cp.modifiedMicros = *micros;  // nothing at this instant counts as committed
+            state.save(tx, spec.name, cp);
+            std::printf(
+                "state set %s to %s (was %s): the next sync re-reads records modified at "
+                "or after it\n",
+                spec.name.c_str(), formatUtcMicros(*micros).c_str(), was.c_str());
+        }
+    }
+    tx.commit();
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parseIsoInstant(const std::string& text) {
+    static const std::regex re(
+        R"(^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|z|[+-]\d{2}(:?\d{2})?)$)");
+    std::smatch m;
+    if (!std::regex_match(text, m, re)) return std::nullopt;
+    const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+    const int h = std::stoi(m[4]), mi = std::stoi(m[5]), s = std::stoi(m[6]);
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59)
+        return std::nullopt;
+    std::string offset = m[8];
+    int oh = 0, om = 0;
+    char sign = '+';
+    if (offset != "Z" && offset != "z") {
+        sign = offset[0];
+        oh = std::stoi(offset.substr(1, 2));
+        std::string rest = offset.substr(3);
+        if (!rest.empty() && rest[0] == ':') rest = rest.substr(1);
+        if (!rest.empty()) om = std::stoi(rest);
+        if (oh > 18 || om > 59) return std::nullopt;
+    }
+    // parseUtcTimestamp reads PostgreSQL's form; hand it exactly that.
+    char offsetText[16];
+    std::snprintf(offsetText, sizeof offsetText, "%c%02d:%02d", sign, oh % 100, om % 100);
+    return parseUtcTimestamp(m[1].str() + "-" + m[2].str() + "-" + m[3].str() + " " + m[4].str() +
+                             ":" + m[5].str() + ":" + m[6].str() + m[7].str() + offsetText);
+}
+
+ExitCode runState(const CommandLine& cl, const Config& config,
+                  const std::vector<StreamSpec>& streams) {
+    if (cl.subcommand == "show") {
+        showState(config);
+        return ExitCode::Success;
+    }
+    std::optional<std::int64_t> micros;
+    if (cl.subcommand == "set") {
+        micros = parseIsoInstant(*cl.modified);
+        if (!micros)
+            throw ConfigError("--modified '" + *cl.modified +
+                              "' is not an ISO 8601 time with offset, e.g. "
+                              "2024-06-01T00:00:00+02:00 or 2024-05-31T22:00:00Z");
+        if (*micros > nowUtcMicros())
+            throw ConfigError("--modified " + *cl.modified +
+                              " is in the future: every record would be skipped until then");
+    }
+    std::vector<StreamSpec> incremental;
+    for (const auto& spec : streams) {
+        if (spec.mode == SyncMode::Incremental) {
+            incremental.push_back(spec);
+        } else if (cl.subcommand == "set") {
+            throw ConfigError("stream '" + spec.name +
+                              "' has no checkpoint to set: it is re-read whole on every sync");
+        } else {
+            std::printf("state reset %s: nothing to reset, it is re-read whole on every sync\n",
+                        spec.name.c_str());
+        }
+    }
+    if (incremental.empty()) return ExitCode::Success;
+
+    auto conn = TargetDatabase::connect(config.target.dsn);
+    TargetDatabase::requireMigrated(*conn, config.target.schema);
+    RunHistory history(config.target.schema);
+    std::vector<std::string> names;
+    for (const auto& spec : incremental) names.push_back(spec.name);
+    std::string command = "state " + cl.subcommand + " " + joined(incremental);
+    if (micros) command += " --modified " + *cl.modified;
+    const std::int64_t runId = history.startRun(*conn, command, names);
+    try {
+        changeState(*conn, cl, config, incremental, micros);
+    } catch (const std::exception& e) {
+        std::string outcome = dynamic_cast<const LockedError*>(&e) ? "locked" : "failed";
+        try {
+            history.finishRun(*conn, runId, outcome, RunTotals{}, log::redact(e.what()));
+        } catch (const std::exception& again) {
+            log::error("could not record the command's outcome", {{"error", again.what()}});
+        }
+        throw;
+    }
+    history.finishRun(*conn, runId, "success", RunTotals{}, "");
+    return ExitCode::Success;
+}
+
+}  // namespace intouch

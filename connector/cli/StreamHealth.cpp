@@ -1,0 +1,69 @@
+#include "cli/StreamHealth.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "state/RunHistory.hpp"
+#include "state/StateStore.hpp"
+
+namespace intouch {
+
+std::int64_t nowUtcMicros() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string formatLag(double seconds) {
+    const bool negative = seconds < 0;
+    auto s = static_cast<std::int64_t>(negative ? -seconds : seconds);
+    char buf[48];
+    if (s >= 86400)
+        std::snprintf(buf, sizeof buf, "%lldd %02lldh", static_cast<long long>(s / 86400),
+                      static_cast<long long>(s % 86400 / 3600));
+    else if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%lldh %02lldm", static_cast<long long>(s / 3600),
+                      static_cast<long long>(s % 3600 / 60));
+    else if (s >= 60)
+        std::snprintf(buf, sizeof buf, "%lldm %02llds", static_cast<long long>(s / 60),
+                      static_cast<long long>(s % 60));
+    else
+        std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(s));
+    // A checkpoint ahead of our clock means the clocks disagree: show it, do not hide it.
+    return negative ? "-" + std::string(buf) : std::string(buf);
+}
+
+std::vector<StreamHealth> readStreamHealth(pqxx::transaction_base& tx, const std::string& schema,
+                                           const std::vector<StreamSpec>& streams,
+                                           std::int64_t nowMicros) {
+    // Timestamps come back as text; in UTC they parse without knowing the
+    // server's TimeZone setting.
+    tx.exec("SET LOCAL TIME ZONE 'UTC'");
+    std::map<std::string, StreamStateRow> checkpoints;
+    for (auto& row : StateStore(schema).all(tx)) checkpoints[row.stream] = row;
+    std::map<std::string, StreamRunSummary> runs;
+    for (auto& r : RunHistory(schema).lastRuns(tx)) runs[r.stream] = r;
+
+    std::vector<StreamHealth> out;
+    for (const auto& spec : streams) {
+        StreamHealth h;
+        h.stream = spec.name;
+        h.incremental = spec.mode == SyncMode::Incremental;
+        if (auto it = checkpoints.find(spec.name); it != checkpoints.end())
+            h.checkpointMicros = it->second.checkpoint.modifiedMicros;
+        if (h.incremental && h.checkpointMicros)
+            h.lagSeconds = static_cast<double>(nowMicros - *h.checkpointMicros) / 1e6;
+        if (auto it = runs.find(spec.name); it != runs.end()) {
+            const StreamRunSummary& r = it->second;
+            h.lastOutcome = r.outcome;
+            h.lastError = r.error;
+            if (!r.startedAt.empty()) h.lastStartedMicros = parseUtcTimestamp(r.startedAt);
+            if (r.lastSuccessAt) h.lastSuccessMicros = parseUtcTimestamp(*r.lastSuccessAt);
+            if (r.lastFailureAt) h.lastFailureMicros = parseUtcTimestamp(*r.lastFailureAt);
+        }
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+}  // namespace intouch
