@@ -138,7 +138,8 @@ Config loadConfig(const std::string& path) {
     r.allowOnly(source, "source",
                 {"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
                  "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
-                 "max_attempts", "max_retry_wait_seconds", "time_zone"});
+                 "max_attempts", "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
+                 "initial_backoff_seconds", "max_backoff_seconds"});
     for (const char* required : {"url", "username", "password"})
         if (!source[required])
             throw ConfigError(r.at(source) + ": source." + required + " is required");
@@ -164,6 +165,15 @@ Config loadConfig(const std::string& path) {
         c.source.maxRetryWaitSeconds =
             r.number<double>(source["max_retry_wait_seconds"], "source.max_retry_wait_seconds", 0, 86400);
     if (source["time_zone"]) c.source.timeZone = r.text(source["time_zone"], "source.time_zone");
+    if (source["request_timeout_seconds"])
+        c.source.requestTimeoutSeconds =
+            r.number<double>(source["request_timeout_seconds"], "source.request_timeout_seconds", 0.1, 86400);
+    if (source["initial_backoff_seconds"])
+        c.source.initialBackoffSeconds =
+            r.number<double>(source["initial_backoff_seconds"], "source.initial_backoff_seconds", 0, 3600);
+    if (source["max_backoff_seconds"])
+        c.source.maxBackoffSeconds =
+            r.number<double>(source["max_backoff_seconds"], "source.max_backoff_seconds", 0, 86400);
 
     const YAML::Node target = root["target"];
     if (!target) throw ConfigError(path + ": missing section 'target' (dsn, schema)");

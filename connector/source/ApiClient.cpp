@@ -5,6 +5,8 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
 
+#include <chrono>
+#include <cstdio>
 #include <sstream>
 
 #include "common/Errors.hpp"
@@ -37,7 +39,40 @@ std::optional<std::int64_t> parseDateHeader(const HttpResponse& r) {
     }
 }
 
+std::string fixed3(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+}
+
+const char* kindOf(TransportError::Kind k) {
+    switch (k) {
+        case TransportError::Kind::Timeout: return "timeout";
+        case TransportError::Kind::CorruptBody: return "malformed";
+        default: return "network";
+    }
+}
+
 }  // namespace
+
+std::string formatRetriesByKind(const std::map<std::string, std::int64_t>& byKind) {
+    std::string out;
+    for (const auto& [kind, n] : byKind) {
+        if (n == 0) continue;
+        out += (out.empty() ? "" : ",") + kind + ":" + std::to_string(n);
+    }
+    return out.empty() ? "none" : out;
+}
+
+// The outcome of one HTTP exchange: a parsed answer, or why it failed.
+struct ApiClient::Attempt {
+    std::optional<JsonResponse> response;
+    std::string failure;  // names the request
+    std::string kind;     // key of FetchStats::retriesByKind
+    std::optional<double> retryAfter;
+    std::string retryAfterHeader;  // as sent, for the log
+    bool staleConnection = false;
+};
 
 ApiClient::ApiClient(const SourceConfig& config)
     : config_(config),
@@ -51,68 +86,149 @@ ApiClient::ApiClient(const SourceConfig& config)
     log::addSecret(authorization_.substr(6));
 }
 
+ApiClient::~ApiClient() {
+    try {
+        logSummary();
+    } catch (...) {
+        // A failing log write must not turn a finished run into a crash.
+    }
+}
+
+const FetchStats& ApiClient::stats() const {
+    stats_.connections = transport_.connectionsOpened();
+    return stats_;
+}
+
+void ApiClient::logSummary() const {
+    const FetchStats& s = stats();
+    if (s.requests == 0) return;
+    log::info("CRM requests summary",
+              {{"requests", std::to_string(s.requests)},
+               {"retries", std::to_string(s.retries)},
+               {"retries_by_kind", formatRetriesByKind(s.retriesByKind)},
+               {"reconnects", std::to_string(s.reconnects)},
+               {"connections", std::to_string(s.connections)},
+               {"throttle_wait_s", fixed3(s.throttleWaitSeconds)},
+               {"retry_wait_s", fixed3(s.retryWaitSeconds)},
+               {"retry_after_wait_s", fixed3(s.retryAfterWaitSeconds)},
+               {"wire_bytes", std::to_string(s.bytes)}});
+}
+
+// Every request, first tries and retries alike, waits its turn here.
+void ApiClient::pace() {
+    const double waited = throttle_.acquire();
+    stats_.throttleWaitSeconds += waited;
+    if (waited >= 0.001)
+        log::debug("throttle: waited before the next request",
+                   {{"wait_s", fixed3(waited)},
+                    {"requests_per_second", fixed3(config_.maxRequestsPerSecond)}});
+}
+
+ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::string& what,
+                                          bool authenticate) {
+    Attempt a;
+    HttpResponse r;
+    try {
+        r = transport_.get(path, authenticate ? authorization_ : std::string());
+    } catch (const TransportError& e) {
+        if (!e.retryable()) throw SourceError(e.what());
+        a.failure = e.what();
+        a.kind = kindOf(e.kind());
+        a.staleConnection = e.kind() == TransportError::Kind::StaleConnection;
+        return a;
+    }
+    stats_.bytes += static_cast<std::int64_t>(r.wireBytes);
+    if (r.status >= 200 && r.status < 300) {
+        try {
+            JsonResponse out;
+            out.body = json::parse(r.body);
+            out.serverDateMicros = parseDateHeader(r);
+            a.response = std::move(out);
+        } catch (const json::ParseError& e) {
+            a.failure = what + ": malformed JSON in a " + std::to_string(r.status) + " answer of " +
+                        std::to_string(r.body.size()) + " bytes (" + e.what() + ")";
+            a.kind = "malformed";
+        }
+        return a;
+    }
+    if (r.status == 401)
+        throw AuthError(describeHttpFailure(what, r) + " -- the CRM refused API user '" +
+                        config_.username +
+                        "': check source.username and source.password, and that this user is "
+                        "active and allowed to use the API");
+    if (r.status == 403)
+        throw AuthError(describeHttpFailure(what, r) + " -- API user '" + config_.username +
+                        "' may not read this resource: check the user's roles and rights in "
+                        "the CRM");
+    if (r.status == 429 || r.status == 503) {
+        a.kind = std::to_string(r.status);
+    } else if (r.status == 408) {
+        a.kind = "timeout";
+    } else if (r.status >= 500) {
+        a.kind = "5xx";
+    } else {
+        // 400, 404 and the like: asking again would get the same answer.
+        throw SourceError(describeHttpFailure(what, r));
+    }
+    a.failure = describeHttpFailure(what, r);
+    if (const std::string* ra = r.header("retry-after")) {
+        a.retryAfterHeader = *ra;
+        a.retryAfter = retryAfterSeconds(*ra, parseDateHeader(r));
+    }
+    return a;
+}
+
 JsonResponse ApiClient::getJson(const std::string& relative, bool authenticate) {
     const std::string path = transport_.basePath() + "/" + relative;
     const std::string what = "GET " + transport_.origin() + path;
+    const auto started = std::chrono::steady_clock::now();
     double waited = 0;
-    for (int attempt = 1;; ++attempt) {
+    bool reconnected = false;
+    for (int attempt = 1;;) {
         if (stopRequested()) throw InterruptedError("stopped before " + what);
-        double throttled = throttle_.acquire();
-        stats_.throttleWaitSeconds += throttled;
-        if (throttled > 0.05)
-            log::debug("throttled request", {{"wait_s", std::to_string(throttled)}});
-
-        std::string failure;
-        std::string kind;
-        std::optional<double> retryAfter;
+        pace();
         ++stats_.requests;
-        try {
-            HttpResponse r = transport_.get(path, authenticate ? authorization_ : std::string());
-            stats_.bytes += static_cast<std::int64_t>(r.wireBytes);
-            if (r.status >= 200 && r.status < 300) {
-                try {
-                    JsonResponse out;
-                    out.body = json::parse(r.body);
-                    out.serverDateMicros = parseDateHeader(r);
-                    return out;
-                } catch (const json::ParseError& e) {
-                    failure = what + ": malformed JSON in a " + std::to_string(r.status) +
-                              " answer (" + e.what() + ")";
-                    kind = "malformed";
-                }
-            } else if (r.status == 401 || r.status == 403) {
-                throw AuthError(describeHttpFailure(what, r) +
-                                " -- check source.username/source.password and that the API "
-                                "user has the rights to read this resource");
-            } else if (r.status == 429 || r.status == 503) {
-                failure = describeHttpFailure(what, r);
-                kind = std::to_string(r.status);
-                if (const std::string* ra = r.header("retry-after")) retryAfter = parseRetryAfter(*ra);
-            } else if (r.status >= 500 || r.status == 408) {
-                failure = describeHttpFailure(what, r);
-                kind = "5xx";
-            } else {
-                throw SourceError(describeHttpFailure(what, r));
-            }
-        } catch (const TransportError& e) {
-            if (!e.retryable()) throw SourceError(e.what());
-            failure = e.what();
-            kind = "network";
+        Attempt a = attemptOnce(path, what, authenticate);
+        if (a.response) return std::move(*a.response);
+
+        // A kept-alive connection the server had closed: repeat at once on a new
+        // one (through the throttle), once per attempt and without using it up.
+        if (a.staleConnection && !reconnected) {
+            reconnected = true;
+            ++stats_.reconnects;
+            log::debug("reconnecting: the server had closed the kept-alive connection",
+                       {{"request", what}});
+            continue;
         }
 
-        double wait = retry_.backoffSeconds(attempt, retryAfter);
+        const double wait = retry_.backoffSeconds(attempt, a.retryAfter);
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (attempt >= retry_.maxAttempts())
+            throw SourceError(a.failure + " -- gave up after " + std::to_string(attempt) +
+                              " attempts in " + fixed3(elapsed) + " s (source.max_attempts: " +
+                              std::to_string(retry_.maxAttempts()) + ")");
         if (!retry_.mayRetry(attempt, waited, wait))
-            throw SourceError(failure + " (gave up after " + std::to_string(attempt) +
-                              " attempts)");
+            throw SourceError(a.failure + " -- gave up after " + std::to_string(attempt) +
+                              " attempts: the next wait of " + fixed3(wait) + " s" +
+                              (a.retryAfter ? " (Retry-After: " + a.retryAfterHeader + ")" : "") +
+                              " would exceed source.max_retry_wait_seconds: " +
+                              fixed3(config_.maxRetryWaitSeconds) + " (waited " + fixed3(waited) +
+                              " s so far)");
         ++stats_.retries;
-        ++stats_.retriesByKind[kind];
+        ++stats_.retriesByKind[a.kind];
         log::warn("request failed, retrying",
-                  {{"error", failure}, {"attempt", std::to_string(attempt)},
-                   {"wait_s", std::to_string(wait)}});
+                  {{"error", a.failure},
+                   {"kind", a.kind},
+                   {"attempt", std::to_string(attempt) + "/" + std::to_string(retry_.maxAttempts())},
+                   {"wait_s", fixed3(wait)},
+                   {"retry_after", a.retryAfter ? a.retryAfterHeader : "-"}});
         waited += wait;
         stats_.retryWaitSeconds += wait;
-        if (retryAfter) stats_.retryAfterWaitSeconds += wait;
+        if (a.retryAfter) stats_.retryAfterWaitSeconds += wait;
         if (!interruptibleSleep(wait)) throw InterruptedError("stopped while waiting to retry " + what);
+        ++attempt;
+        reconnected = false;
     }
 }
 

@@ -1,9 +1,14 @@
 #pragma once
 // One keep-alive HTTP(S) connection to the CRM host. It knows nothing about the
-// API: it sends one GET, returns status, headers and the decoded body, and
-// reconnects transparently when the server has closed the idle connection.
+// API: it makes exactly one GET exchange per call and returns status, headers and
+// the decoded body, or throws a TransportError saying what kind of failure it was.
+// Deciding whether and when to try again is ApiClient's job (it also keeps the
+// request rate), so nothing here ever sends a request behind the throttle's back.
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "source/HttpResponse.hpp"
@@ -11,20 +16,27 @@
 
 namespace Poco::Net {
 class HTTPClientSession;
-class Context;
 }  // namespace Poco::Net
 
 namespace intouch {
 
-// A network-level failure (connect, TLS, reset, timeout, truncated body): worth a retry.
+class TlsClientContext;
+
 class TransportError : public std::runtime_error {
 public:
-    TransportError(const std::string& what, bool retryable)
-        : std::runtime_error(what), retryable_(retryable) {}
-    bool retryable() const { return retryable_; }
+    enum class Kind {
+        Timeout,          // connect, read or whole-request timeout
+        Network,          // refused, reset, closed mid-body, DNS...
+        CorruptBody,      // the body arrived but cannot be decoded (bad gzip)
+        Tls,              // certificate refused or TLS handshake impossible: not retryable
+        StaleConnection,  // a kept-alive connection the server had closed; nothing was answered
+    };
+    TransportError(const std::string& what, Kind kind) : std::runtime_error(what), kind_(kind) {}
+    Kind kind() const { return kind_; }
+    bool retryable() const { return kind_ != Kind::Tls; }
 
 private:
-    bool retryable_;
+    Kind kind_;
 };
 
 class HttpTransport {
@@ -46,8 +58,13 @@ public:
     // Drops the connection; the next request opens a new one.
     void reset();
 
+    // Connections opened so far (keep-alive working means far fewer than requests).
+    std::int64_t connectionsOpened() const { return connectionsOpened_; }
+
 private:
-    void connect();
+    HttpResponse exchange(const std::string& pathAndQuery, const std::string& authorization,
+                          std::chrono::steady_clock::time_point deadline);
+    void limitSocketWait(std::chrono::steady_clock::time_point deadline);
 
     SourceConfig config_;
     std::string scheme_;
@@ -55,9 +72,10 @@ private:
     unsigned short port_ = 0;
     std::string basePath_;
     std::string origin_;
+    std::unique_ptr<TlsClientContext> tls_;
     std::unique_ptr<Poco::Net::HTTPClientSession> session_;
-    struct Tls;
-    std::unique_ptr<Tls> tls_;
+    std::chrono::steady_clock::time_point lastUsed_{};
+    std::int64_t connectionsOpened_ = 0;
 };
 
 // True when host names a loopback address (plain http is allowed only there).

@@ -56,4 +56,14 @@ std::optional<double> parseRetryAfter(const std::string& value,
     }
 }
 
+std::optional<double> retryAfterSeconds(const std::string& value,
+                                        std::optional<std::int64_t> serverDateMicros,
+                                        std::chrono::system_clock::time_point now) {
+    if (serverDateMicros)
+        now = std::chrono::system_clock::time_point(std::chrono::duration_cast<
+                                                    std::chrono::system_clock::duration>(
+            std::chrono::microseconds(*serverDateMicros)));
+    return parseRetryAfter(value, now);
+}
+
 }  // namespace intouch

@@ -4,6 +4,7 @@
 // shorter than what the server asked for with Retry-After.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <random>
 #include <string>
@@ -36,5 +37,14 @@ private:
 std::optional<double> parseRetryAfter(const std::string& value,
                                       std::chrono::system_clock::time_point now =
                                           std::chrono::system_clock::now());
+
+// The wait a Retry-After value asks for. An HTTP-date is measured against the
+// same answer's Date header when there is one: the server meant "until then by
+// my clock", and a client clock running ahead of the server's must not shorten
+// the wait. Without a Date header the local clock is used.
+std::optional<double> retryAfterSeconds(const std::string& value,
+                                        std::optional<std::int64_t> serverDateMicros,
+                                        std::chrono::system_clock::time_point now =
+                                            std::chrono::system_clock::now());
 
 }  // namespace intouch

@@ -14,10 +14,12 @@ struct SourceConfig {
     bool insecureSkipVerify = false;   // testing only
     double connectTimeoutSeconds = 10;
     double readTimeoutSeconds = 60;
-    double requestTimeoutSeconds = 300;  // a whole request including retries of its body
-    double maxRequestsPerSecond = 5;     // politeness: the API's rules ask for moderation
+    // One HTTP exchange from connect to the last body byte. The connect and read
+    // timeouts restart with every packet; this bounds a server that drips.
+    double requestTimeoutSeconds = 300;
+    double maxRequestsPerSecond = 5;     // politeness: every request, retries included
     int maxAttempts = 6;                 // per request, including the first
-    double maxRetryWaitSeconds = 300;    // total backoff budget per request
+    double maxRetryWaitSeconds = 300;    // total backoff budget per request (Retry-After included)
     double initialBackoffSeconds = 0.5;
     double maxBackoffSeconds = 30;
     std::string timeZone;  // CRM time zone override; empty = from /api/about
