@@ -85,7 +85,9 @@ TEST(RunHistory, WrongPasswordIsAFailedRunWithExitFourAndNoPasswordAnywhere) {
     auto run = pg::queryRows(w.dsn(), "SELECT outcome, coalesce(error, '') FROM intouch.sync_runs");
     ASSERT_EQ(run.size(), 1u);
     EXPECT_EQ(*run[0][0], "failed");
-    EXPECT_TRUE(contains(*run[0][1], "check source.username/source.password")) << *run[0][1];
+    // The stored error says what failed and which setting to fix (wording is the source's).
+    EXPECT_TRUE(contains(*run[0][1], "401")) << *run[0][1];
+    EXPECT_TRUE(contains(*run[0][1], "source.password")) << *run[0][1];
     EXPECT_EQ(w.scalarText("SELECT outcome FROM intouch.sync_stream_runs WHERE stream = 'parties'"),
               "failed");
     EXPECT_EQ(w.scalarLong("SELECT count(*) FROM intouch.sync_runs WHERE strpos(error, '" + wrong +
