@@ -188,7 +188,14 @@ JsonResponse ApiClient::getJson(const std::string& relative, bool authenticate) 
         if (stopRequested()) throw InterruptedError("stopped before " + what);
         pace();
         ++stats_.requests;
-        Attempt a = attemptOnce(path, what, authenticate);
+        Attempt a = [&] {
+            // The pause counts from the end of the exchange, also when it throws.
+            struct Finished {
+                RequestThrottle& t;
+                ~Finished() { t.finished(); }
+            } finished{throttle_};
+            return attemptOnce(path, what, authenticate);
+        }();
         if (a.response) return std::move(*a.response);
 
         // A kept-alive connection the server had closed: repeat at once on a new

@@ -118,7 +118,11 @@ void HttpTransport::reset() { session_.reset(); }
 void HttpTransport::limitSocketWait(Clock::time_point deadline) {
     const double left = secondsLeft(deadline);
     if (left <= 0) throw Poco::TimeoutException("request deadline passed");
-    const double wait = std::min(config_.readTimeoutSeconds, left);
+    double wait = std::min(config_.readTimeoutSeconds, left);
+    // On a TLS socket Poco waits twice: the socket timeout in SSL_read/SSL_write,
+    // then once more polling for the rest of the record (SecureSocketImpl::mustRetry).
+    // Half on the socket makes a silence end after the configured time.
+    if (tls_) wait /= 2;
     session_->setTimeout(span(std::min(config_.connectTimeoutSeconds, left)), span(wait), span(wait));
     if (session_->connected()) {
         session_->socket().setReceiveTimeout(span(wait));

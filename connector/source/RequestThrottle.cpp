@@ -1,5 +1,7 @@
 #include "source/RequestThrottle.hpp"
 
+#include <algorithm>
+
 #include "common/StopSignal.hpp"
 
 namespace intouch {
@@ -22,5 +24,7 @@ double RequestThrottle::acquire() {
     next_ = now + interval_;
     return waited;
 }
+
+void RequestThrottle::finished() { next_ = std::max(next_, std::chrono::steady_clock::now() + interval_); }
 
 }  // namespace intouch

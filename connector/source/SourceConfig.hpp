@@ -17,7 +17,7 @@ struct SourceConfig {
     // One HTTP exchange from connect to the last body byte. The connect and read
     // timeouts restart with every packet; this bounds a server that drips.
     double requestTimeoutSeconds = 300;
-    double maxRequestsPerSecond = 5;     // politeness: every request, retries included
+    double maxRequestsPerSecond = 5;     // politeness: 1/N s from the end of one request to the next, retries included
     int maxAttempts = 6;                 // per request, including the first
     double maxRetryWaitSeconds = 300;    // total backoff budget per request (Retry-After included)
     double initialBackoffSeconds = 0.5;

@@ -41,6 +41,10 @@ struct Case {
     int seconds;
 };
 
+void PrintTo(const Case& c, std::ostream* o) {
+    *o << c.status << (c.httpDate ? " with an HTTP date " : " with seconds ") << c.seconds << " s";
+}
+
 class RetryAfter : public ::testing::TestWithParam<Case> {};
 
 }  // namespace

@@ -5,8 +5,10 @@
 #include <openssl/x509_vfy.h>
 
 #include <chrono>
+#include <thread>
 
 #include "source/ApiClient.hpp"
+#include "source/RequestThrottle.hpp"
 #include "source/RetryPolicy.hpp"
 #include "source/TlsClientContext.hpp"
 
@@ -136,3 +138,21 @@ TEST(RetrySummary, KindsInNameOrderWithoutZeros) {
     EXPECT_EQ(formatRetriesByKind({}), "none");
     EXPECT_EQ(formatRetriesByKind({{"5xx", 2}, {"429", 3}, {"timeout", 0}}), "429:3,5xx:2");
 }
+
+TEST(RequestThrottleSpacing, ThePauseCountsFromTheEndOfTheLastRequest) {
+    using namespace std::chrono;
+    RequestThrottle t(10);  // 100 ms
+    EXPECT_LT(t.acquire(), 0.001);  // the first request goes at once
+    std::this_thread::sleep_for(milliseconds(60));  // a 60 ms exchange
+    t.finished();
+    const auto t0 = steady_clock::now();
+    const double waited = t.acquire();
+    const double measured = duration<double>(steady_clock::now() - t0).count();
+    EXPECT_GT(waited, 0.09);  // 100 ms after the end, not the 40 ms left of 100 after the start
+    EXPECT_GE(measured, 0.095);
+    // Without finished() the spacing is still counted from the start.
+    const auto t1 = steady_clock::now();
+    t.acquire();
+    EXPECT_GE(duration<double>(steady_clock::now() - t1).count(), 0.095);
+}
+

@@ -10,7 +10,11 @@
 
 #include "Certificates.hpp"
 #include "SourceWorld.hpp"
+#include "source/ApiClient.hpp"
+#include "source/HttpTransport.hpp"
+#include "source/PageFetcher.hpp"
 #include "support/PgQuery.hpp"
+#include "support/PostgresInstance.hpp"
 
 using namespace intouch::srctest;
 
@@ -124,3 +128,90 @@ TEST_F(Tls, PlainHttpServerBehindAnHttpsUrlIsAHandshakeFailure) {
         << r.describe();
     EXPECT_EQ(r.stderrText.find("retrying"), std::string::npos) << r.describe();
 }
+
+// The connection behaviour proven over plain HTTP elsewhere holds over TLS too: one
+// kept-alive connection for many requests, gzip, and a read timeout of the configured length
+// (Poco waits twice the socket timeout on a TLS socket; the transport compensates).
+TEST_F(Tls, KeepAliveGzipAndReadTimeoutHoldOverTls) {
+    INTOUCH_REQUIRE_SIMULATOR();
+    ts::SimulatorProcess sim({.args = {"--records", "300", "--tls-cert", certs_->good().cert.string(),
+                                       "--tls-key", certs_->good().key.string()}});
+    intouch::SourceConfig c;
+    c.url = sim.baseUrl();
+    c.username = "api";
+    c.password = "secret";
+    c.caFile = certs_->caCert().string();
+    c.maxRequestsPerSecond = 1000;
+    {
+        intouch::ApiClient client(c);
+        intouch::PageFetcher fetcher(client);
+        fetcher.about();
+        for (int position = 0; position < 300; position += 100) {
+            intouch::PageRequest page;
+            page.endpoint = "parties";
+            page.position = position;
+            page.size = 100;
+            EXPECT_EQ(fetcher.page(page).items.size(), 100u);
+        }
+        EXPECT_EQ(client.stats().requests, 4);
+        EXPECT_EQ(client.stats().connections, 1);
+    }
+
+    intouch::HttpTransport transport(c);
+    intouch::HttpResponse r = transport.get("/api/parties?size=300", "Basic YXBpOnNlY3JldA==");
+    ASSERT_EQ(r.status, 200);
+    ASSERT_NE(r.header("content-encoding"), nullptr);
+    EXPECT_EQ(*r.header("content-encoding"), "gzip");
+    EXPECT_LT(r.wireBytes * 2, r.body.size());
+
+    setKnobs(sim, "fault_slow=1&slow_ms=2000");
+    c.readTimeoutSeconds = 0.5;
+    intouch::HttpTransport slow(c);
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        slow.get("/api/about", "");
+        FAIL() << "expected a read timeout";
+    } catch (const intouch::TransportError& e) {
+        const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::cout << "[tls read timeout 0.5 s] after " << took << " s: " << e.what() << std::endl;
+        EXPECT_EQ(e.kind(), intouch::TransportError::Kind::Timeout);
+        EXPECT_GE(took, 0.45);
+        EXPECT_LT(took, 0.8) << "the read timeout over TLS must not double";
+    }
+}
+
+// TLS 1.2 is the floor: a server offering only TLS 1.1 is refused during the handshake for
+// the protocol version (OpenSSL's own defaults here would negotiate TLS 1.1 and only fail
+// later on a legacy signature algorithm), and not retried.
+TEST_F(Tls, ServerLimitedToTls11IsRefused) {
+    ts::TempDirectory logs("intouch-s-server");
+    const int port = ts::pickFreeTcpPort();
+    ts::ChildProcess server(ts::ProcessSpec{
+        .executable = "openssl",
+        .args = {"s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+                 certs_->selfSigned().cert.string(), "-key", certs_->selfSigned().key.string(),
+                 "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-www"},
+        .outputDir = logs.path(),
+        .name = "s_server"});
+    ASSERT_TRUE(server.waitForLinePrefix("ACCEPT", std::chrono::seconds(10)))
+        << "openssl s_server did not start: " << server.stderrText();
+
+    intouch::SourceConfig c;
+    c.url = "https://127.0.0.1:" + std::to_string(port) + "/api";
+    c.username = "api";
+    c.password = "secret";
+    c.insecureSkipVerify = true;  // only the protocol version is on trial here
+    intouch::HttpTransport transport(c);
+    try {
+        transport.get("/api/about", "");
+        FAIL() << "a TLS 1.1 server was accepted";
+    } catch (const intouch::TransportError& e) {
+        std::cout << "[tls 1.1 server] " << e.what() << std::endl;
+        EXPECT_EQ(e.kind(), intouch::TransportError::Kind::Tls);
+        EXPECT_FALSE(e.retryable());
+        EXPECT_NE(std::string(e.what()).find("protocol version"), std::string::npos) << e.what();
+    }
+    server.terminate();
+    server.wait(std::chrono::seconds(5));
+}
+
