@@ -42,7 +42,7 @@ ExitCode runStatus(const Config& config, const std::vector<StreamSpec>& streams)
     const std::vector<StreamHealth> health = readStreamHealth(tx, schema, streams, nowUtcMicros());
 
     std::printf("%-14s %-20s %-9s %10s  %-11s %-20s %-20s\n", "stream", "checkpoint (UTC)", "lag",
-                "rows", "last run", "last success (UTC)", "last failure (UTC)");
+                "rows", "outcome", "last success (UTC)", "last failure (UTC)");
     for (std::size_t i = 0; i < streams.size(); ++i) {
         const StreamSpec& spec = streams[i];
         const StreamHealth& h = health[i];
