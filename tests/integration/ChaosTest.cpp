@@ -8,13 +8,15 @@
 // repair (if it repairs something, the incremental sync had lost it).
 //
 // Environment:
-//   INTOUCH_CHAOS_SCENARIOS  scenarios per test over all shards (default 48; by hand: 2000)
+//   INTOUCH_CHAOS_SCENARIOS  scenarios per test over all shards (default 36 mutating, 12
+//                            with kills; by hand: thousands)
 //   INTOUCH_CHAOS_FIRST_SEED first seed (default 1; kill scenarios 100001)
 //   INTOUCH_CHAOS_SEED       run only this seed (reproduce a failure)
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <iostream>
@@ -32,7 +34,7 @@ namespace pg = intouch::testsupport::pg;
 namespace {
 
 constexpr int kShards = 3;
-constexpr std::chrono::milliseconds kMutatingRunDeadline{8000};
+constexpr std::chrono::milliseconds kMutatingRunDeadline{3000};
 
 long envNumber(const char* name, long fallback) {
     const char* v = std::getenv(name);
@@ -47,6 +49,10 @@ struct Scenario {
     bool shuffleTies = false;
     int pageSize = 20;
     int mutatePerRequest = 1;
+    // The connector's source.requests_per_second during the mutating runs. Mutations come
+    // with requests, so this sets the CRM's rate of change (mutatePerRequest * rps per
+    // second) and keeps insert-heavy scenarios from growing the list without bound.
+    double requestsPerSecond = 10000;
     int editWeight = 60, insertWeight = 25, deleteWeight = 15;
     std::string datetimeFormat = "iso-offset";
     int mutatingRuns = 2;
@@ -58,7 +64,8 @@ struct Scenario {
         std::ostringstream o;
         o << "seed=" << seed << " records=" << records << " tie_size=" << tieSize
           << " shuffle_ties=" << shuffleTies << " page_size=" << pageSize
-          << " mutate_per_request=" << mutatePerRequest << " weights=" << editWeight << ":"
+          << " mutate_per_request=" << mutatePerRequest << " rps=" << requestsPerSecond
+          << " weights=" << editWeight << ":"
           << insertWeight << ":" << deleteWeight << " datetime_format=" << datetimeFormat
           << " mutating_runs=" << mutatingRuns << " bulk_tie(edits/inserts/deletes)=" << bulkEdits
           << "/" << bulkInserts << "/" << bulkDeletes;
@@ -91,6 +98,10 @@ Scenario makeScenario(unsigned seed) {
         s.bulkInserts = pick(0, 5);
         s.bulkDeletes = pick(0, 3);
     }
+    // Requests per second, at most 600 changes per second (list growth stays bounded).
+    static const int rates[] = {100, 300, 1000};
+    const int rate = rates[pick(0, 2)];
+    if (s.mutatePerRequest > 0) s.requestsPerSecond = std::min(rate, 600 / s.mutatePerRequest);
     return s;
 }
 
@@ -149,7 +160,8 @@ void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* 
                     .datetimeFormat = s.datetimeFormat,
                     .mutatePerRequest = s.mutatePerRequest,
                     .mutateStreams = "parties,comm"};
-    SyncWorld world(sim, ConfigSettings{.pageSize = s.pageSize},
+    SyncWorld world(sim,
+                    ConfigSettings{.pageSize = s.pageSize, .requestsPerSecond = s.requestsPerSecond},
                     "chaos_" + std::to_string(s.seed));
     world.setKnobs("edit_weight=" + std::to_string(s.editWeight) +
                    "&insert_weight=" + std::to_string(s.insertWeight) +
@@ -214,6 +226,9 @@ void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* 
 
     // The CRM calms down; one more ordinary sync must bring every record.
     world.setKnobs("mutate_per_request=0");
+    ConfigSettings fast = world.configSettings();
+    fast.requestsPerSecond = 10000;
+    world.writeConfig(fast);
     RunResult final = world.sync(kStreamArgs);
     ++totals.runs;
     ASSERT_EQ(final.exitCode, 0) << final.describe() << "\n" << reproduce(s, filter);
@@ -287,7 +302,7 @@ class Chaos : public ::testing::TestWithParam<int> {};
 TEST_P(Chaos, MutatingListLosesNothing) {
     INTOUCH_REQUIRE_BINARIES();
     Totals totals;
-    for (unsigned seed : seedsForShard(GetParam(), 48, 1)) {
+    for (unsigned seed : seedsForShard(GetParam(), 36, 1)) {
         runScenario(makeScenario(seed), false, totals, "*Chaos.MutatingListLosesNothing*");
         if (HasFatalFailure()) break;
     }
@@ -302,7 +317,7 @@ TEST_P(Chaos, KilledAtRandomMomentsLosesNothing) {
     Totals totals;
     // Kill scenarios use seeds of their own range (from 100001) so they differ from the
     // ones above.
-    for (unsigned seed : seedsForShard(GetParam(), 18, 100001)) {
+    for (unsigned seed : seedsForShard(GetParam(), 12, 100001)) {
         runScenario(makeScenario(seed), true, totals,
                     "*Chaos.KilledAtRandomMomentsLosesNothing*");
         if (HasFatalFailure()) break;
@@ -313,3 +328,77 @@ TEST_P(Chaos, KilledAtRandomMomentsLosesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shard, Chaos, ::testing::Range(0, kShards));
+
+// KNOWN CONNECTOR BUG (reported): a record of a shuffled tie group is skipped for good.
+// Checkpoint (T, keys {63}, incomplete) after a page whose last record was tie member 63;
+// the list slides back (edits before our place) and the next page, at position 204, answers
+// "204: 63@T, 205: 293@T, ..." while the group's third member, 10@T, now sits at 203 in this
+// shuffled answer. IncrementalSync::run accepts the page because its first record passes
+// atOrBefore() (its key is in cursor_keys), but that only proves nothing unseen lies before
+// the page when the first record sorts STRICTLY before the incomplete group (modified < T,
+// or = T with the group complete). Record 10 is never written, and later runs start after it.
+// Fix: in connector/sync/IncrementalSync.cpp, the overlap check must relocate unless
+// items[0].cursor < cp.modified || (== and cp.tieComplete); verified with a patched build:
+// this scenario then passes every time. The scenario is timing-dependent (the simulator's
+// clock seconds shift its random stream), so it runs up to 3 times; today >= 1 loses a record.
+TEST(ChaosRegression, ShuffledTieMemberBeforePageStartIsNotSkipped) {
+    INTOUCH_REQUIRE_BINARIES();
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        SCOPED_TRACE("attempt " + std::to_string(attempt));
+        SyncWorld world(SimSettings{.seed = 4,
+                                    .records = 437,
+                                    .tieSize = 3,
+                                    .shuffleTies = true,
+                                    .mutatePerRequest = 1},
+                        ConfigSettings{.pageSize = 56});
+        world.setKnobs("edit_weight=100&insert_weight=0&delete_weight=0");
+        ASSERT_EQ(world.migrate().exitCode, 0);
+        auto child = world.startSync({"--stream", "parties"});
+        if (!child->wait(kMutatingRunDeadline)) {
+            child->kill();
+            child->wait(std::chrono::seconds(10));
+        }
+        world.setKnobs("mutate_per_request=0");
+        RunResult final = world.sync({"--stream", "parties"});
+        ASSERT_EQ(final.exitCode, 0) << final.describe();
+        Comparison c = compareWithSource(world, "parties");
+        std::cout << "[shuffled tie regression, attempt " << attempt << "] " << c.summary()
+                  << std::endl;
+        ASSERT_TRUE(c.missing.empty() && c.mismatched.empty())
+            << "records never edited were skipped by the incremental sync: " << c.summary();
+    }
+}
+
+// KNOWN CONNECTOR BUG (reported): under continuous edits, a run never ends. Once more
+// records change within one second than a page holds, each second's `modified` value forms
+// a tie group larger than a page; IncrementalSync reads it with a full id-order scan
+// (readTieGroupById), which takes longer than a second, so the next second's group is again
+// larger than a page, and so on: the run chases the clock forever (observed: still running
+// after 90 s, scans getting longer), with no bound like maxRelocations and no message.
+// Expected: the run ends (exit 0, leaving later changes to the next run, or exit 5 with a
+// clear message). Fix idea: do not chase records stamped after the run started (stop at the
+// server's Date of the first answer), and/or bound the number of id-order scans per run.
+TEST(ChaosRegression, RunUnderContinuousEditsEnds) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 2000, .mutatePerRequest = 1},
+                    ConfigSettings{.pageSize = 10});
+    world.setKnobs("edit_weight=100&insert_weight=0&delete_weight=0");
+    ASSERT_EQ(world.migrate().exitCode, 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto child = world.startSync({"--stream", "parties"});
+    std::optional<int> code = child->wait(std::chrono::seconds(30));
+    const double secs = secondsSince(t0);
+    const long long mutations = world.mutationCount();
+    std::cout << "[continuous edits] run " << (code ? "ended with exit " + std::to_string(*code)
+                                                    : std::string("still running"))
+              << " after " << secs << " s, " << mutations << " edits meanwhile" << std::endl;
+    if (!code) {
+        child->kill();
+        child->wait(std::chrono::seconds(10));
+    }
+    ASSERT_TRUE(code.has_value())
+        << "the sync did not end within 30 s while the CRM kept editing records\n"
+        << intouch::testsupport::tailLines(child->stderrText(), 12);
+    EXPECT_TRUE(acceptableMutatingExit(*code, child->stderrText()))
+        << intouch::testsupport::tailLines(child->stderrText(), 20);
+}
