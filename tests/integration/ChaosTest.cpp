@@ -380,8 +380,12 @@ TEST(ChaosRegression, ShuffledTieMemberBeforePageStartIsNotSkipped) {
 // server's Date of the first answer), and/or bound the number of id-order scans per run.
 TEST(ChaosRegression, RunUnderContinuousEditsEnds) {
     INTOUCH_REQUIRE_BINARIES();
+    // 150 requests/s with one edit each: 150 records get each second's `modified`, 15 pages'
+    // worth, and one id-order scan of 2000 records (200 requests) takes ~1.3 s. Throttling
+    // makes this independent of the machine's speed (unthrottled, a fast idle machine scans
+    // in < 1 s and catches up; a loaded one never does).
     SyncWorld world(SimSettings{.records = 2000, .mutatePerRequest = 1},
-                    ConfigSettings{.pageSize = 10});
+                    ConfigSettings{.pageSize = 10, .requestsPerSecond = 150});
     world.setKnobs("edit_weight=100&insert_weight=0&delete_weight=0");
     ASSERT_EQ(world.migrate().exitCode, 0);
     const auto t0 = std::chrono::steady_clock::now();

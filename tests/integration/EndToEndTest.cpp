@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <regex>
@@ -217,4 +218,45 @@ TEST(EndToEnd, DryRunWritesNothing) {
     ASSERT_EQ(rec.exitCode, 0) << rec.describe();
     expectEqualToSource(world, "parties", "after real sync");
     expectEqualToSource(world, "members", "after real sync");
+}
+
+// The yardstick itself: compareWithSource notices every kind of difference (so the
+// "equals the source" assertions above can fail).
+TEST(EndToEnd, ComparisonDetectsEveryKindOfDifference) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 100}, ConfigSettings{.pageSize = 50});
+    migrateOk(world);
+    syncOk(world, {"--stream", "parties", "--stream", "members", "--stream", "lists"});
+    for (const char* s : {"parties", "members", "lists"}) {
+        Comparison c = compareWithSource(world, s);
+        ASSERT_TRUE(c.equal()) << c.summary();
+    }
+
+    intouch::json::Value r =
+        world.simPost("/_sim/mutate?stream=parties&edits=2&inserts=2&deletes=2");
+    // (A members edit may redraw the old value; with three, at least one differs.)
+    world.simPost("/_sim/mutate?stream=members&edits=3&inserts=1&deletes=1");
+    // A party that has contacts loses one child row behind the connector's back.
+    const std::string parent = *pg::queryScalarText(
+        world.dsn(), "SELECT min(parent_id)::text FROM intouch.parties_contacts");
+    pg::exec(world.dsn(), "DELETE FROM intouch.parties_contacts WHERE parent_id = " + parent +
+                              " AND idx = (SELECT max(idx) FROM intouch.parties_contacts WHERE "
+                              "parent_id = " + parent + ")");
+    pg::exec(world.dsn(), "UPDATE intouch.lists SET record_hash = 'x' WHERE id = 'stages'");
+
+    Comparison p = compareWithSource(world, "parties");
+    std::cout << "[negative control] " << p.summary() << std::endl;
+    EXPECT_EQ(p.missing.size(), 2u) << "the two inserted parties";
+    EXPECT_EQ(p.extra.size(), 2u) << "the two deleted parties";
+    EXPECT_GE(p.mismatched.size(), 2u) << "the two edited parties";
+    EXPECT_TRUE(std::find_if(p.childMismatched.begin(), p.childMismatched.end(),
+                             [&](const std::string& s) { return s.rfind(parent + " ", 0) == 0; }) !=
+                p.childMismatched.end())
+        << p.summary();
+    Comparison m = compareWithSource(world, "members");
+    EXPECT_EQ(m.missing.size(), 1u) << m.summary();
+    EXPECT_EQ(m.extra.size(), 1u) << m.summary();
+    EXPECT_GE(m.mismatched.size(), 1u) << m.summary();
+    Comparison l = compareWithSource(world, "lists");
+    EXPECT_EQ(l.mismatched, std::vector<std::string>{"stages"}) << l.summary();
 }
