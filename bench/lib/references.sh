@@ -1,0 +1,84 @@
+# The two physical limits the connector is compared with (bench/run.sh). Sourced.
+
+# The page positions a full sync of `total` records requests: 1000 records per
+# page, each page after the first overlapping the previous one by one record
+# (docs/incremental-sync.md, "Overlap"); the last page reaches the end.
+page_positions() {
+    local total=$1 size=$2 p=0
+    while true; do
+        echo "$p"
+        ((p + size >= total)) && break
+        p=$((p + size - 1))
+    done
+}
+
+# Read-side limit: the same pages fetched by one curl process, one after the other
+# over one kept-alive connection, gzip like the connector. Sets CURL_* figures.
+curl_reference() {
+    local total=$1 work=$2 cfg="$2/curl.cfg" out="$2/curl.out" p
+    {
+        echo "user = \"$SIM_USER:$SIM_PASSWORD\""
+        echo "compressed"
+        echo "silent"
+        echo "show-error"
+        echo "write-out = \"%{http_code} %{size_download} %{num_connects}\\n\""
+        for p in $(page_positions "$total" 1000); do
+            echo "url = \"$SIM_URL/parties?position=$p&size=1000&orderBy=modified\""
+            echo "output = \"/dev/null\""
+        done
+    } >"$cfg"
+    "$MEASURE" "$work/curl.rusage" -- curl --config "$cfg" >"$out" || die "curl reference failed"
+    # shellcheck disable=SC1090
+    source "$work/curl.rusage"
+    CURL_S=$wall_s
+    CURL_PAGES=$(wc -l <"$out")
+    CURL_BAD=$(awk '$1 != 200' "$out" | wc -l)
+    CURL_CONNECTS=$(awk '{ s += $3 } END { print s }' "$out")
+    CURL_MB=$(awk '{ s += $2 } END { printf "%.1f", s / 1e6 }' "$out")
+    ((CURL_BAD == 0)) || die "curl reference: $CURL_BAD answers were not 200 (see $out)"
+}
+
+# Write-side limit: the rows the connector wrote (parties and their contacts),
+# dumped to files and loaded with COPY into empty tables of the same shape
+# (LIKE ... INCLUDING ALL: same columns, defaults, primary keys and indexes; the
+# children's foreign key to their parent re-created, since the connector pays
+# for its checks too), in one transaction. psql's \copy streams the file through the client connection,
+# as the connector streams its pages. Sets COPY_* figures.
+copy_reference() {
+    local work=$1 schema=$2 before after
+    local parties="$PG_DIR/ref_parties.copy" contacts="$PG_DIR/ref_contacts.copy"
+    pg_sql -d crm >/dev/null <<SQL
+DROP SCHEMA IF EXISTS bench_ref CASCADE;
+CREATE SCHEMA bench_ref;
+CREATE TABLE bench_ref.parties (LIKE $schema.parties INCLUDING ALL);
+CREATE TABLE bench_ref.parties_contacts (LIKE $schema.parties_contacts INCLUDING ALL);
+DO \$\$
+DECLARE def text;
+BEGIN
+    FOR def IN SELECT pg_get_constraintdef(oid) FROM pg_constraint
+                WHERE conrelid = '$schema.parties_contacts'::regclass AND contype = 'f' LOOP
+        EXECUTE 'ALTER TABLE bench_ref.parties_contacts ADD '
+                || replace(def, 'REFERENCES $schema.parties(', 'REFERENCES bench_ref.parties(');
+    END LOOP;
+END \$\$;
+COPY $schema.parties TO '$parties';
+COPY $schema.parties_contacts TO '$contacts';
+CHECKPOINT;
+SQL
+    COPY_ROWS=$(pg_sql -d crm -Atc "SELECT count(*) FROM $schema.parties")
+    COPY_CHILD_ROWS=$(pg_sql -d crm -Atc "SELECT count(*) FROM $schema.parties_contacts")
+    COPY_MB=$(du -cm "$parties" "$contacts" | tail -n 1 | cut -f1)
+    sleep 0.3
+    before=$(pg_ticks "$PG_PID")
+    "$MEASURE" "$work/copy.rusage" -- psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U postgres -d crm -1 \
+        -c "\\copy bench_ref.parties FROM '$parties'" \
+        -c "\\copy bench_ref.parties_contacts FROM '$contacts'" || die "COPY reference failed"
+    sleep 0.3
+    after=$(pg_ticks "$PG_PID")
+    # shellcheck disable=SC1090
+    source "$work/copy.rusage"
+    COPY_S=$wall_s
+    COPY_PG_CPU=$(ticks_to_s $((after - before)))
+    pg_sql -d crm -c "DROP SCHEMA bench_ref CASCADE" >/dev/null
+    rm -f "$parties" "$contacts"
+}
