@@ -1,0 +1,95 @@
+// Issue 4, "`check` compares each mapping with the live table and reports drift; `plan`
+// prints the migration SQL that would make the database match the mappings".
+
+#include <gtest/gtest.h>
+
+#include <utility>
+
+#include "E2eWorld.hpp"
+#include "ExpectedTable.hpp"
+#include "FeatureMapping.hpp"
+
+namespace intouch::e2e {
+namespace {
+
+TEST(Drift, CheckReportsDroppedAndRetypedColumnsAndPlanSqlRepairsThem) {
+    INTOUCH_REQUIRE_SIMULATOR();
+    E2eWorld w;
+    writeFeatureMappings(w);
+    auto plan = w.run({"plan"});
+    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
+    w.writeMigration("0002_feature_tables.sql", plan.stdoutText);
+    ASSERT_EQ(w.run({"migrate"}).exitCode, 0);
+    auto sync = w.run({"sync"});
+    ASSERT_EQ(sync.exitCode, 0) << describe(sync);
+
+    // Someone edits the warehouse by hand.
+    pg::exec(w.dsn(),
+             "ALTER TABLE intouch.crm_parties DROP COLUMN birthday;"
+             "ALTER TABLE intouch.crm_parties ALTER COLUMN debit TYPE text;"
+             "ALTER TABLE intouch.crm_parties_contacts DROP COLUMN value;"
+             "DROP TABLE intouch.crm_parties_contact_json;"
+             "ALTER TABLE intouch.crm_opportunities ALTER COLUMN amount TYPE numeric(12,2);"
+             "ALTER TABLE intouch.crm_comm ALTER COLUMN contacted_time TYPE text;"
+             // a column of the user's own is not drift: writes do not mind it
+             "ALTER TABLE intouch.crm_parties ADD COLUMN my_note text;");
+
+    auto check = w.run({"check"});
+    EXPECT_EQ(check.exitCode, 2) << describe(check);
+    const auto drift = linesStartingWith(check.stdoutText, "DRIFT");
+    // (table, column, words the line must also hold: the types of a type change)
+    const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
+        {"crm_parties", {"birthday", "date"}},
+        {"crm_parties", {"debit", "text", "integer"}},
+        {"crm_parties_contacts", {"value"}},
+        {"crm_parties_contact_json", {}},
+        {"crm_opportunities", {"amount", "numeric(12,2)", "numeric(14,2)"}},
+        {"crm_comm", {"contacted_time", "text", "time"}},
+    };
+    EXPECT_EQ(drift.size(), expected.size()) << check.stdoutText;
+    for (const auto& [table, words] : expected) {
+        bool found = false;
+        for (const auto& line : drift) {
+            bool all = contains(line, table + ".") || contains(line, "table " + table + " ");
+            for (const auto& word : words) all = all && contains(line, word);
+            // the child table's name contains the parent's: match the exact table
+            if (table == "crm_parties" && contains(line, "crm_parties_")) all = false;
+            found = found || all;
+        }
+        EXPECT_TRUE(found) << "no DRIFT line for " << table << " naming the change:\n" << check.stdoutText;
+    }
+    for (const auto& line : drift) EXPECT_FALSE(contains(line, "my_note")) << line;
+
+    // plan's SQL, saved as the next migration, closes the gap.
+    auto repair = w.run({"plan"});
+    ASSERT_EQ(repair.exitCode, 0) << describe(repair);
+    EXPECT_TRUE(contains(repair.stdoutText, "ALTER TABLE")) << repair.stdoutText;
+    w.writeMigration("0003_repair.sql", repair.stdoutText);
+    auto migrate = w.run({"migrate"});
+    ASSERT_EQ(migrate.exitCode, 0) << describe(migrate);
+    EXPECT_TRUE(contains(migrate.stdoutText, "0003_repair")) << migrate.stdoutText;
+
+    auto recheck = w.run({"check"});
+    EXPECT_EQ(recheck.exitCode, 0) << describe(recheck);
+    EXPECT_TRUE(linesStartingWith(recheck.stdoutText, "DRIFT").empty()) << recheck.stdoutText;
+    auto replan = w.run({"plan"});
+    ASSERT_EQ(replan.exitCode, 0) << describe(replan);
+    EXPECT_FALSE(contains(replan.stdoutText, "ALTER TABLE") || contains(replan.stdoutText, "CREATE TABLE"))
+        << replan.stdoutText;
+    // The user's column survived the repair.
+    EXPECT_EQ(w.scalarLong("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'intouch' "
+                           "AND table_name = 'crm_parties' AND column_name = 'my_note'"),
+              1);
+
+    // And the repaired tables take a full sync again, with every value where it belongs
+    // (the re-added columns sit at the end now, so only values are compared, by name).
+    auto refresh = w.run({"sync", "--full-refresh"});
+    ASSERT_EQ(refresh.exitCode, 0) << describe(refresh);
+    auto tables = expectedFeatureTables(loadSource(w), DateFormat::IsoOffset);
+    for (auto& t : tables) t.setCheckLayout(false);
+    auto diffs = compareAll(w, tables);
+    EXPECT_TRUE(diffs.empty()) << joinLines(diffs);
+}
+
+}  // namespace
+}  // namespace intouch::e2e
