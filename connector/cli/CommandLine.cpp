@@ -7,7 +7,7 @@
 namespace intouch {
 
 namespace {
-const std::set<std::string> kCommands = {"migrate", "sync", "reconcile", "status", "check", "state"};
+const std::set<std::string> kCommands = {"migrate", "sync", "reconcile", "status", "check", "state", "plan"};
 const std::set<std::string> kStateSubcommands = {"show", "reset", "set"};
 
 const char* kExitCodes =
@@ -34,7 +34,9 @@ std::string usageText() {
                "  sync      export every stream (or --stream NAME) changed since the last run\n"
                "  reconcile find records deleted in the CRM and mark them (deleted_at) or remove them\n"
                "  status    show each stream's checkpoint, lag, row count, last success and failure\n"
-               "  check     validate the config and mappings, and reach the CRM and PostgreSQL\n"
+               "  check     validate the config and mappings, reach the CRM and PostgreSQL, and\n"
+               "            compare the mappings with the tables\n"
+               "  plan      print the migration SQL that would make the tables match the mappings\n"
                "  state     show, reset or rewind the checkpoints (state show|reset|set)\n"
                "\n"
                "Run `intouch-sync <command> --help` for the options of a command.\n\n") +
@@ -103,6 +105,12 @@ std::string commandHelp(const std::string& command) {
                "  --modified TS        the new checkpoint (set only)\n"
                "  --wait-lock SECONDS  wait this long for a running sync of the stream to finish\n" +
                common + "\n" + kExitCodes;
+    if (command == "plan")
+        return "Usage: intouch-sync plan --config FILE\n\n"
+               "Compares every mapping with its tables in PostgreSQL and prints the SQL (CREATE\n"
+               "TABLE, ADD COLUMN, ALTER COLUMN TYPE) that would make the database match, for you\n"
+               "to review and save as the next numbered file in migrations/. Writes nothing.\n\n"
+               "Options:\n" + common + "\n" + kExitCodes;
     if (command == "check")
         return "Usage: intouch-sync check --config FILE\n\n"
                "Validates the config file and every mapping file, then checks that PostgreSQL is\n"
@@ -124,7 +132,7 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
     cl.command = args[i++];
     if (!kCommands.count(cl.command))
         throw ConfigError("unknown command '" + cl.command +
-                          "' (commands: migrate, sync, reconcile, status, check, state; see --help)");
+                          "' (commands: migrate, sync, reconcile, status, check, plan, state; see --help)");
     if (cl.command == "state" && i < args.size() && args[i].rfind("-", 0) != 0) {
         cl.subcommand = args[i++];
         if (!kStateSubcommands.count(cl.subcommand))

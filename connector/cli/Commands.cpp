@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/Config.hpp"
+#include "cli/SchemaCommands.hpp"
 #include "cli/RunMetrics.hpp"
 #include "cli/StateCommands.hpp"
 #include "cli/StatusCommand.hpp"
@@ -162,6 +163,13 @@ ExitCode cmdCheck(const Loaded& l) {
                     l.config.path.c_str());
         return ExitCode::ConfigError;
     }
+    if (printSchemaDrift(*conn, l.config.target.schema, l.streams) > 0) return ExitCode::ConfigError;
+    return ExitCode::Success;
+}
+
+ExitCode cmdPlan(const Loaded& l) {
+    auto conn = TargetDatabase::connect(l.config.target.dsn);
+    printSchemaPlan(*conn, l.config.target.schema, l.streams);
     return ExitCode::Success;
 }
 
@@ -183,6 +191,7 @@ ExitCode runCommand(const CommandLine& cl) {
     if (cl.command == "status") return runStatus(l.config, l.streams);
     if (cl.command == "state") return runState(cl, l.config, l.streams);
     if (cl.command == "check") return cmdCheck(l);
+    if (cl.command == "plan") return cmdPlan(l);
     throw ConfigError("unknown command '" + cl.command + "'");
 }
 

@@ -126,7 +126,14 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx) {
             join += "c." + quoteIdent(parentKeys[k]) + " = u." + quoteIdent(spec_.primaryKey[k]);
         }
         const std::string child = qualified(schema_, spec_.children[i].table);
-        tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) + " u WHERE " + join);
+        // DELETE ... USING the temp table is planned as a hash join that reads the
+        // whole child table on every page (the temp table has no statistics);
+        // = ANY(ARRAY(...)) makes it an index lookup per changed parent.
+        if (parentKeys.size() == 1)
+            tx.exec("DELETE FROM " + child + " c WHERE c." + quoteIdent(parentKeys[0]) + " = ANY (ARRAY(SELECT u." +
+                    quoteIdent(spec_.primaryKey[0]) + " FROM " + quoteIdent(upserted_) + " u))");
+        else
+            tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) + " u WHERE " + join);
         const auto cols = spec_.childValueColumns(i);
         tx.exec("INSERT INTO " + child + " (" + identList(cols) + ") SELECT " +
                 identList(cols, "c.") + " FROM " + quoteIdent(childStages_[i]) + " c JOIN " +

@@ -15,6 +15,9 @@ namespace intouch {
 
 namespace {
 
+// Id-order scans of oversized tie groups one run may make before it stops early.
+constexpr std::int64_t kMaxTieScansPerRun = 3;
+
 std::int64_t nowMicros() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -191,7 +194,14 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         const auto& items = f.items;
         const auto n = static_cast<std::int64_t>(items.size());
         outcome_.apiTotal = f.total;
-        if (overlap && (n == 0 || !atOrBefore(items[0], cp))) {
+        // The overlap record must sort strictly before everything not yet
+        // committed: before the cursor value, or inside a complete tie group.
+        // A member of an incomplete group proves nothing, since other members
+        // may have slid in front of it unseen.
+        const bool anchored = n > 0 && items[0].cursor && !cp.empty() &&
+                              (*items[0].cursor < *cp.modifiedMicros ||
+                               (*items[0].cursor == *cp.modifiedMicros && cp.tieComplete));
+        if (overlap && !anchored) {
             // Records before our place were deleted or edited away: the list slid
             // back and the offset now points past records never seen.
             if (++outcome_.relocations > options_.maxRelocations)
@@ -215,6 +225,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         Checkpoint next = cp;
         std::int64_t nextPosition = position + std::max<std::int64_t>(n - 1, 1);
         std::optional<std::int64_t> bigTie;
+        bool stopEarly = false;
         if (atEnd) {
             // This one answer holds everything from our place to the end of the
             // list, so every tie group in it is complete.
@@ -252,6 +263,13 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                     // Next page starts with the record just before the tie group at
                     // `last`, so the whole group is read again in one answer.
                     nextPosition = position + j - 1;
+                } else if (outcome_.tieScans >= kMaxTieScansPerRun) {
+                    // Tie groups this large keep coming (the CRM is bulk-editing
+                    // faster than a scan takes): stop here with a valid checkpoint
+                    // instead of chasing the clock forever; the next run resumes.
+                    log::warn("stopping this run early: tie groups larger than a page keep arriving",
+                              {{"stream", spec_.name}, {"tie_scans", std::to_string(outcome_.tieScans)}});
+                    stopEarly = true;
                 } else {
                     bigTie = last;
                 }
@@ -270,6 +288,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             outcome_.readToEnd = true;
             break;
         }
+        if (stopEarly) break;
         position = nextPosition;
         overlap = true;
     }

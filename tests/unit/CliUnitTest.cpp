@@ -40,7 +40,7 @@ TEST(CommandLine, ParsesTheContract) {
 
 TEST(CommandLine, ExplainsMistakes) {
     EXPECT_EQ(errorOf([] { parse({"export"}); }),
-              "unknown command 'export' (commands: migrate, sync, reconcile, status, check, state; see --help)");
+              "unknown command 'export' (commands: migrate, sync, reconcile, status, check, plan, state; see --help)");
     EXPECT_EQ(errorOf([] { parse({"sync"}); }), "`sync` needs --config FILE");
     EXPECT_EQ(errorOf([] { parse({"status", "--config", "x", "--stream", "a"}); }),
               "unknown option '--stream' for `status` (see `intouch-sync status --help`)");
