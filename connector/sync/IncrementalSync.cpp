@@ -15,9 +15,6 @@ namespace intouch {
 
 namespace {
 
-// Id-order scans of oversized tie groups one run may make before it stops early.
-constexpr std::int64_t kMaxTieScansPerRun = 3;
-
 std::int64_t nowMicros() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -225,7 +222,6 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         Checkpoint next = cp;
         std::int64_t nextPosition = position + std::max<std::int64_t>(n - 1, 1);
         std::optional<std::int64_t> bigTie;
-        bool stopEarly = false;
         if (atEnd) {
             // This one answer holds everything from our place to the end of the
             // list, so every tie group in it is complete.
@@ -263,13 +259,6 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                     // Next page starts with the record just before the tie group at
                     // `last`, so the whole group is read again in one answer.
                     nextPosition = position + j - 1;
-                } else if (outcome_.tieScans >= kMaxTieScansPerRun) {
-                    // Tie groups this large keep coming (the CRM is bulk-editing
-                    // faster than a scan takes): stop here with a valid checkpoint
-                    // instead of chasing the clock forever; the next run resumes.
-                    log::warn("stopping this run early: tie groups larger than a page keep arriving",
-                              {{"stream", spec_.name}, {"tie_scans", std::to_string(outcome_.tieScans)}});
-                    stopEarly = true;
                 } else {
                     bigTie = last;
                 }
@@ -288,7 +277,6 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             outcome_.readToEnd = true;
             break;
         }
-        if (stopEarly) break;
         position = nextPosition;
         overlap = true;
     }
