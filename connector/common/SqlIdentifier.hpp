@@ -9,6 +9,24 @@ namespace intouch {
 std::string quoteIdent(const std::string& name);
 // "schema"."name"
 std::string qualified(const std::string& schema, const std::string& name);
+// PostgreSQL text[] literal {"a","b \"q\""} of any container of strings.
+template <typename Strings>
+std::string textArrayLiteral(const Strings& values) {
+    std::string out = "{";
+    bool first = true;
+    for (const std::string& v : values) {
+        if (!first) out += ',';
+        first = false;
+        out += '"';
+        for (char c : v) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 // "a", "b", "c"
 std::string identList(const std::vector<std::string>& names, const std::string& prefix = "");
 

@@ -5,20 +5,6 @@
 namespace intouch {
 
 namespace {
-std::string textArray(const std::vector<std::string>& v) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) out += ',';
-        out += '"';
-        for (char c : v[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 std::optional<std::string> nullIfEmpty(const std::string& s) {
     if (s.empty()) return std::nullopt;
     return s;
@@ -30,7 +16,7 @@ std::int64_t RunHistory::startRun(pqxx::connection_base& conn, const std::string
     pqxx::work tx(conn);
     auto r = tx.exec_params("INSERT INTO " + qualified(schema_, "sync_runs") +
                                 " (command, streams) VALUES ($1, $2::text[]) RETURNING run_id",
-                            command, textArray(streams));
+                            command, textArrayLiteral(streams));
     tx.commit();
     return r[0][0].as<std::int64_t>();
 }

@@ -6,22 +6,6 @@ namespace intouch {
 
 namespace {
 
-std::string textArrayLiteral(const std::set<std::string>& values) {
-    std::string out = "{";
-    bool first = true;
-    for (const auto& v : values) {
-        if (!first) out += ',';
-        first = false;
-        out += '"';
-        for (char c : v) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 std::set<std::string> parseTextArray(const pqxx::field& f) {
     std::set<std::string> out;
     if (f.is_null()) return out;
