@@ -10,23 +10,27 @@ void IdOrderScan::run(const Visitor& visit) {
     std::int64_t position = 0;
     std::optional<std::int64_t> lastId;
     bool overlap = false;
+    int unanchored = 0;  // relocations since the last page that could be read
     while (true) {
         ListPage page = reader_.read(position, pageSize_, "id");
         const auto n = static_cast<std::int64_t>(page.items.size());
         if (overlap && !(n > 0 && page.items[0].numericId && *page.items[0].numericId <= *lastId)) {
-            if (++relocations_ > maxRelocations_)
+            ++relocations_;
+            if (++unanchored > maxRelocations_)
                 throw SourceError("the list of " + stream +
                                   " keeps changing faster than it can be read in id order");
             const std::int64_t after = *lastId;
-            PositionSearch search([&](std::int64_t p, std::int64_t& total) {
-                return reader_.probe(p, "id", total);
+            PositionSearch search(
+                [&](std::int64_t p, std::int64_t& total) { return reader_.probe(p, "id", total); });
+            // Records before our place were deleted: the list slid back by as many.
+            std::int64_t p = search.firstAfterNear(position, [&](const ListItem& item) {
+                return !item.numericId || *item.numericId > after;
             });
-            std::int64_t p = search.firstAfter(
-                [&](const ListItem& item) { return !item.numericId || *item.numericId > after; });
             position = p > 0 ? p - 1 : 0;
             overlap = p > 0;
             continue;
         }
+        unanchored = 0;
         std::vector<const ListItem*> fresh;
         for (const auto& item : page.items) {
             if (!item.numericId)

@@ -34,7 +34,8 @@ std::optional<std::int64_t> maxCursor(const std::vector<ListItem>& items) {
     return m;
 }
 
-void addKeysAt(const std::vector<ListItem>& items, std::int64_t value, std::set<std::string>& keys) {
+void addKeysAt(const std::vector<ListItem>& items, std::int64_t value,
+               std::set<std::string>& keys) {
     for (const auto& i : items)
         if (i.cursor && *i.cursor == value && !i.key.empty()) keys.insert(i.key);
 }
@@ -44,7 +45,8 @@ void addKeysAt(const std::vector<ListItem>& items, std::int64_t value, std::set<
 Checkpoint laterCheckpoint(const Checkpoint& a, const Checkpoint& b) {
     if (a.empty()) return b;
     if (b.empty()) return a;
-    if (*a.modifiedMicros != *b.modifiedMicros) return *a.modifiedMicros > *b.modifiedMicros ? a : b;
+    if (*a.modifiedMicros != *b.modifiedMicros)
+        return *a.modifiedMicros > *b.modifiedMicros ? a : b;
     Checkpoint out = a;
     out.tieComplete = a.tieComplete || b.tieComplete;
     if (out.tieComplete)
@@ -75,23 +77,50 @@ bool IncrementalSync::atOrBefore(const ListItem& item, const Checkpoint& cp) con
     return cp.tieComplete || cp.tieKeys.count(item.key) > 0;
 }
 
-std::int64_t IncrementalSync::locate(const Checkpoint& cp) {
+std::int64_t IncrementalSync::locate(const Checkpoint& cp, std::optional<std::int64_t> near) {
     const std::string cursorField = mapper_.cursorSourceField();
     PositionSearch search([&](std::int64_t position, std::int64_t& total) {
-        return reader_.probe(position, cursorField, total);
+        auto item = reader_.probe(position, cursorField, total);
+        // The gallop's first probe is the last record: the run's horizon for free.
+        if (!horizon_ && item && item->cursor && total > 0 && position == total - 1)
+            horizon_ = item->cursor;
+        return item;
     });
     // Group-level test (keys ignored): monotone along the list even when the tie
     // group comes back in another order on every request.
     const std::int64_t m = *cp.modifiedMicros;
     const bool complete = cp.tieComplete;
-    std::int64_t p = search.firstAfter([&](const ListItem& item) {
+    auto after = [&](const ListItem& item) {
         if (!item.cursor) return true;
         return *item.cursor > m || (*item.cursor == m && !complete);
-    });
-    log::debug("located resume position",
-               {{"stream", spec_.name}, {"position", std::to_string(p)},
-                {"probes", std::to_string(search.probes())}});
+    };
+    std::int64_t p = near ? search.firstAfterNear(*near, after) : search.firstAfter(after);
+    log::debug("located resume position", {{"stream", spec_.name},
+                                           {"position", std::to_string(p)},
+                                           {"probes", std::to_string(search.probes())}});
     return p;
+}
+
+std::optional<std::int64_t> IncrementalSync::newestCursor(std::optional<std::int64_t> total) {
+    const std::string cursorField = mapper_.cursorSourceField();
+    std::int64_t t = total.value_or(-1);
+    for (int attempt = 0; attempt < 2 && t > 0; ++attempt) {
+        std::int64_t seen = -1;
+        auto last = reader_.probe(t - 1, cursorField, seen);
+        if (last && last->cursor) return last->cursor;
+        if (last) return std::nullopt;  // unreadable: no bound can be drawn from it
+        t = seen;                       // the list shrank meanwhile: try its new end once
+    }
+    return std::nullopt;
+}
+
+std::int64_t IncrementalSync::horizon(const ListPage& page) {
+    if (horizon_) return *horizon_;
+    horizon_ = newestCursor(page.total);
+    if (!horizon_) horizon_ = maxCursor(page.items);
+    if (!horizon_) horizon_ = std::numeric_limits<std::int64_t>::max();
+    log::debug("run horizon", {{"stream", spec_.name}, {"modified", formatUtcMicros(*horizon_)}});
+    return *horizon_;
 }
 
 void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> serverDate) {
@@ -143,31 +172,55 @@ void IncrementalSync::commit(std::vector<const ListItem*> fresh, const Checkpoin
     pipeline_->submit(std::move(batch));
 }
 
-void IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint& cp) {
+Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint& cp,
+                                             std::optional<std::int64_t> total) {
     // The group is larger than a page. Its members come back in a different
     // order on every request, so paging through it by position cannot promise
-    // to see each one; in id order every record is visited (IdOrderScan).
-    // Members edited meanwhile move to a later `modified` and are read after
-    // the group. The checkpoint stays where it was until the whole group is in.
+    // to see each one; in id order every record is visited (IdOrderScan), and
+    // edits cannot move a record in that order.
+    //
+    // Such a scan costs a read of the whole list, so it is made to serve every
+    // record at once, not just the group: anything stamped before `ceiling`, the
+    // newest `modified` when the scan began, was last changed before the scan and
+    // so is read by it in its current version (edits and inserts made during the
+    // scan are stamped at or after `ceiling`, since `modified` never moves
+    // backwards). The checkpoint may then jump to `ceiling`, so a list with many
+    // oversized groups (bulk edits, continuous edits) costs one scan, not one
+    // per group.
     ++outcome_.tieScans;
-    log::info("tie group larger than a page; reading it in id order",
-              {{"stream", spec_.name}, {"modified", formatUtcMicros(tie)}});
+    const std::optional<std::int64_t> ceiling = newestCursor(total);
+    log::info("tie group larger than a page; reading the list in id order",
+              {{"stream", spec_.name},
+               {"modified", formatUtcMicros(tie)},
+               {"up_to", ceiling ? formatUtcMicros(*ceiling) : std::string("?")}});
     IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
     scan.run([&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
-        std::vector<const ListItem*> members;
+        std::vector<const ListItem*> unseen;
         for (const ListItem* item : fresh) {
-            if (item->cursor && *item->cursor == tie && !atOrBefore(*item, cp)) {
-                members.push_back(item);
-                noteHot(*item, page.serverDate);
-            }
+            if (atOrBefore(*item, cp)) continue;
+            unseen.push_back(item);
+            noteHot(*item, page.serverDate);
         }
-        commit(members, cp, cp.position, page.total);
+        commit(unseen, cp, cp.position, page.total);
     });
     outcome_.relocations += scan.relocations();
+    Checkpoint out = cp;
+    if (ceiling && *ceiling > tie) {
+        // Everything strictly before `ceiling` is in; the group at `ceiling` may
+        // still be growing, so it is read again by position.
+        out = Checkpoint{};
+        out.modifiedMicros = ceiling;
+        out.tieComplete = false;
+    } else {
+        out.tieComplete = true;
+        out.tieKeys.clear();
+    }
+    return out;
 }
 
 StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
     loaded_ = loaded;
+    horizon_.reset();
     outcome_ = StreamOutcome{};
     pipeline_ = std::make_unique<AsyncPageWriter>(writer_);
     ProgressReporter progress = ProgressReporter::forStderr(spec_.name);
@@ -175,12 +228,15 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
     Checkpoint cp = loaded;
     if (options_.lookbackSeconds > 0 && cp.modifiedMicros) {
         cp = Checkpoint{};
-        cp.modifiedMicros = *loaded.modifiedMicros - static_cast<std::int64_t>(options_.lookbackSeconds * 1e6);
+        cp.modifiedMicros =
+            *loaded.modifiedMicros - static_cast<std::int64_t>(options_.lookbackSeconds * 1e6);
     }
     const std::string cursorField = mapper_.cursorSourceField();
     const int size = options_.pageSize;
     std::int64_t position = 0;
     bool overlap = false;
+    int unanchored = 0;      // relocations since the last page that could be read
+    std::int64_t slack = 0;  // extra records of overlap between pages
     if (!cp.empty()) {
         std::int64_t p = locate(cp);
         position = p > 0 ? p - 1 : 0;
@@ -200,18 +256,28 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                                (*items[0].cursor == *cp.modifiedMicros && cp.tieComplete));
         if (overlap && !anchored) {
             // Records before our place were deleted or edited away: the list slid
-            // back and the offset now points past records never seen.
-            if (++outcome_.relocations > options_.maxRelocations)
+            // back and the offset now points past records never seen. It slid by as
+            // many records as changed since the last page, so search back from here.
+            ++outcome_.relocations;
+            if (++unanchored > options_.maxRelocations)
                 throw SourceError("the list of " + spec_.name +
                                   " keeps changing faster than it can be read (re-found the "
-                                  "position " + std::to_string(options_.maxRelocations) + " times)");
-            log::info("list moved under the reader; re-finding position",
-                      {{"stream", spec_.name}, {"position", std::to_string(position)}});
-            std::int64_t p = locate(cp);
-            position = p > 0 ? p - 1 : 0;
+                                  "position " +
+                                  std::to_string(options_.maxRelocations) +
+                                  " times in a row without reading a page)");
+            log::debug("list moved under the reader; re-finding position",
+                       {{"stream", spec_.name}, {"position", std::to_string(position)}});
+            std::int64_t p = locate(cp, position);
+            const std::int64_t found = p > 0 ? p - 1 : 0;
+            // Overlap later pages by twice the slide seen, so that the same rate of
+            // change is absorbed by the overlap instead of costing a search per page.
+            slack = std::min<std::int64_t>(std::max<std::int64_t>(slack, 2 * (position - found)),
+                                           size / 4);
+            position = found;
             overlap = p > 0;
             continue;
         }
+        unanchored = 0;
         std::vector<const ListItem*> fresh;
         for (const auto& item : items) {
             if (atOrBefore(item, cp)) continue;
@@ -243,8 +309,8 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                                   "' values; cannot continue an incremental read");
             }
             const bool beforeOrAtComplete =
-                !cp.empty() && (*last < *cp.modifiedMicros ||
-                                (*last == *cp.modifiedMicros && cp.tieComplete));
+                !cp.empty() &&
+                (*last < *cp.modifiedMicros || (*last == *cp.modifiedMicros && cp.tieComplete));
             if (!beforeOrAtComplete) {
                 std::int64_t j = 0;
                 while (j < n && !(items[static_cast<std::size_t>(j)].cursor &&
@@ -267,17 +333,39 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         commit(fresh, next, position, f.total);
         progress.update(position + n, f.total);
         cp = next;
+        if (!atEnd) {
+            // Records stamped after the run's horizon changed after it started. Chasing
+            // them could last forever under steady edits (each second's bulk edit can
+            // outgrow a page and need a scan of its own), so they are left to the next
+            // run, which starts exactly here: the checkpoint never passes a record unseen.
+            auto last = lastCursor(items);
+            if (last && *last > horizon(f)) {
+                outcome_.stoppedAtHorizon = true;
+                log::info("records changed since the run started are left to the next run",
+                          {{"stream", spec_.name},
+                           {"horizon", formatUtcMicros(*horizon_)},
+                           {"position", std::to_string(position + n)},
+                           {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
+                break;
+            }
+        }
         if (bigTie) {
-            readTieGroupById(*bigTie, cp);
-            cp.tieComplete = true;
-            cp.tieKeys.clear();
+            const std::int64_t before = *cp.modifiedMicros;
+            cp = readTieGroupById(*bigTie, cp, f.total);
             commit({}, cp, position, f.total);
+            if (*cp.modifiedMicros != before) {
+                // The checkpoint jumped ahead of the offset: find the place by search.
+                std::int64_t p = locate(cp);
+                position = p > 0 ? p - 1 : 0;
+                overlap = p > 0;
+                continue;
+            }
         }
         if (atEnd) {
             outcome_.readToEnd = true;
             break;
         }
-        position = nextPosition;
+        position = std::max(position + 1, nextPosition - slack);
         overlap = true;
     }
     WriteResult written = pipeline_->finish();

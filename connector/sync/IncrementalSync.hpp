@@ -10,7 +10,11 @@
 //    the group is complete), so ties returned in any order neither repeat
 //    forever nor lose late members;
 //  * a tie group larger than a page is read by id order, which edits and tie
-//    order cannot disturb;
+//    order cannot disturb; that scan also covers every record older than the
+//    list's newest, so the checkpoint jumps there (one scan, not one per group);
+//  * a run ends once it has read past the newest record of the list as it was
+//    when the run began; records changed later are the next run's, so a run
+//    under steady edits still ends;
 //  * the checkpoint is never advanced past records so recent that they could
 //    still change within the same `modified` value.
 
@@ -20,8 +24,8 @@
 #include "mapping/MappingSpec.hpp"
 #include "mapping/RecordMapper.hpp"
 #include "sink/PostgresWriter.hpp"
-#include "sync/AsyncPageWriter.hpp"
 #include "source/PageFetcher.hpp"
+#include "sync/AsyncPageWriter.hpp"
 #include "sync/ListItem.hpp"
 #include "sync/ListReader.hpp"
 #include "sync/StreamOutcome.hpp"
@@ -30,17 +34,26 @@
 namespace intouch {
 
 class IncrementalSync {
-public:
+  public:
     IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
                     const StreamSpec& spec, const SyncOptions& options);
 
     StreamOutcome run(const Checkpoint& loaded);
 
-private:
+  private:
     bool atOrBefore(const ListItem& item, const Checkpoint& cp) const;
-    // Position of the first record that sorts after cp (by modified).
-    std::int64_t locate(const Checkpoint& cp);
-    void readTieGroupById(std::int64_t tie, const Checkpoint& cp);
+    // Position of the first record that sorts after cp (by modified); `near`, when
+    // given, is a position known to be at or after it (searched back from there).
+    std::int64_t locate(const Checkpoint& cp, std::optional<std::int64_t> near = std::nullopt);
+    // Reads a tie group larger than a page (and, on the way, every record older
+    // than the list's newest) in id order; returns the checkpoint after it.
+    Checkpoint readTieGroupById(std::int64_t tie, const Checkpoint& cp,
+                                std::optional<std::int64_t> total);
+    // `modified` of the list's last record, by one probe; nullopt if unreadable.
+    std::optional<std::int64_t> newestCursor(std::optional<std::int64_t> total);
+    // Largest `modified` in the list when the run began (probed once, lazily: a run
+    // that fits in one answer never needs it). The run ends once it has passed it.
+    std::int64_t horizon(const ListPage& page);
     void noteHot(const ListItem& item, std::optional<std::int64_t> serverDate);
     Checkpoint persisted(const Checkpoint& next) const;
     void commit(std::vector<const ListItem*> fresh, const Checkpoint& next, std::int64_t position,
@@ -52,6 +65,7 @@ private:
     const StreamSpec& spec_;
     SyncOptions options_;
     Checkpoint loaded_;
+    std::optional<std::int64_t> horizon_;
     std::optional<std::int64_t> hotFloor_;  // smallest `modified` of a record too recent to settle
     StreamOutcome outcome_;
     // Writes committed pages while the next one is fetched.

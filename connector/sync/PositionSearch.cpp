@@ -45,4 +45,40 @@ std::int64_t PositionSearch::firstAfter(const Predicate& after) {
     return hi;
 }
 
+std::int64_t PositionSearch::firstAfterNear(std::int64_t hint, const Predicate& after) {
+    // Invariant: the answer is in (lo, hi]; lo = -1 means "before the start".
+    std::int64_t hi = std::max<std::int64_t>(hint, 0);
+    std::int64_t lo = -1;
+    std::int64_t step = 1;
+    while (hi > 0) {
+        const std::int64_t p = std::max<std::int64_t>(hi - step, 0);
+        ++probes_;
+        std::int64_t total = -1;
+        auto item = probe_(p, total);
+        if (!item) {  // the list shrank below p: its end is the new upper bound
+            hi = std::min(p, std::max<std::int64_t>(total, 0));
+            continue;
+        }
+        if (after(*item)) {
+            hi = p;
+            step *= 2;
+        } else {
+            lo = p;
+            break;
+        }
+    }
+    if (lo < 0) return 0;
+    while (hi - lo > 1) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        ++probes_;
+        std::int64_t total = -1;
+        auto item = probe_(mid, total);
+        if (!item || after(*item))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
 }  // namespace intouch

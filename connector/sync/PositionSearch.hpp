@@ -15,9 +15,10 @@
 namespace intouch {
 
 class PositionSearch {
-public:
+  public:
     using Predicate = std::function<bool(const ListItem&)>;
-    using Probe = std::function<std::optional<ListItem>(std::int64_t position, std::int64_t& total)>;
+    using Probe =
+        std::function<std::optional<ListItem>(std::int64_t position, std::int64_t& total)>;
 
     explicit PositionSearch(Probe probe) : probe_(std::move(probe)) {}
 
@@ -26,9 +27,15 @@ public:
     // that the caller verifies with the overlap of its next page.
     std::int64_t firstAfter(const Predicate& after);
 
+    // The same answer when it is known to lie at or before `hint` (the record at
+    // `hint` satisfies `after`, or the list ends there): gallops back from `hint`.
+    // When the list slid back under a reader by k records this costs O(log k)
+    // probes instead of a search of the whole list.
+    std::int64_t firstAfterNear(std::int64_t hint, const Predicate& after);
+
     std::int64_t probes() const { return probes_; }
 
-private:
+  private:
     Probe probe_;
     std::int64_t probes_ = 0;
 };

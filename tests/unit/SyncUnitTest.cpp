@@ -76,3 +76,23 @@ TEST(PositionSearch, NearTheEndCostsFewProbes) {
     EXPECT_EQ(s2.firstAfter([](const ListItem& i) { return *i.cursor > 999989; }), 999990);
     EXPECT_LE(s2.probes(), 10);
 }
+
+TEST(PositionSearch, NearAHintCostsProbesInTheDistanceNotTheListSize) {
+    FakeList list;
+    for (int i = 0; i < 1000000; ++i) list.values.push_back(i / 2);  // ties of two
+    auto after = [](std::int64_t v) { return [v](const ListItem& i) { return *i.cursor > v; }; };
+    // The list slid back by one record under the reader: three probes.
+    PositionSearch one(list.probe());
+    EXPECT_EQ(one.firstAfterNear(500003, after(250000)), 500002);
+    EXPECT_LE(one.probes(), 3);
+    // Slid back by 1000: a gallop and a bisection of that stretch only.
+    PositionSearch far(list.probe());
+    EXPECT_EQ(far.firstAfterNear(501000, after(249999)), 500000);
+    EXPECT_LE(far.probes(), 24);
+    // Everything from the start is after: position 0.
+    PositionSearch start(list.probe());
+    EXPECT_EQ(start.firstAfterNear(700, after(-1)), 0);
+    // The hint lies beyond the end of a list that shrank: still the right answer.
+    PositionSearch shrunk(list.probe());
+    EXPECT_EQ(shrunk.firstAfterNear(2000000, after(499990)), 999982);
+}
