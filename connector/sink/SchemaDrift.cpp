@@ -13,17 +13,20 @@ namespace {
 struct ExpectedColumn {
     std::string name;
     std::string type;  // canonical
+    bool notNull = false;
 };
 
 // The layout docs/mapping-language.md promises: mapped columns, extra, raw, system columns.
 std::vector<ExpectedColumn> parentColumns(const StreamSpec& spec) {
     std::vector<ExpectedColumn> out;
-    for (const auto& c : spec.columns) out.push_back({c.name, canonicalSqlType(c.type.sql())});
-    if (!spec.extraColumn.empty()) out.push_back({spec.extraColumn, "jsonb"});
-    if (!spec.rawColumn.empty()) out.push_back({spec.rawColumn, "jsonb"});
-    out.push_back({"record_hash", "text"});
-    out.push_back({"synced_at", "timestamp with time zone"});
-    if (spec.mode == SyncMode::Incremental) out.push_back({"deleted_at", "timestamp with time zone"});
+    for (const auto& c : spec.columns)
+        out.push_back({c.name, canonicalSqlType(c.type.sql()), c.required});
+    if (!spec.extraColumn.empty()) out.push_back({spec.extraColumn, "jsonb", false});
+    if (!spec.rawColumn.empty()) out.push_back({spec.rawColumn, "jsonb", true});
+    out.push_back({"record_hash", "text", true});
+    out.push_back({"synced_at", "timestamp with time zone", true});
+    if (spec.mode == SyncMode::Incremental)
+        out.push_back({"deleted_at", "timestamp with time zone", false});
     return out;
 }
 
@@ -32,39 +35,69 @@ std::vector<ExpectedColumn> childColumns(const StreamSpec& spec, std::size_t i) 
     const auto parentKeys = spec.childParentKeyColumns();
     for (std::size_t k = 0; k < spec.primaryKey.size(); ++k) {
         const ColumnSpec* key = spec.findColumn(spec.primaryKey[k]);
-        out.push_back({parentKeys[k], key ? canonicalSqlType(key->type.sql()) : "bigint"});
+        out.push_back({parentKeys[k], key ? canonicalSqlType(key->type.sql()) : "bigint", true});
     }
-    out.push_back({"idx", "integer"});
+    out.push_back({"idx", "integer", true});
     const ChildSpec& child = spec.children[i];
-    for (const auto& c : child.columns) out.push_back({c.name, canonicalSqlType(c.type.sql())});
-    if (!child.extraColumn.empty()) out.push_back({child.extraColumn, "jsonb"});
+    for (const auto& c : child.columns)
+        out.push_back({c.name, canonicalSqlType(c.type.sql()), c.required});
+    if (!child.extraColumn.empty()) out.push_back({child.extraColumn, "jsonb", false});
     return out;
+}
+
+DriftItem item(DriftItem::Kind kind, const std::string& table, const std::string& column,
+               const std::string& expectedType = "", const std::string& actualType = "") {
+    DriftItem d{kind, table, column, expectedType, actualType};
+    return d;
 }
 
 void compareTable(pqxx::transaction_base& tx, const std::string& schema, const std::string& table,
                   const std::vector<ExpectedColumn>& expected, std::vector<DriftItem>& out) {
     auto exists = tx.exec_params("SELECT to_regclass($1) IS NOT NULL", qualified(schema, table));
     if (!exists[0][0].as<bool>()) {
-        out.push_back({DriftItem::Kind::MissingTable, table, "", "", ""});
+        out.push_back(item(DriftItem::Kind::MissingTable, table, ""));
         return;
     }
-    std::map<std::string, std::string> actual;
+    struct Actual {
+        std::string type;
+        bool notNull;
+    };
+    std::map<std::string, Actual> actual;
     for (const auto& row : tx.exec_params(
-             "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+             "SELECT attname, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "
              "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
              qualified(schema, table)))
-        actual[row[0].c_str()] = row[1].c_str();
+        actual[row[0].c_str()] = {row[1].c_str(), row[2].as<bool>()};
     std::set<std::string> wanted;
     for (const auto& e : expected) {
         wanted.insert(e.name);
         auto it = actual.find(e.name);
-        if (it == actual.end())
-            out.push_back({DriftItem::Kind::MissingColumn, table, e.name, e.type, ""});
-        else if (it->second != e.type)
-            out.push_back({DriftItem::Kind::TypeMismatch, table, e.name, e.type, it->second});
+        if (it == actual.end()) {
+            DriftItem d = item(DriftItem::Kind::MissingColumn, table, e.name, e.type);
+            d.expectedNotNull = e.notNull;
+            out.push_back(d);
+            continue;
+        }
+        if (it->second.type != e.type)
+            out.push_back(
+                item(DriftItem::Kind::TypeMismatch, table, e.name, e.type, it->second.type));
+        if (it->second.notNull && !e.notNull) {
+            out.push_back(
+                item(DriftItem::Kind::UnexpectedNotNull, table, e.name, e.type, it->second.type));
+        } else if (!it->second.notNull && e.notNull) {
+            DriftItem d =
+                item(DriftItem::Kind::MissingNotNull, table, e.name, e.type, it->second.type);
+            // Only counted when the constraint is missing, which is rare, so the scan is
+            // affordable.
+            d.nullRows = tx.exec("SELECT count(*) FROM " + qualified(schema, table) + " WHERE " +
+                                 quoteIdent(e.name) + " IS NULL")[0][0]
+                             .as<long long>();
+            out.push_back(d);
+        }
     }
-    for (const auto& [name, type] : actual)
-        if (!wanted.count(name)) out.push_back({DriftItem::Kind::ExtraColumn, table, name, "", type});
+    for (const auto& [name, col] : actual)
+        if (!wanted.count(name))
+            out.push_back(item(DriftItem::Kind::ExtraColumn, table, name, "", col.type));
 }
 
 }  // namespace
@@ -84,6 +117,16 @@ std::string DriftItem::describe() const {
             return "column " + table + "." + column + " is " + actualType + ", the mapping says " + expectedType;
         case Kind::ExtraColumn:
             return "column " + table + "." + column + " (" + actualType + ") is not in the mapping (left alone)";
+        case Kind::UnexpectedNotNull:
+            return "column " + table + "." + column +
+                   " is NOT NULL, the mapping allows NULL (no `required: true`): " +
+                   "a record without " + column + " would fail its whole page";
+        case Kind::MissingNotNull:
+            return "column " + table + "." + column +
+                   " allows NULL, the mapping says `required: true` (NOT NULL)" +
+                   (nullRows > 0 ? "; " + std::to_string(nullRows) + " row(s) hold NULL there"
+                                 : std::string()) +
+                   " (writes are not affected)";
     }
     return {};
 }
@@ -112,6 +155,12 @@ std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem
             case DriftItem::Kind::MissingColumn:
                 sql += "ALTER TABLE " + quoteIdent(d.table) + " ADD COLUMN " + quoteIdent(d.column) + " " +
                        d.expectedType + ";\n";
+                // ADD COLUMN ... NOT NULL fails on any table that has rows, and would take
+                // the rest of the repair down with it.
+                if (d.expectedNotNull)
+                    sql += "-- " + d.column +
+                           " is `required: true` but starts out NULL in existing rows: after a " +
+                           "`sync --full-refresh` has filled it, `plan` prints the SET NOT NULL\n";
                 break;
             case DriftItem::Kind::TypeMismatch:
                 sql += "ALTER TABLE " + quoteIdent(d.table) + " ALTER COLUMN " + quoteIdent(d.column) + " TYPE " +
@@ -120,6 +169,28 @@ std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem
             case DriftItem::Kind::ExtraColumn:
                 sql += "-- " + d.describe() + "\n";
                 break;
+            case DriftItem::Kind::UnexpectedNotNull:
+                sql += "ALTER TABLE " + quoteIdent(d.table) + " ALTER COLUMN " +
+                       quoteIdent(d.column) + " DROP NOT NULL;\n";
+                break;
+            case DriftItem::Kind::MissingNotNull: {
+                const std::string stmt = "ALTER TABLE " + quoteIdent(d.table) + " ALTER COLUMN " +
+                                         quoteIdent(d.column) + " SET NOT NULL;\n";
+                // A failing statement rolls back the whole migration file, so one that is known
+                // to fail stays a comment and the rest of the repair still applies.
+                if (d.nullRows > 0)
+                    sql += "-- " + std::to_string(d.nullRows) + " row(s) of " + d.table +
+                           " hold NULL in " + d.column +
+                           ", so SET NOT NULL would fail and roll back this migration: fill or "
+                           "delete them (SELECT * "
+                           "FROM " +
+                           quoteIdent(d.table) + " WHERE " + quoteIdent(d.column) +
+                           " IS NULL), then run `plan` again\n-- " + stmt;
+                else
+                    sql += "-- fails, rolling back this migration, if rows hold NULL in " +
+                           d.column + " by the time it runs: fill or delete them first\n" + stmt;
+                break;
+            }
         }
     }
     return sql;

@@ -12,15 +12,30 @@
 namespace intouch {
 
 struct DriftItem {
-    enum class Kind { MissingTable, MissingColumn, TypeMismatch, ExtraColumn };
+    enum class Kind {
+        MissingTable,
+        MissingColumn,
+        TypeMismatch,
+        ExtraColumn,
+        // The table says NOT NULL, the mapping lets the column be NULL (e.g. `required`
+        // was dropped): every record without a value fails the page.
+        UnexpectedNotNull,
+        // The table allows NULL, the mapping says NOT NULL (`required: true` added, or a
+        // required column re-added by plan): writes work, the constraint is just missing.
+        MissingNotNull,
+    };
     Kind kind;
     std::string table;
     std::string column;
     std::string expectedType;  // as format_type() spells it
     std::string actualType;
+    bool expectedNotNull = false;  // MissingColumn: the mapping wants NOT NULL
+    // MissingNotNull: rows holding NULL in the column when drift was looked for; SET NOT
+    // NULL fails (and rolls the whole migration back) while any exist.
+    long long nullRows = 0;
     std::string describe() const;
-    // Whether the writer fails on it (an extra nullable column is harmless).
-    bool breaksWrites() const { return kind != Kind::ExtraColumn; }
+    // Whether the writer fails on it (an extra nullable column or a missing NOT NULL is harmless).
+    bool breaksWrites() const { return kind != Kind::ExtraColumn && kind != Kind::MissingNotNull; }
 };
 
 // Every difference between the stream's tables and its mapping.
@@ -28,8 +43,10 @@ std::vector<DriftItem> findSchemaDrift(pqxx::transaction_base& tx, const std::st
                                        const StreamSpec& spec);
 
 // SQL that makes the database match: CREATE TABLE for missing tables, ADD
-// COLUMN, ALTER COLUMN TYPE ... USING; extra columns are left alone (they may
-// be the user's own) and only mentioned in a comment. Unqualified names, for a
+// COLUMN, ALTER COLUMN TYPE ... USING, DROP NOT NULL, SET NOT NULL (commented
+// out while rows hold NULL, so that the rest of the repair still applies);
+// extra columns are left alone (they may be the user's own) and only mentioned
+// in a comment. Unqualified names, for a
 // file in migrations/ (which runs with search_path set to the target schema).
 std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem>& drift);
 

@@ -141,7 +141,14 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
     if (r.status >= 200 && r.status < 300) {
         try {
             JsonResponse out;
-            out.body = json::parse(r.body);
+            json::ParseStats parsed;
+            out.body = json::parse(r.body, &parsed);
+            // The data is changed on its way in, so the user must hear about it; the parser
+            // cannot tell which record a byte belonged to, the request at least names the page.
+            if (parsed.invalidUtf8Bytes > 0)
+                log::warn("invalid UTF-8 in a CRM answer: each bad byte was replaced by U+FFFD",
+                          {{"request", path},
+                           {"bytes_replaced", std::to_string(parsed.invalidUtf8Bytes)}});
             out.serverDateMicros = parseDateHeader(r);
             a.response = std::move(out);
         } catch (const json::ParseError& e) {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/Log.hpp"
+
 namespace intouch {
 
 std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const RecordMapper& mapper,
@@ -20,6 +22,12 @@ std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const Reco
                 auto [p, ec] = std::from_chars(k.data(), k.data() + k.size(), id);
                 if (ec == std::errc() && p == k.data() + k.size()) item.numericId = id;
             }
+            if (item.mapped->replacedNulChars > 0)
+                log::warn(
+                    "NUL characters replaced by U+FFFD: PostgreSQL text and jsonb cannot hold them",
+                    {{"stream", mapper.spec().name},
+                     {"record", item.key},
+                     {"replaced", std::to_string(item.mapped->replacedNulChars)}});
         } catch (const RecordError& e) {
             item.mapped.reset();
             item.key = mapper.describeKey(raw);

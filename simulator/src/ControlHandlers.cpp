@@ -34,6 +34,10 @@ SimResponse ControlHandlers::handle(const SimRequest& req) {
         if (req.method != "POST") return methodNotAllowed("POST");
         return mutate(req);
     }
+    if (p == "/_sim/set") {
+        if (req.method != "POST") return methodNotAllowed("POST");
+        return set(req);
+    }
     if (p == "/_sim/config") {
         if (req.method != "GET" && req.method != "POST") return methodNotAllowed("GET, POST");
         return config(req);
@@ -156,6 +160,39 @@ SimResponse ControlHandlers::mutate(const SimRequest& req) {
     keys(j, res.deleted);
     j.endObject();
     return jsonResponse(j.take());
+}
+
+SimResponse ControlHandlers::set(const SimRequest& req) {
+    const auto* stream = findParam(req.query, "stream");
+    if (!stream) return badRequest("stream", "stream is required");
+    auto r = resourceFromName(*stream);
+    if (!r) return badRequest("stream", "unknown stream '" + *stream + "'");
+    if (*r == Resource::Members) return badRequest("stream", "members have no id to address");
+    const auto* idText = findParam(req.query, "id");
+    const auto id = idText ? parseInt64(*idText) : std::nullopt;
+    if (!id) return badRequest("id", "id must be an integer");
+    const auto* field = findParam(req.query, "field");
+    if (!field) return badRequest("field", "field is required");
+    const auto index = schemaFor(*r).indexOf(*field);
+    if (!index) return badRequest("field", "stream " + *stream + " has no field '" + *field + "'");
+    if (*field == "id") return badRequest("field", "id cannot be set");
+    const auto* text = findParam(req.query, "value");
+    const auto* json = findParam(req.query, "json");
+    if ((text != nullptr) == (json != nullptr))
+        return badRequest("value", "give exactly one of value (a string) and json (raw JSON text)");
+    bool touch = false;
+    if (const auto* v = findParam(req.query, "touch")) {
+        auto b = parseBool(*v, true);
+        if (!b) return badRequest("touch", "touch must be 0 or 1");
+        touch = *b;
+    }
+    // Both are kept byte for byte: that is the point (invalid UTF-8, NUL, broken JSON).
+    Value v = text ? Value(*text) : Value(RawJson{*json});
+    RecordPtr rec = sim_.setField(*r, *id, *index, std::move(v), touch);
+    if (!rec) return errorResponse(404, "no record " + std::to_string(*id) + " in " + *stream);
+    std::string out;
+    appendRecordJson(out, schemaFor(*r), *rec, defaultListView(*r), sim_.format());
+    return jsonResponse(std::move(out));
 }
 
 SimResponse ControlHandlers::config(const SimRequest& req) {

@@ -16,6 +16,7 @@ class ControlHandlers {
   private:
     SimResponse dump(const std::string& name, const SimRequest& req);
     SimResponse mutate(const SimRequest& req);
+    SimResponse set(const SimRequest& req);
     SimResponse config(const SimRequest& req);
     SimResponse reset(const SimRequest& req);
     SimResponse clock();

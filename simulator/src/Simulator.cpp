@@ -1,5 +1,6 @@
 #include "Simulator.h"
 
+#include "RecordBuilder.h"
 #include "TimestampPlan.h"
 
 namespace intouch::sim {
@@ -122,6 +123,20 @@ MutationResult Simulator::mutate(Resource r, int64_t edits, int64_t inserts, int
                      static_cast<int64_t>(res.inserted.size()),
                      static_cast<int64_t>(res.deleted.size()));
     return res;
+}
+
+RecordPtr Simulator::setField(Resource r, int64_t id, std::size_t field, Value v, bool touch) {
+    std::lock_guard lock(dataMu_);
+    RecordPtr old = data_.table(r).find(id);
+    if (!old) return nullptr;
+    Record next = *old;
+    next.cachedJson.clear();
+    next.values.at(field) = std::move(v);
+    if (touch && schemaFor(r).hasModified)
+        next.values[fieldIndex(r, "modified")] = DateTime{clock_.now()};
+    RecordPtr sealed = data_.seal(r, std::move(next));
+    data_.table(r).put(sealed);
+    return sealed;
 }
 
 GenerationParams Simulator::reset(std::optional<uint64_t> seed, std::optional<int64_t> records,

@@ -52,6 +52,9 @@ class Simulator {
 
     RecordPtr find(Resource r, int64_t id);
     MutationResult mutate(Resource r, int64_t edits, int64_t inserts, int64_t deletes, bool tie);
+    // Replaces one field of record `id` with v (touch: `modified` = now, like an edit);
+    // nullptr when there is no such record. For data the generator never makes.
+    RecordPtr setField(Resource r, int64_t id, std::size_t field, Value v, bool touch);
     // Regenerates all data; unset values keep their current setting.
     GenerationParams reset(std::optional<uint64_t> seed, std::optional<int64_t> records,
                            std::optional<int64_t> tieSize);

@@ -340,3 +340,60 @@ TEST_F(Handlers, ClockIsAheadOfAllGeneratedData) {
     EXPECT_EQ(c->getValue<int64_t>("epoch_seconds"), 1800000000);
     EXPECT_EQ(c->getValue<std::string>("http_date"), "Fri, 15 Jan 2027 08:00:00 GMT");
 }
+
+TEST_F(Handlers, SetEndpointPutsExactBytesIntoAField) {
+    // A NUL goes out as the \u0000 escape, a byte that is not UTF-8 goes out raw.
+    auto set = ctl("POST", "/_sim/set",
+                   {{"stream", "parties"},
+                    {"id", "7"},
+                    {"field", "comment"},
+                    {"value", std::string("a\0b\xFF", 4)}});
+    ASSERT_EQ(set.status, 200) << set.body;
+    const std::string served = get("/api/parties/7").body;
+    EXPECT_NE(served.find("\"comment\":\"a\\u0000b\xFF\""), std::string::npos) << served;
+    EXPECT_EQ(set.body, served);
+    const std::string page = get("/api/parties", {{"position", "6"}, {"size", "1"}}).body;
+    EXPECT_NE(page.find("\"comment\":\"a\\u0000b\xFF\""), std::string::npos) << page;
+
+    // json= is written verbatim, e.g. a member name holding an escape.
+    ASSERT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "parties"},
+                   {"id", "7"},
+                   {"field", "customFields"},
+                   {"json", "{\"x\\u0000\":1}"}})
+                  .status,
+              200);
+    EXPECT_NE(get("/api/parties/7").body.find("\"customFields\":{\"x\\u0000\":1}"),
+              std::string::npos);
+
+    // Without touch, modified stays; with it, it is the clock's now.
+    const std::string before = obj(get("/api/parties/8"))->getValue<std::string>("modified");
+    ctl("POST", "/_sim/set",
+        {{"stream", "parties"}, {"id", "8"}, {"field", "name"}, {"value", "x"}});
+    EXPECT_EQ(obj(get("/api/parties/8"))->getValue<std::string>("modified"), before);
+    ctl("POST", "/_sim/set",
+        {{"stream", "parties"}, {"id", "8"}, {"field", "name"}, {"value", "y"}, {"touch", "1"}});
+    EXPECT_EQ(obj(get("/api/parties/8"))->getValue<std::string>("modified"),
+              "2027-01-15T09:00:00+01:00");
+
+    EXPECT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "parties"}, {"id", "999"}, {"field", "name"}, {"value", "x"}})
+                  .status,
+              404);
+    EXPECT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "parties"}, {"id", "7"}, {"field", "nope"}, {"value", "x"}})
+                  .status,
+              400);
+    EXPECT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "parties"}, {"id", "7"}, {"field", "id"}, {"value", "x"}})
+                  .status,
+              400);
+    EXPECT_EQ(
+        ctl("POST", "/_sim/set", {{"stream", "parties"}, {"id", "7"}, {"field", "name"}}).status,
+        400);
+    EXPECT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "members"}, {"id", "1"}, {"field", "priority"}, {"value", "1"}})
+                  .status,
+              400);
+    EXPECT_EQ(ctl("GET", "/_sim/set").status, 405);
+}

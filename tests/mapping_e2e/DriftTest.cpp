@@ -91,5 +91,84 @@ TEST(Drift, CheckReportsDroppedAndRetypedColumnsAndPlanSqlRepairsThem) {
     EXPECT_TRUE(diffs.empty()) << joinLines(diffs);
 }
 
+// The other direction: `required: true` added to a column that already holds NULLs. Writes
+// still work (the mapper never writes NULL there), so check only notes it; plan must not
+// print a SET NOT NULL that is bound to fail and roll back the user's whole migration, but
+// say which rows are in the way, and print it for real once they are gone.
+TEST(Drift, AddingRequiredToAColumnHoldingNullsIsNotedAndPlanWaitsForTheNullsToGo) {
+    INTOUCH_REQUIRE_SIMULATOR();
+    E2eWorld w;
+    auto mapping = [](bool required) {
+        return std::string(R"YAML(stream: parties
+table: crm_parties
+primary_key: [id]
+cursor: modified
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: birthday, source: birthday, type: date)YAML") +
+               (required ? ", required: true" : "") + R"YAML(}
+  - {name: modified, source: modified, type: timestamptz, required: true}
+)YAML";
+    };
+    w.writeMapping("parties.yaml", mapping(false));
+    auto plan = w.run({"plan"});
+    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
+    w.writeMigration("0002_parties.sql", plan.stdoutText);
+    ASSERT_EQ(w.run({"migrate"}).exitCode, 0);
+    ASSERT_EQ(w.run({"sync"}).exitCode, 0);
+    const long nulls =
+        w.scalarLong("SELECT count(*) FROM intouch.crm_parties WHERE birthday IS NULL");
+    ASSERT_GT(nulls, 0);
+
+    w.writeMapping("parties.yaml", mapping(true));
+    auto check = w.run({"check"});
+    EXPECT_EQ(check.exitCode, 0) << "a missing NOT NULL does not break writes\n" << describe(check);
+    EXPECT_TRUE(linesStartingWith(check.stdoutText, "DRIFT").empty()) << check.stdoutText;
+    bool noted = false;
+    for (const auto& line : linesStartingWith(check.stdoutText, "note"))
+        noted = noted || (contains(line, "crm_parties.birthday") && contains(line, "required") &&
+                          contains(line, std::to_string(nulls) + " row(s) hold NULL"));
+    EXPECT_TRUE(noted) << check.stdoutText;
+
+    // While NULLs are there, the statement is only a comment: the migration applies, the
+    // NULL rows are named, and nothing changes.
+    auto waiting = w.run({"plan"});
+    ASSERT_EQ(waiting.exitCode, 0) << describe(waiting);
+    EXPECT_TRUE(contains(waiting.stdoutText,
+                         "-- ALTER TABLE \"crm_parties\" ALTER COLUMN \"birthday\" SET NOT NULL;"))
+        << waiting.stdoutText;
+    EXPECT_TRUE(contains(waiting.stdoutText,
+                         std::to_string(nulls) + " row(s) of crm_parties hold NULL in birthday"))
+        << waiting.stdoutText;
+    w.writeMigration("0003_noop.sql", waiting.stdoutText);
+    ASSERT_EQ(w.run({"migrate"}).exitCode, 0);
+    EXPECT_EQ(
+        w.scalarLong(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 'intouch.crm_parties'::regclass "
+            "AND attname = 'birthday' AND attnotnull"),
+        0);
+
+    // The user clears the NULLs as the comment says; now plan's SQL sets the constraint.
+    pg::exec(w.dsn(), "DELETE FROM intouch.crm_parties WHERE birthday IS NULL");
+    auto ready = w.run({"plan"});
+    ASSERT_EQ(ready.exitCode, 0) << describe(ready);
+    bool active = false;
+    for (const auto& line : linesStartingWith(ready.stdoutText, "ALTER TABLE"))
+        active =
+            active || line == "ALTER TABLE \"crm_parties\" ALTER COLUMN \"birthday\" SET NOT NULL;";
+    EXPECT_TRUE(active) << ready.stdoutText;
+    w.writeMigration("0004_birthday_not_null.sql", ready.stdoutText);
+    auto migrate = w.run({"migrate"});
+    ASSERT_EQ(migrate.exitCode, 0) << describe(migrate);
+    EXPECT_EQ(
+        w.scalarLong(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 'intouch.crm_parties'::regclass "
+            "AND attname = 'birthday' AND attnotnull"),
+        1);
+    auto recheck = w.run({"check"});
+    EXPECT_EQ(recheck.exitCode, 0) << describe(recheck);
+    EXPECT_TRUE(contains(recheck.stdoutText, "crm_parties: matches mapping")) << recheck.stdoutText;
+}
+
 }  // namespace
 }  // namespace intouch::e2e

@@ -219,12 +219,8 @@ TEST(Rejects, BadRecordsGoToSyncRejectsWhileTheRestCommitAndALaterGoodVersionCle
 // The natural fix for "required but null" rejects is to drop `required: true`. The table
 // was created with that column NOT NULL, so the mapping and the table now disagree in a way
 // that makes writes fail: `check` must say so and `plan` must print the SQL that fixes it,
-// as for any other drift. Today check reports "matches mapping", plan prints nothing, and the
-// next sync fails with a not-null violation (exit 6) whose message tells the user to run
-// `check` -- see the report of the session that wrote this test.
-// DISABLED_ until connector/sink/SchemaDrift.cpp compares nullability; run it with
-// --gtest_also_run_disabled_tests.
-TEST(Rejects, DISABLED_DroppingRequiredIsDriftThatPlanFixes) {
+// as for any other drift; otherwise the next sync fails with a not-null violation.
+TEST(Rejects, DroppingRequiredIsDriftThatPlanFixes) {
     INTOUCH_REQUIRE_SIMULATOR();
     E2eWorld w;
     auto mapping = [](bool required) {
