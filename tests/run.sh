@@ -10,4 +10,6 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
 cd build
-ctest --output-on-failure --timeout 1200 -j"$(nproc)" "$@"
+# Twice as many test processes as cores: most integration tests wait on throttled
+# requests and child processes, not on the CPU.
+ctest --output-on-failure --timeout 1200 -j"$(( $(nproc) * 2 ))" "$@"
