@@ -108,8 +108,9 @@ std::string commandHelp(const std::string& command) {
     if (command == "plan")
         return "Usage: intouch-sync plan --config FILE\n\n"
                "Compares every mapping with its tables in PostgreSQL and prints the SQL (CREATE\n"
-               "TABLE, ADD COLUMN, ALTER COLUMN TYPE) that would make the database match, for you\n"
-               "to review and save as the next numbered file in migrations/. Writes nothing.\n\n"
+               "TABLE, ADD COLUMN, ALTER COLUMN TYPE, SET/DROP NOT NULL) that would make the\n"
+               "database match, for you to review and save as the next numbered file in\n"
+               "migrations/. Writes nothing.\n\n"
                "Options:\n" + common + "\n" + kExitCodes;
     if (command == "check")
         return "Usage: intouch-sync check --config FILE\n\n"

@@ -13,6 +13,7 @@ std::optional<std::string> nullIfEmpty(const std::string& s) {
 
 std::int64_t RunHistory::startRun(pqxx::connection_base& conn, const std::string& command,
                                   const std::vector<std::string>& streams) const {
+    if (!recording_) return 0;
     pqxx::work tx(conn);
     auto r = tx.exec_params("INSERT INTO " + qualified(schema_, "sync_runs") +
                                 " (command, streams) VALUES ($1, $2::text[]) RETURNING run_id",
@@ -24,6 +25,7 @@ std::int64_t RunHistory::startRun(pqxx::connection_base& conn, const std::string
 void RunHistory::finishRun(pqxx::connection_base& conn, std::int64_t runId,
                            const std::string& outcome, const RunTotals& t,
                            const std::string& error) const {
+    if (!recording_) return;
     pqxx::work tx(conn);
     tx.exec_params("UPDATE " + qualified(schema_, "sync_runs") +
                        " SET finished_at = clock_timestamp(), outcome = $2, records_upserted = $3, "
@@ -36,6 +38,7 @@ void RunHistory::finishRun(pqxx::connection_base& conn, std::int64_t runId,
 
 void RunHistory::startStream(pqxx::connection_base& conn, std::int64_t runId,
                              const std::string& stream) const {
+    if (!recording_) return;
     pqxx::work tx(conn);
     tx.exec_params("INSERT INTO " + qualified(schema_, "sync_stream_runs") +
                        " (run_id, stream, started_at) VALUES ($1, $2, clock_timestamp()) "
@@ -47,6 +50,7 @@ void RunHistory::startStream(pqxx::connection_base& conn, std::int64_t runId,
 void RunHistory::finishStream(pqxx::connection_base& conn, std::int64_t runId,
                               const std::string& stream, const std::string& outcome,
                               const StreamRunTotals& t, const std::string& error) const {
+    if (!recording_) return;
     pqxx::work tx(conn);
     tx.exec_params("UPDATE " + qualified(schema_, "sync_stream_runs") +
                        " SET finished_at = clock_timestamp(), outcome = $3, records_seen = $4, "

@@ -36,7 +36,10 @@ struct StreamRunSummary {
 
 class RunHistory {
 public:
-    explicit RunHistory(std::string schema) : schema_(std::move(schema)) {}
+    // A history that does not record (a dry run writes nothing, not even its own
+    // run) still answers the reading calls.
+    explicit RunHistory(std::string schema, bool recording = true)
+        : schema_(std::move(schema)), recording_(recording) {}
 
     std::int64_t startRun(pqxx::connection_base& conn, const std::string& command,
                           const std::vector<std::string>& streams) const;
@@ -51,6 +54,7 @@ public:
 
 private:
     std::string schema_;
+    bool recording_ = true;
 };
 
 }  // namespace intouch

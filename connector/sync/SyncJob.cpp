@@ -80,7 +80,7 @@ SyncReport SyncJob::run() {
 
     std::vector<std::string> names;
     for (const auto& s : settings_.streams) names.push_back(s.name);
-    RunHistory history(settings_.schema);
+    RunHistory history(settings_.schema, !settings_.options.dryRun);
     StateStore state(settings_.schema);
     const std::string command = settings_.reconcileOnly ? "reconcile"
                                 : settings_.fullRefresh ? "sync --full-refresh"

@@ -262,6 +262,9 @@ TEST(Metrics, PublishingProblemsOnlyWarnAndDryRunsPublishNothing) {
     auto dry = w.run({"sync", "--dry-run", "--metrics-file", file.string()});
     EXPECT_EQ(dry.exitCode, 0) << describe(dry);
     EXPECT_FALSE(fs::exists(file)) << "a dry run wrote metrics that look like a real sync";
+    EXPECT_EQ(w.scalarText("SELECT count(*) FROM intouch.sync_runs"), "1")
+        << "a dry run recorded itself in sync_runs";
+    EXPECT_EQ(w.scalarText("SELECT count(DISTINCT run_id) FROM intouch.sync_stream_runs"), "1");
 }
 
 }  // namespace
