@@ -5,7 +5,7 @@
 
 namespace intouch {
 
-void IdOrderScan::run(const Visitor& visit) {
+void IdOrderScan::run(const Visitor& visit, std::optional<std::int64_t> stopAfterId) {
     const std::string& stream = reader_.spec().name;
     std::int64_t position = 0;
     std::optional<std::int64_t> lastId;
@@ -42,6 +42,7 @@ void IdOrderScan::run(const Visitor& visit) {
         for (const ListItem* item : fresh) lastId = *item->numericId;
         visit(page, fresh);
         if (page.reachesEnd(position, pageSize_) || !lastId) break;
+        if (stopAfterId && *lastId >= *stopAfterId) break;
         position += n - 1;
         overlap = true;
     }

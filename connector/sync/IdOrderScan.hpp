@@ -7,6 +7,7 @@
 // once.
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "sync/ListReader.hpp"
@@ -21,7 +22,10 @@ public:
     IdOrderScan(ListReader& reader, int pageSize, int maxRelocations)
         : reader_(reader), pageSize_(pageSize), maxRelocations_(maxRelocations) {}
 
-    void run(const Visitor& visit);
+    // With `stopAfterId`, the walk ends at the first page that reaches past it: records
+    // created after a walk began need not be chased by a walk that only has to
+    // cover the records that existed when it began.
+    void run(const Visitor& visit, std::optional<std::int64_t> stopAfterId = std::nullopt);
     std::int64_t relocations() const { return relocations_; }
 
 private:

@@ -189,6 +189,19 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
     // per group.
     ++outcome_.tieScans;
     const std::optional<std::int64_t> ceiling = newestCursor(total);
+    // Records created after `ceiling` was read are stamped at or after it, so the
+    // scan need not chase them (on a list that grows fast that could take long):
+    // it may end at the largest id existing now, read after `ceiling`. The probe
+    // must hit the true end of the list, so it is repeated if the list's size
+    // changed; without a bound the scan simply reads to the end.
+    std::optional<std::int64_t> lastId;
+    std::int64_t size = total.value_or(-1);
+    for (int attempt = 0; attempt < 3 && size > 0 && !lastId; ++attempt) {
+        std::int64_t seen = -1;
+        auto last = reader_.probe(size - 1, "id", seen);
+        if (last && last->numericId && seen == size) lastId = last->numericId;
+        size = seen;
+    }
     log::info("tie group larger than a page; reading the list in id order",
               {{"stream", spec_.name},
                {"modified", formatUtcMicros(tie)},
@@ -202,7 +215,7 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
             noteHot(*item, page.serverDate);
         }
         commit(unseen, cp, cp.position, page.total);
-    });
+    }, lastId);
     outcome_.relocations += scan.relocations();
     Checkpoint out = cp;
     if (ceiling && *ceiling > tie) {
@@ -354,11 +367,15 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             cp = readTieGroupById(*bigTie, cp, f.total);
             commit({}, cp, position, f.total);
             if (*cp.modifiedMicros != before) {
-                // The checkpoint jumped ahead of the offset: find the place by search.
-                std::int64_t p = locate(cp);
-                position = p > 0 ? p - 1 : 0;
-                overlap = p > 0;
-                continue;
+                // The scan covered everything stamped before the list's newest record
+                // at its start, which is at or past the run's horizon: what remains
+                // changed during this run and is the next run's.
+                outcome_.stoppedAtHorizon = true;
+                log::info("records changed since the run started are left to the next run",
+                          {{"stream", spec_.name},
+                           {"horizon", formatUtcMicros(*cp.modifiedMicros)},
+                           {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
+                break;
             }
         }
         if (atEnd) {
