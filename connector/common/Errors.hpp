@@ -38,6 +38,13 @@ public:
     ExitCode exitCode() const override { return ExitCode::AuthError; }
 };
 
+// 403: the credentials were accepted, but the user's roles do not cover one resource. The
+// others may well be readable, so a sync goes on with them (AuthError stops it).
+class ForbiddenError : public AuthError {
+public:
+    using AuthError::AuthError;
+};
+
 class SourceError : public Error {
 public:
     using Error::Error;

@@ -164,9 +164,9 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
                         "': check source.username and source.password, and that this user is "
                         "active and allowed to use the API");
     if (r.status == 403)
-        throw AuthError(describeHttpFailure(what, r) + " -- API user '" + config_.username +
-                        "' may not read this resource: check the user's roles and rights in "
-                        "the CRM");
+        throw ForbiddenError(describeHttpFailure(what, r) + " -- API user '" + config_.username +
+                             "' may not read this resource (a rights problem: the credentials "
+                             "were accepted): check the user's roles and rights in the CRM");
     if (r.status == 429 || r.status == 503) {
         a.kind = std::to_string(r.status);
     } else if (r.status == 408) {

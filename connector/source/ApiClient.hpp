@@ -48,8 +48,8 @@ public:
     ApiClient& operator=(const ApiClient&) = delete;
 
     // GET <root>/<relative>; relative may carry a query string, e.g. "parties?size=1".
-    // Throws AuthError (401/403), SourceError (other 4xx, TLS, retries exhausted) or
-    // InterruptedError (stop requested while waiting).
+    // Throws AuthError (401; ForbiddenError for 403), SourceError (other 4xx, TLS, retries
+    // exhausted) or InterruptedError (stop requested while waiting).
     JsonResponse getJson(const std::string& relative, bool authenticate = true);
 
     const FetchStats& stats() const;

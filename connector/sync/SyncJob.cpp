@@ -122,6 +122,7 @@ SyncReport SyncJob::run() {
 
     std::exception_ptr failure;
     std::string failureText;
+    std::vector<std::string> forbiddenStreams, forbiddenErrors;
     for (const auto& spec : settings_.streams) {
         if (stopRequested()) {
             failure = std::make_exception_ptr(InterruptedError("stopped before stream " + spec.name));
@@ -135,6 +136,7 @@ SyncReport SyncJob::run() {
         history.startStream(*conn, report.runId, spec.name);
         std::exception_ptr streamError;
         std::string streamErrorText;
+        bool forbidden = false;
         try {
             auto lock = TargetDatabase::lockStream(*conn, settings_.schema, spec.name,
                                                    settings_.waitLockSeconds);
@@ -185,6 +187,10 @@ SyncReport SyncJob::run() {
                 FullReplaceSync sync(fetcher, writer, mapper, spec, settings_.options);
                 sr.outcome = sync.run();
             }
+        } catch (const ForbiddenError& e) {
+            streamError = std::current_exception();
+            streamErrorText = e.what();
+            forbidden = true;
         } catch (const Error& e) {
             streamError = std::current_exception();
             streamErrorText = e.what();
@@ -222,6 +228,15 @@ SyncReport SyncJob::run() {
                                   {"relocations", std::to_string(sr.outcome.relocations)},
                                   {"seconds", std::to_string(sr.seconds)}});
         report.streams.push_back(std::move(sr));
+        if (forbidden) {
+            // The user's roles exclude this resource only: a nightly run must still bring the
+            // streams it may read up to date, and fail at the end so that someone fixes the roles.
+            log::error("the API user may not read this stream; continuing with the others",
+                       {{"stream", spec.name}, {"error", streamErrorText}});
+            forbiddenStreams.push_back(spec.name);
+            forbiddenErrors.push_back("stream " + spec.name + ": " + streamErrorText);
+            continue;
+        }
         if (streamError) {
             failure = streamError;
             failureText = streamErrorText;
@@ -229,6 +244,26 @@ SyncReport SyncJob::run() {
             // down); stop and report instead of hammering a sick server.
             break;
         }
+    }
+    if (!failure && !forbiddenStreams.empty()) {
+        std::size_t synced = 0;
+        for (const auto& sr : report.streams)
+            if (sr.result == "success" || sr.result == "partial") ++synced;
+        const std::string others =
+            std::to_string(synced) + " other stream" + (synced == 1 ? "" : "s") + " synced";
+        if (forbiddenStreams.size() == 1) {
+            failureText = forbiddenErrors.front() + " (" + others + ")";
+        } else {
+            std::string names, details;
+            for (std::size_t i = 0; i < forbiddenStreams.size(); ++i) {
+                names += (i ? ", " : "") + forbiddenStreams[i];
+                details += (i ? "; " : "") + forbiddenErrors[i];
+            }
+            failureText = std::to_string(forbiddenStreams.size()) +
+                          " streams the API user may not read (" + names + "; " + others +
+                          "): " + details;
+        }
+        failure = std::make_exception_ptr(ForbiddenError(failureText));
     }
     report.totals.requests = client.stats().requests;
     report.totals.retries = client.stats().retries;

@@ -174,6 +174,11 @@ SimResponse ApiHandlers::handle(const SimRequest& req) {
         }
     }
     if (!route) return notFound("Unknown path");
+    // Rights are per resource, so a user without them is refused a record as well as the list.
+    if (auto r = resourceFromName(head);
+        r && sim_.runtime().forbidden[static_cast<std::size_t>(*r)])
+        return errorResponse(403, "User '" + sim_.startup().user + "' has no right to read " +
+                                      head + " (missing role)");
     if (req.method != "GET") return methodNotAllowed();
     return route();
 }

@@ -88,6 +88,13 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.mutateStreams = *s;
              return std::nullopt;
          }},
+        {"forbidden",
+         [](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
+             auto s = parseStreamList(v);
+             if (!s) return "must be a comma-separated list of stream names";
+             c.forbidden = *s;
+             return std::nullopt;
+         }},
         {"shuffle_ties", flag([](RuntimeConfig& c) -> bool& { return c.shuffleTies; })},
         {"edit_weight", weight(&RuntimeConfig::editWeight)},
         {"insert_weight", weight(&RuntimeConfig::insertWeight)},
@@ -147,6 +154,7 @@ void appendConfigMembers(std::string& out, const RuntimeConfig& c) {
     member("insert_weight", number(c.insertWeight));
     member("delete_weight", number(c.deleteWeight));
     member("maintenance", boolean(c.maintenance));
+    member("forbidden", json::quote(streamListText(c.forbidden)));
     member("fault_429", number(c.faults.p429));
     member("fault_500", number(c.faults.p500));
     member("fault_503", number(c.faults.p503));

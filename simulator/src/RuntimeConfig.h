@@ -26,6 +26,8 @@ struct RuntimeConfig {
     bool shuffleTies = false;
     double editWeight = 60, insertWeight = 25, deleteWeight = 15;
     bool maintenance = false;
+    // Resources the API user has no rights to: answered 403 after authentication.
+    std::array<bool, kResourceCount> forbidden{};  // indexed by Resource
     FaultKnobs faults;
 
     RuntimeConfig() { mutateStreams[static_cast<std::size_t>(Resource::Parties)] = true; }

@@ -87,6 +87,14 @@ const std::map<std::string, OptionDef, std::less<>>& options() {
               c.mutateStreams = *s;
               return std::nullopt;
           }}},
+        {"forbidden",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              auto s = parseStreamList(v);
+              if (!s) return "expects a comma-separated list of stream names";
+              c.forbidden = *s;
+              return std::nullopt;
+          }}},
         {"precompute", {false, flag(&SimConfig::precompute)}},
         {"crm-id", {true, text(&SimConfig::crmId)}},
         {"help", {false, flag(&SimConfig::help)}},
@@ -146,6 +154,7 @@ Simulated InTouch CRM REST API (see simulator/README.md).
   --maintenance            /api/about reports mode 5
   --mutate-per-request N   random mutations before each list request (default 0)
   --mutate-streams LIST    streams those mutations apply to (default parties)
+  --forbidden LIST         streams the API user may not read: 403 (default none)
   --precompute             render every record's JSON in advance (faster big pages)
   --crm-id TEXT            crmId in /api/about (default SIM-CRM-0001)
   --help                   this text
@@ -158,6 +167,7 @@ RuntimeConfig initialRuntimeConfig(const SimConfig& c) {
     r.mutateStreams = c.mutateStreams;
     r.shuffleTies = c.shuffleTies;
     r.maintenance = c.maintenance;
+    r.forbidden = c.forbidden;
     return r;
 }
 

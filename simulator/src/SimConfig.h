@@ -32,6 +32,7 @@ struct SimConfig {
     bool maintenance = false;
     int64_t mutatePerRequest = 0;
     std::array<bool, kResourceCount> mutateStreams = RuntimeConfig{}.mutateStreams;
+    std::array<bool, kResourceCount> forbidden{};
     bool precompute = false;
     std::string crmId = "SIM-CRM-0001";
     bool help = false;

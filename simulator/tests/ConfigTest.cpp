@@ -33,13 +33,14 @@ TEST(CommandLine, DefaultsMatchTheReadme) {
     EXPECT_EQ(c.timezone, "Europe/Prague");
     EXPECT_EQ(c.threads, 4);
     EXPECT_EQ(streamListText(c.mutateStreams), "parties");
+    EXPECT_EQ(streamListText(c.forbidden), "");
     EXPECT_FALSE(c.tls());
 }
 
 TEST(CommandLine, AcceptsBothValueSyntaxesAndFlags) {
-    const SimConfig c =
-        parsed({"--port", "8080", "--records=50", "--shuffle-ties", "--datetime-format", "epoch-ms",
-                "--mutate-streams=parties,comm", "--maintenance", "--tie-size", "3"});
+    const SimConfig c = parsed({"--port", "8080", "--records=50", "--shuffle-ties",
+                                "--datetime-format", "epoch-ms", "--mutate-streams=parties,comm",
+                                "--maintenance", "--tie-size", "3", "--forbidden=members"});
     EXPECT_EQ(c.port, 8080);
     EXPECT_EQ(c.records, 50);
     EXPECT_TRUE(c.shuffleTies);
@@ -47,6 +48,7 @@ TEST(CommandLine, AcceptsBothValueSyntaxesAndFlags) {
     EXPECT_EQ(c.datetimeFormat, DateTimeFormat::EpochMs);
     EXPECT_EQ(streamListText(c.mutateStreams), "parties,comm");
     EXPECT_EQ(c.tieSize, 3);
+    EXPECT_EQ(streamListText(initialRuntimeConfig(c).forbidden), "members");
 }
 
 TEST(CommandLine, RejectsBadInput) {
@@ -57,6 +59,7 @@ TEST(CommandLine, RejectsBadInput) {
     EXPECT_NE(error({"--datetime-format", "iso"}), "<accepted>");
     EXPECT_NE(error({"--timezone", "Mars/Olympus"}), "<accepted>");
     EXPECT_NE(error({"--mutate-streams", "parties,unicorns"}), "<accepted>");
+    EXPECT_NE(error({"--forbidden", "lists"}), "<accepted>");
     EXPECT_NE(error({"--tls-cert", "a.pem"}), "<accepted>");
     EXPECT_NE(error({"--shuffle-ties=1"}), "<accepted>");
     EXPECT_NE(error({"positional"}), "<accepted>");
@@ -70,7 +73,8 @@ TEST(RuntimeConfig, AppliesKnobs) {
                                        {"fault_429", "0.25"},
                                        {"retry_after", "7"},
                                        {"retry_after_http_date", "true"},
-                                       {"delete_weight", "0"}}));
+                                       {"delete_weight", "0"},
+                                       {"forbidden", "parties,members"}}));
     EXPECT_EQ(c.mutatePerRequest, 3);
     EXPECT_EQ(streamListText(c.mutateStreams), "comm,notes");
     EXPECT_TRUE(c.shuffleTies);
@@ -78,6 +82,7 @@ TEST(RuntimeConfig, AppliesKnobs) {
     EXPECT_EQ(c.faults.retryAfterSeconds, 7);
     EXPECT_TRUE(c.faults.retryAfterHttpDate);
     EXPECT_DOUBLE_EQ(c.deleteWeight, 0);
+    EXPECT_EQ(streamListText(c.forbidden), "parties,members");
 }
 
 TEST(RuntimeConfig, InvalidUpdateChangesNothing) {
@@ -102,4 +107,5 @@ TEST(RuntimeConfig, JsonUsesTheKeysItAccepts) {
     EXPECT_NE(out.find("\"fault_503\":0.5"), std::string::npos);
     EXPECT_NE(out.find("\"mutate_streams\":\"parties\""), std::string::npos);
     EXPECT_NE(out.find("\"slow_ms\":2000"), std::string::npos);
+    EXPECT_NE(out.find("\"forbidden\":\"\""), std::string::npos);
 }

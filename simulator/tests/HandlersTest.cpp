@@ -88,6 +88,33 @@ TEST_F(Handlers, EverythingElseNeedsBasicAuth) {
     EXPECT_EQ(api_.handle(wrong).status, 401);
 }
 
+TEST_F(Handlers, ForbiddenResourcesAnswer403WithTheErrorBodyAndDoNotMutate) {
+    auto cfg = obj(ctl(
+        "POST", "/_sim/config",
+        {{"forbidden", "comm,comments"}, {"mutate_per_request", "2"}, {"mutate_streams", "comm"}}));
+    EXPECT_EQ(cfg->getValue<std::string>("forbidden"), "comm,notes");
+    auto r = get("/api/comm", {{"size", "5"}});
+    EXPECT_EQ(r.status, 403);
+    auto o = obj(r);
+    EXPECT_FALSE(o->getValue<bool>("ok"));
+    EXPECT_EQ(o->getValue<int>("status"), 403);
+    auto problem = o->getArray("problems")->getObject(0);
+    EXPECT_EQ(problem->getValue<std::string>("level"), "SEVERE");
+    EXPECT_EQ(problem->getValue<std::string>("message"),
+              "User 'api' has no right to read comm (missing role)");
+    EXPECT_EQ(get("/api/comm/1").status, 403);
+    EXPECT_EQ(get("/api/notes").status, 403);
+    EXPECT_EQ(get("/api/comments").status, 403);
+    // Credentials are checked first; unknown paths stay 404.
+    EXPECT_EQ(get("/api/comm", {}, false).status, 401);
+    EXPECT_EQ(get("/api/comm/1/notes").status, 404);
+    EXPECT_EQ(get("/api/parties").status, 200);
+    EXPECT_EQ(get("/api/parties/1/notes").status, 200);
+    EXPECT_EQ(arr(ctl("GET", "/_sim/dump/comm"))->size(), 60u) << "a refused request mutated";
+    ctl("POST", "/_sim/config", {{"forbidden", ""}, {"mutate_per_request", "0"}});
+    EXPECT_EQ(get("/api/comm").status, 200);
+}
+
 TEST_F(Handlers, RoutingErrors) {
     EXPECT_EQ(get("/api/nonsense").status, 404);
     EXPECT_EQ(get("/api").status, 404);
