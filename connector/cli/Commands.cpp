@@ -8,8 +8,8 @@
 #include <set>
 
 #include "cli/Config.hpp"
-#include "cli/SchemaCommands.hpp"
 #include "cli/RunMetrics.hpp"
+#include "cli/SchemaCommands.hpp"
 #include "cli/StateCommands.hpp"
 #include "cli/StatusCommand.hpp"
 #include "common/Log.hpp"
@@ -70,8 +70,9 @@ void requireNoPendingMigrations(pqxx::connection_base& conn, const Config& c) {
     MigrationRunner runner(c.migrationsDir, c.target.schema);
     auto status = runner.inspect(conn);
     if (!status.pending.empty())
-        throw ConfigError(std::to_string(status.pending.size()) + " migration(s) not applied to schema '" +
-                          c.target.schema + "' (first: " + status.pending.front() +
+        throw ConfigError(std::to_string(status.pending.size()) +
+                          " migration(s) not applied to schema '" + c.target.schema +
+                          "' (first: " + status.pending.front() +
                           "); run `intouch-sync migrate --config " + c.path + "`");
 }
 
@@ -79,8 +80,9 @@ ExitCode cmdMigrate(const Loaded& l) {
     auto conn = TargetDatabase::connect(l.config.target.dsn);
     MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
     auto status = runner.apply(*conn);
-    std::printf("migrate: schema %s: %zu applied, %zu already applied\n", l.config.target.schema.c_str(),
-                status.applied.size(), status.alreadyApplied.size());
+    std::printf("migrate: schema %s: %zu applied, %zu already applied\n",
+                l.config.target.schema.c_str(), status.applied.size(),
+                status.alreadyApplied.size());
     for (const auto& v : status.applied) std::printf("  applied %s\n", v.c_str());
     return ExitCode::Success;
 }
@@ -128,14 +130,15 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
                     static_cast<long long>(t.deleted), static_cast<long long>(t.rejected),
                     static_cast<long long>(sr.requests), sr.seconds);
     }
-    std::printf("run %lld%s: %lld upserted, %lld deleted, %lld rejected, %lld requests (%lld retries), "
-                "%.2f s\n",
-                static_cast<long long>(report.runId), cl.dryRun ? " (dry run: nothing written)" : "",
-                static_cast<long long>(report.totals.upserted),
-                static_cast<long long>(report.totals.deleted),
-                static_cast<long long>(report.totals.rejected),
-                static_cast<long long>(report.totals.requests),
-                static_cast<long long>(report.totals.retries), report.seconds);
+    std::printf(
+        "run %lld%s: %lld upserted, %lld deleted, %lld rejected, %lld requests (%lld retries), "
+        "%.2f s\n",
+        static_cast<long long>(report.runId), cl.dryRun ? " (dry run: nothing written)" : "",
+        static_cast<long long>(report.totals.upserted),
+        static_cast<long long>(report.totals.deleted),
+        static_cast<long long>(report.totals.rejected),
+        static_cast<long long>(report.totals.requests),
+        static_cast<long long>(report.totals.retries), report.seconds);
     const ExitCode code =
         report.totals.rejected > 0 ? ExitCode::CompletedWithRejects : ExitCode::Success;
     if (report.totals.rejected > 0)
@@ -152,18 +155,57 @@ ExitCode cmdCheck(const Loaded& l) {
     MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
     auto status = runner.inspect(*conn);
     std::printf("postgresql: reachable; schema %s: %zu migration(s) applied, %zu pending\n",
-                l.config.target.schema.c_str(), status.alreadyApplied.size(), status.pending.size());
+                l.config.target.schema.c_str(), status.alreadyApplied.size(),
+                status.pending.size());
     ApiClient client(l.config.source);
     PageFetcher fetcher(client);
     AboutInfo about = fetcher.about();
-    std::printf("crm: %s (version %s, time zone %s)%s\n", about.name.c_str(), about.versionText().c_str(),
-                about.timeZone.c_str(), about.inMaintenance() ? " IN MAINTENANCE" : "");
+    std::printf("crm: %s (version %s, time zone %s)%s\n", about.name.c_str(),
+                about.versionText().c_str(), about.timeZone.c_str(),
+                about.inMaintenance() ? " IN MAINTENANCE" : "");
+    // /api/about needs no login: only a list request proves the credentials, and
+    // one per stream proves the user's roles cover it (403 otherwise).
+    std::vector<std::string> forbidden;
+    if (!about.inMaintenance()) {
+        for (const auto& spec : l.streams) {
+            try {
+                if (spec.paging == Paging::Paged) {
+                    PageRequest probe;
+                    probe.endpoint = spec.endpoint;
+                    probe.size = 1;
+                    probe.params = spec.params;
+                    Page page = fetcher.page(probe);
+                    std::printf("crm: stream %s readable (%s records)\n", spec.name.c_str(),
+                                page.total ? std::to_string(*page.total).c_str() : "?");
+                } else {
+                    Page page = fetcher.whole(spec.endpoint, spec.params,
+                                              spec.paging == Paging::PlainArray);
+                    std::printf("crm: stream %s readable (%zu records)\n", spec.name.c_str(),
+                                page.items.size());
+                }
+            } catch (const ForbiddenError& e) {
+                std::printf(
+                    "crm: stream %s NOT readable by API user '%s': check the user's roles "
+                    "in the CRM\n",
+                    spec.name.c_str(), l.config.source.username.c_str());
+                log::error("stream not readable", {{"stream", spec.name}, {"error", e.what()}});
+                forbidden.push_back(spec.name);
+            }
+        }
+    }
+    if (!forbidden.empty()) {
+        std::string names;
+        for (const auto& n : forbidden) names += (names.empty() ? "" : ", ") + n;
+        throw ForbiddenError("API user '" + l.config.source.username + "' may not read " +
+                             std::to_string(forbidden.size()) + " stream(s): " + names);
+    }
     if (!status.pending.empty()) {
         std::printf("run `intouch-sync migrate --config %s` to apply the pending migrations\n",
                     l.config.path.c_str());
         return ExitCode::ConfigError;
     }
-    if (printSchemaDrift(*conn, l.config.target.schema, l.streams) > 0) return ExitCode::ConfigError;
+    if (printSchemaDrift(*conn, l.config.target.schema, l.streams) > 0)
+        return ExitCode::ConfigError;
     return ExitCode::Success;
 }
 
@@ -203,7 +245,8 @@ int runCli(int argc, const char* const argv[]) {
         std::fprintf(stderr, "intouch-sync: %s\n", log::redact(e.what()).c_str());
         return static_cast<int>(e.exitCode());
     } catch (const pqxx::broken_connection& e) {
-        std::fprintf(stderr, "intouch-sync: PostgreSQL connection failed: %s\n", log::redact(e.what()).c_str());
+        std::fprintf(stderr, "intouch-sync: PostgreSQL connection failed: %s\n",
+                     log::redact(e.what()).c_str());
         return static_cast<int>(ExitCode::TargetUnavailable);
     } catch (const pqxx::sql_error& e) {
         std::fprintf(stderr, "intouch-sync: PostgreSQL error: %s\n", log::redact(e.what()).c_str());

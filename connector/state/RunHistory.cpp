@@ -66,11 +66,14 @@ std::vector<StreamRunSummary> RunHistory::lastRuns(pqxx::transaction_base& tx) c
     pqxx::result r = tx.exec(
         "SELECT DISTINCT ON (s.stream) s.stream, s.started_at::text, "
         "coalesce(s.finished_at::text, ''), s.outcome, coalesce(s.error, ''), "
-        "(SELECT max(finished_at)::text FROM " + table +
+        "(SELECT max(finished_at)::text FROM " +
+        table +
         " x WHERE x.stream = s.stream AND x.outcome IN ('success', 'partial')), "
-        "(SELECT max(coalesce(finished_at, started_at))::text FROM " + table +
+        "(SELECT max(coalesce(finished_at, started_at))::text FROM " +
+        table +
         " x WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted')) "
-        "FROM " + table + " s ORDER BY s.stream, s.started_at DESC");
+        "FROM " +
+        table + " s ORDER BY s.stream, s.started_at DESC");
     std::vector<StreamRunSummary> out;
     for (const auto& row : r) {
         StreamRunSummary s;

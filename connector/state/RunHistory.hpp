@@ -35,7 +35,7 @@ struct StreamRunSummary {
 };
 
 class RunHistory {
-public:
+  public:
     // A history that does not record (a dry run writes nothing, not even its own
     // run) still answers the reading calls.
     explicit RunHistory(std::string schema, bool recording = true)
@@ -45,14 +45,15 @@ public:
                           const std::vector<std::string>& streams) const;
     void finishRun(pqxx::connection_base& conn, std::int64_t runId, const std::string& outcome,
                    const RunTotals& totals, const std::string& error) const;
-    void startStream(pqxx::connection_base& conn, std::int64_t runId, const std::string& stream) const;
+    void startStream(pqxx::connection_base& conn, std::int64_t runId,
+                     const std::string& stream) const;
     void finishStream(pqxx::connection_base& conn, std::int64_t runId, const std::string& stream,
                       const std::string& outcome, const StreamRunTotals& totals,
                       const std::string& error) const;
     // Last run of each stream ever synced, with the last success and failure.
     std::vector<StreamRunSummary> lastRuns(pqxx::transaction_base& tx) const;
 
-private:
+  private:
     std::string schema_;
     bool recording_ = true;
 };

@@ -15,9 +15,10 @@
 namespace intouch {
 
 class IdOrderScan {
-public:
+  public:
     // Called once per page with the records not visited before, in id order.
-    using Visitor = std::function<void(const ListPage& page, const std::vector<const ListItem*>& fresh)>;
+    using Visitor =
+        std::function<void(const ListPage& page, const std::vector<const ListItem*>& fresh)>;
 
     IdOrderScan(ListReader& reader, int pageSize, int maxRelocations)
         : reader_(reader), pageSize_(pageSize), maxRelocations_(maxRelocations) {}
@@ -28,7 +29,7 @@ public:
     void run(const Visitor& visit, std::optional<std::int64_t> stopAfterId = std::nullopt);
     std::int64_t relocations() const { return relocations_; }
 
-private:
+  private:
     ListReader& reader_;
     int pageSize_;
     int maxRelocations_;

@@ -207,15 +207,17 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
                {"modified", formatUtcMicros(tie)},
                {"up_to", ceiling ? formatUtcMicros(*ceiling) : std::string("?")}});
     IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
-    scan.run([&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
-        std::vector<const ListItem*> unseen;
-        for (const ListItem* item : fresh) {
-            if (atOrBefore(*item, cp)) continue;
-            unseen.push_back(item);
-            noteHot(*item, page.serverDate);
-        }
-        commit(unseen, cp, cp.position, page.total);
-    }, lastId);
+    scan.run(
+        [&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
+            std::vector<const ListItem*> unseen;
+            for (const ListItem* item : fresh) {
+                if (atOrBefore(*item, cp)) continue;
+                unseen.push_back(item);
+                noteHot(*item, page.serverDate);
+            }
+            commit(unseen, cp, cp.position, page.total);
+        },
+        lastId);
     outcome_.relocations += scan.relocations();
     Checkpoint out = cp;
     if (ceiling && *ceiling > tie) {

@@ -59,6 +59,13 @@ TEST(FailureModes, BadCredentialsExit4NamingUserWithoutPassword) {
     ASSERT_TRUE(error.has_value());
     EXPECT_EQ(error->find(wrong), std::string::npos);
     EXPECT_EQ(countRows(world.dsn(), "FROM intouch.parties"), 0);
+
+    // `check` proves the credentials too (/api/about alone needs no login).
+    RunResult check = world.run("check");
+    EXPECT_EQ(check.exitCode, 4) << check.describe();
+    EXPECT_NE(check.stderrText.find("sync-bot"), std::string::npos) << check.describe();
+    EXPECT_EQ((check.stdoutText + check.stderrText).find(wrong), std::string::npos)
+        << "password leaked by check";
 }
 
 // Suite 5b: plain http to a non-loopback host is refused before any request (exit 2).

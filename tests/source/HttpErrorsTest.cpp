@@ -206,4 +206,18 @@ TEST(HttpErrors, ForbiddenStreamExits4NamesItAndTheOtherStreamsAreStillSynced) {
               std::string::npos)
         << two.describe();
     EXPECT_NE(two.stderrText.find("; stream products: GET "), std::string::npos) << two.describe();
+
+    // `check` finds the same before any sync: one small request per stream.
+    RunResult check = world.run({"check"}, password);
+    EXPECT_EQ(check.exitCode, 4) << check.describe();
+    EXPECT_NE(check.stdoutText.find("crm: stream parties readable"), std::string::npos)
+        << check.describe();
+    EXPECT_NE(check.stdoutText.find("crm: stream comm NOT readable by API user"), std::string::npos)
+        << check.describe();
+    EXPECT_NE(check.stdoutText.find("crm: stream products NOT readable by API user"),
+              std::string::npos)
+        << check.describe();
+    EXPECT_NE(check.stderrText.find("may not read 2 stream(s): comm, products"), std::string::npos)
+        << check.describe();
+    EXPECT_EQ(check.output().find(password), std::string::npos);
 }
