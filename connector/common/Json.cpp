@@ -1,7 +1,9 @@
 #include "common/Json.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 
 namespace intouch::json {
@@ -91,8 +93,12 @@ std::vector<Member>& Value::members() {
 
 const Value* Value::find(std::string_view key) const {
     if (type_ != Type::Object) return nullptr;
+    // Lengths first: most keys of a record differ in length, and memcmp per member
+    // was a visible share of mapping.
     for (const auto& m : members_)
-        if (m.first == key) return &m.second;
+        if (m.first.size() == key.size() &&
+            std::memcmp(m.first.data(), key.data(), key.size()) == 0)
+            return &m.second;
     return nullptr;
 }
 
@@ -108,7 +114,20 @@ bool Value::toInt64(std::int64_t& out) const {
 void appendQuoted(std::string& out, std::string_view s) {
     static const char* hex = "0123456789abcdef";
     out.push_back('"');
-    for (unsigned char c : s) {
+    // Runs that need no escape are appended whole; per-character appends made
+    // this a visible share of mapping (record hash input, jsonb columns).
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t run = i;
+        while (run < s.size()) {
+            const auto c = static_cast<unsigned char>(s[run]);
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            ++run;
+        }
+        out.append(s.data() + i, run - i);
+        if (run == s.size()) break;
+        const auto c = static_cast<unsigned char>(s[run]);
+        i = run + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -117,14 +136,10 @@ void appendQuoted(std::string& out, std::string_view s) {
             case '\t': out += "\\t"; break;
             case '\b': out += "\\b"; break;
             case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out.push_back(hex[c >> 4]);
-                    out.push_back(hex[c & 0xF]);
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
+            default:  // the other control characters
+                out += "\\u00";
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 0xF]);
         }
     }
     out.push_back('"');
@@ -163,6 +178,17 @@ void Value::appendJson(std::string& out) const {
     }
 }
 
+std::optional<Value::Span> Value::canonicalSpan() const {
+    if (rawLength_ == 0) return std::nullopt;
+    return Span{rawOffset_, rawLength_};
+}
+
+std::string_view Value::canonicalText(std::string_view text) const {
+    if (rawLength_ == 0 || rawOffset_ > text.size() || rawLength_ > text.size() - rawOffset_)
+        return {};
+    return text.substr(rawOffset_, rawLength_);
+}
+
 std::string Value::toJson() const {
     std::string out;
     appendJson(out);
@@ -186,7 +212,7 @@ ParseError::ParseError(std::size_t offset, const std::string& message)
     : std::runtime_error("invalid JSON at byte " + std::to_string(offset) + ": " + message),
       offset_(offset) {}
 
-namespace {
+namespace detail {
 
 // Recursive descent over the whole buffer; depth is capped so that a hostile
 // body cannot exhaust the stack.
@@ -208,10 +234,27 @@ private:
     std::string_view s_;
     std::size_t pos_ = 0;
     std::size_t invalidUtf8_ = 0;
+    // Bumped by everything that makes the text differ from toJson()'s output
+    // (whitespace, escapes written another way, replaced bytes): a container is
+    // canonical when the count did not move while it was read.
+    std::size_t nonCanonical_ = 0;
+    // Elements of the containers being read, shared by all depths: a container's
+    // vector is then allocated once at its final size instead of grown by doubling.
+    std::vector<Value> itemStack_;
+    std::vector<Member> memberStack_;
+
+    void noteSpan(Value& v, std::size_t start, std::size_t marks) const {
+        const std::size_t length = pos_ - start;
+        if (marks == nonCanonical_ && length <= UINT32_MAX) {
+            v.rawOffset_ = start;
+            v.rawLength_ = static_cast<std::uint32_t>(length);
+        }
+    }
 
     [[noreturn]] void fail(const std::string& msg) const { throw ParseError(pos_, msg); }
 
     void skipSpace() {
+        const std::size_t start = pos_;
         while (pos_ < s_.size()) {
             char c = s_[pos_];
             if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
@@ -219,6 +262,7 @@ private:
             else
                 break;
         }
+        if (pos_ != start) ++nonCanonical_;
     }
 
     bool eof() const { return pos_ >= s_.size(); }
@@ -339,6 +383,7 @@ private:
             out.append(kReplacement, 3);
             ++pos_;
             ++invalidUtf8_;
+            ++nonCanonical_;
             return;
         }
         out.append(s_.data() + pos_, static_cast<std::size_t>(len));
@@ -375,13 +420,17 @@ private:
             switch (e) {
                 case '"': out.push_back('"'); break;
                 case '\\': out.push_back('\\'); break;
-                case '/': out.push_back('/'); break;
+                case '/':  // appendQuoted writes a plain '/'
+                    out.push_back('/');
+                    ++nonCanonical_;
+                    break;
                 case 'b': out.push_back('\b'); break;
                 case 'f': out.push_back('\f'); break;
                 case 'n': out.push_back('\n'); break;
                 case 'r': out.push_back('\r'); break;
                 case 't': out.push_back('\t'); break;
                 case 'u': {
+                    ++nonCanonical_;  // not worth matching appendQuoted's \u00xx exactly
                     unsigned cp = hex4();
                     if (cp >= 0xD800 && cp <= 0xDBFF) {
                         if (s_.substr(pos_, 2) != "\\u") fail("unpaired surrogate in \\u escape");
@@ -401,54 +450,73 @@ private:
     }
 
     Value array(int depth) {
+        const std::size_t start = pos_;
+        const std::size_t marks = nonCanonical_;
         ++pos_;
-        std::vector<Value> items;
+        const std::size_t base = itemStack_.size();
         skipSpace();
         if (!eof() && s_[pos_] == ']') {
             ++pos_;
-            return Value::makeArray(std::move(items));
+        } else {
+            while (true) {
+                skipSpace();
+                Value item = value(depth + 1);
+                itemStack_.push_back(std::move(item));
+                skipSpace();
+                if (eof()) fail("unterminated array");
+                char c = s_[pos_++];
+                if (c == ']') break;
+                if (c != ',') fail("',' or ']' expected in array");
+            }
         }
-        while (true) {
-            skipSpace();
-            items.push_back(value(depth + 1));
-            skipSpace();
-            if (eof()) fail("unterminated array");
-            char c = s_[pos_++];
-            if (c == ']') break;
-            if (c != ',') fail("',' or ']' expected in array");
-        }
-        return Value::makeArray(std::move(items));
+        Value v = Value::makeArray(std::vector<Value>(
+            std::make_move_iterator(itemStack_.begin() + static_cast<std::ptrdiff_t>(base)),
+            std::make_move_iterator(itemStack_.end())));
+        itemStack_.erase(itemStack_.begin() + static_cast<std::ptrdiff_t>(base), itemStack_.end());
+        noteSpan(v, start, marks);
+        return v;
     }
 
     Value object(int depth) {
+        const std::size_t start = pos_;
+        const std::size_t marks = nonCanonical_;
         ++pos_;
-        std::vector<Member> members;
+        const std::size_t base = memberStack_.size();
         skipSpace();
         if (!eof() && s_[pos_] == '}') {
             ++pos_;
-            return Value::makeObject(std::move(members));
+        } else {
+            while (true) {
+                skipSpace();
+                if (eof() || s_[pos_] != '"') fail("member name expected in object");
+                std::string key = string();
+                skipSpace();
+                if (eof() || s_[pos_] != ':') fail("':' expected after member name");
+                ++pos_;
+                skipSpace();
+                Value member = value(depth + 1);
+                memberStack_.emplace_back(std::move(key), std::move(member));
+                skipSpace();
+                if (eof()) fail("unterminated object");
+                char c = s_[pos_++];
+                if (c == '}') break;
+                if (c != ',') fail("',' or '}' expected in object");
+            }
         }
-        while (true) {
-            skipSpace();
-            if (eof() || s_[pos_] != '"') fail("member name expected in object");
-            std::string key = string();
-            skipSpace();
-            if (eof() || s_[pos_] != ':') fail("':' expected after member name");
-            ++pos_;
-            skipSpace();
-            members.emplace_back(std::move(key), value(depth + 1));
-            skipSpace();
-            if (eof()) fail("unterminated object");
-            char c = s_[pos_++];
-            if (c == '}') break;
-            if (c != ',') fail("',' or '}' expected in object");
-        }
-        return Value::makeObject(std::move(members));
+        Value v = Value::makeObject(std::vector<Member>(
+            std::make_move_iterator(memberStack_.begin() + static_cast<std::ptrdiff_t>(base)),
+            std::make_move_iterator(memberStack_.end())));
+        memberStack_.erase(memberStack_.begin() + static_cast<std::ptrdiff_t>(base),
+                           memberStack_.end());
+        noteSpan(v, start, marks);
+        return v;
     }
 };
 
-}  // namespace
+}  // namespace detail
 
-Value parse(std::string_view text, ParseStats* stats) { return Parser(text).document(stats); }
+Value parse(std::string_view text, ParseStats* stats) {
+    return detail::Parser(text).document(stats);
+}
 
 }  // namespace intouch::json

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,11 +16,14 @@
 
 namespace intouch::json {
 
-enum class Type { Null, Bool, Number, String, Array, Object };
+enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object };
 
 const char* typeName(Type t);
 
 class Value;
+namespace detail {
+class Parser;
+}
 using Member = std::pair<std::string, Value>;
 
 class Value {
@@ -57,11 +61,28 @@ public:
     std::string toJson() const;
     void appendJson(std::string& out) const;
 
+    // For an object or array from parse(): where in the parsed text it was, when
+    // those bytes are exactly what toJson() produces (no whitespace between
+    // tokens, no escape toJson() writes another way, valid UTF-8). A caller that
+    // still holds the text can then use the bytes instead of re-serializing.
+    // Only meaningful against the very text this value was parsed from; nullopt
+    // for values built in code or received in another form.
+    struct Span {
+        std::size_t offset;
+        std::size_t length;
+    };
+    std::optional<Span> canonicalSpan() const;
+    // The canonical bytes in `text` when canonicalSpan() fits in it; otherwise empty.
+    std::string_view canonicalText(std::string_view text) const;
+
     friend bool operator==(const Value& a, const Value& b);
 
 private:
+    friend class detail::Parser;
     Type type_ = Type::Null;
     bool bool_ = false;
+    std::uint32_t rawLength_ = 0;  // canonicalSpan(); 0 = none (no JSON text is empty)
+    std::size_t rawOffset_ = 0;
     std::string text_;  // number lexical form or string contents
     std::vector<Value> items_;
     std::vector<Member> members_;

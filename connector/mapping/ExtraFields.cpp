@@ -1,5 +1,7 @@
 #include "mapping/ExtraFields.hpp"
 
+#include "mapping/ValueConverter.hpp"
+
 namespace intouch {
 
 void ExtraFields::consume(const std::vector<ResolvedStep>& steps) {
@@ -59,6 +61,85 @@ std::optional<json::Value> ExtraFields::prune(const json::Value& v, const Node& 
         return json::Value::makeArray(std::move(items));
     }
     return v;
+}
+
+std::optional<std::string> ExtraFields::remainderJsonb(const json::Value& value,
+                                                       int* replacedNul) const {
+    std::string out;
+    if (!appendPruned(out, value, root_, replacedNul)) return std::nullopt;
+    return out;
+}
+
+// prune() and appendJsonb() in one pass. What is written for a member or an
+// element that turns out to be consumed whole is cut off again, and its U+0000
+// replacements are counted only when it stays, as jsonbText of the pruned value counts.
+bool ExtraFields::appendPruned(std::string& out, const json::Value& v, const Node& n,
+                               int* replacedNul) {
+    if (n.whole) return false;
+    if (v.isObject() && !n.keys.empty()) {
+        const std::size_t start = out.size();
+        out += '{';
+        bool removed = false;
+        bool any = false;
+        for (const auto& [key, child] : v.members()) {
+            auto it = n.keys.find(key);
+            if (it != n.keys.end() && it->second.whole) {  // the common case: a mapped column
+                removed = true;
+                continue;
+            }
+            const std::size_t before = out.size();
+            int replaced = 0;
+            if (any) out += ',';
+            appendJsonbString(out, key, &replaced);
+            out += ':';
+            if (it == n.keys.end()) {
+                appendJsonb(out, child, &replaced);
+            } else if (!appendPruned(out, child, it->second, &replaced)) {
+                out.resize(before);
+                removed = true;
+                continue;
+            }
+            any = true;
+            if (replacedNul) *replacedNul += replaced;
+        }
+        if (removed && !any) {
+            out.resize(start);
+            return false;
+        }
+        out += '}';
+        return true;
+    }
+    if (v.isArray() && !n.indexes.empty()) {
+        const std::size_t start = out.size();
+        const auto& in = v.items();
+        std::size_t gone = 0;
+        out += '[';
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (i) out += ',';
+            auto it = n.indexes.find(i);
+            if (it == n.indexes.end()) {
+                appendJsonb(out, in[i], replacedNul);
+                continue;
+            }
+            const std::size_t before = out.size();
+            int replaced = 0;
+            if (appendPruned(out, in[i], it->second, &replaced)) {
+                if (replacedNul) *replacedNul += replaced;
+            } else {
+                out.resize(before);
+                out += "null";
+                ++gone;
+            }
+        }
+        if (gone > 0 && gone == in.size()) {
+            out.resize(start);
+            return false;
+        }
+        out += ']';
+        return true;
+    }
+    appendJsonb(out, v, replacedNul);
+    return true;
 }
 
 }  // namespace intouch

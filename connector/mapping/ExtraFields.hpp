@@ -25,6 +25,10 @@ class ExtraFields {
     // the others keep their positions, and an array whose every element was
     // consumed disappears. nullopt when nothing is left.
     std::optional<json::Value> remainder(const json::Value& value) const;
+    // jsonbText(*remainder(value)) appended to `out`, without building the
+    // remainder first; nullopt (and `out` unchanged) when nothing is left.
+    // Throws ConversionError as jsonbText does.
+    std::optional<std::string> remainderJsonb(const json::Value& value, int* replacedNul) const;
 
   private:
     struct Node {
@@ -33,6 +37,8 @@ class ExtraFields {
         std::map<std::size_t, Node> indexes;
     };
     static std::optional<json::Value> prune(const json::Value& v, const Node& n);
+    static bool appendPruned(std::string& out, const json::Value& v, const Node& n,
+                             int* replacedNul);
     Node root_;
 };
 

@@ -1,9 +1,7 @@
 #include "mapping/RecordMapper.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/MD5Engine.h>
-
 #include "mapping/ExtraFields.hpp"
+#include "mapping/Md5.hpp"
 #include "mapping/ValueConverter.hpp"
 
 namespace intouch {
@@ -61,13 +59,30 @@ std::optional<std::string> scalarText(const json::Value& v) {
     }
 }
 
-std::string md5Hex(const std::string& text) {
-    Poco::MD5Engine md5;
-    md5.update(text);
-    return Poco::DigestEngine::digestToHex(md5.digest());
+// A path whose consumption does not depend on the record: `$` always takes
+// the whole value, a single key takes that member when present (an absent
+// member leaves nothing to remove either way). Deeper paths stop at nulls or
+// go through filters, which only the record can tell.
+bool consumesStatically(const JsonPath& path) {
+    return path.isSelf() ||
+           (path.steps().size() == 1 && path.steps()[0].kind == PathStep::Kind::Key);
+}
+
+void consumeStatic(ExtraFields& consumed, const JsonPath& path) {
+    std::vector<ResolvedStep> steps;
+    if (!path.isSelf()) steps.push_back({false, path.steps()[0].key, 0});
+    consumed.consume(steps);
 }
 
 }  // namespace
+
+std::string RecordMapper::Place::label() const {
+    return child ? child->table + "." + column.name : column.name;
+}
+
+std::string RecordMapper::Place::pathLabel() const {
+    return child ? childPath(child->sourcePath, index, column.sourcePath) : column.sourcePath;
+}
 
 RecordMapper::RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone)
     : spec_(spec), zone_(sourceZone), preferEarlier_(spec.ambiguousTime != "later") {
@@ -77,69 +92,101 @@ RecordMapper::RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone)
     for (const auto& k : spec_.primaryKey)
         for (std::size_t i = 0; i < spec_.columns.size(); ++i)
             if (spec_.columns[i].name == k) keyIndexes_.push_back(i);
+    valueColumnCount_ = spec_.valueColumns().size();
+
+    bool recordStatic = true;
+    for (const auto& c : spec_.columns) recordStatic = recordStatic && consumesStatically(c.path);
+    for (const auto& child : spec_.children)
+        recordStatic = recordStatic && consumesStatically(child.path);
+    if (recordStatic) {
+        recordConsumed_.emplace();
+        for (const auto& c : spec_.columns) consumeStatic(*recordConsumed_, c.path);
+        for (const auto& child : spec_.children) consumeStatic(*recordConsumed_, child.path);
+    }
+    for (const auto& child : spec_.children) {
+        std::optional<ExtraFields>& consumed = elementConsumed_.emplace_back();
+        bool elementStatic = true;
+        for (const auto& c : child.columns)
+            elementStatic = elementStatic && consumesStatically(c.path);
+        if (!elementStatic) continue;
+        consumed.emplace();
+        for (const auto& c : child.columns) consumeStatic(*consumed, c.path);
+    }
 }
 
-std::optional<std::string> RecordMapper::mapColumn(const ColumnSpec& c, const json::Value& base,
-                                                   const std::string& label,
-                                                   const std::string& pathLabel,
+std::optional<std::string> RecordMapper::mapColumn(const Place& place, const json::Value& base,
                                                    const ConversionContext& ctx,
                                                    std::optional<std::int64_t>* instant) const {
+    static const json::Value kNull;
+    const ColumnSpec& c = place.column;
     const json::Value* found = c.path.find(base);
-    json::Value v = found ? *found : json::Value();
-    for (auto t : c.transforms) applyTransform(t, v);
-    if (!c.valueMap.empty() && !v.isNull()) {
-        auto key = mapKey(v);
+    // Points into the record or the spec; a copy is made only when a transform rewrites it.
+    const json::Value* v = found ? found : &kNull;
+    std::optional<json::Value> transformed;
+    if (!c.transforms.empty()) {
+        transformed = *v;
+        for (auto t : c.transforms) applyTransform(t, *transformed);
+        v = &*transformed;
+    }
+    if (!c.valueMap.empty() && !v->isNull()) {
+        auto key = mapKey(*v);
         auto it = key ? c.valueMap.find(*key) : c.valueMap.end();
         if (it != c.valueMap.end()) {
-            v = it->second;
+            v = &it->second;
         } else if (c.mapStrict) {
+            const std::string label = place.label();
             throw RecordError(
-                label, describe(label, pathLabel) +
-                           ": value is not in the column's map (map_strict); value: " + shown(v));
+                label, describe(label, place.pathLabel()) +
+                           ": value is not in the column's map (map_strict); value: " + shown(*v));
         }
     }
-    if (v.isNull() && c.defaultValue) v = *c.defaultValue;
-    if (v.isNull()) {
-        if (c.required)
-            throw RecordError(label, describe(label, pathLabel) + ": required but " +
+    if (v->isNull() && c.defaultValue) v = &*c.defaultValue;
+    if (v->isNull()) {
+        if (c.required) {
+            const std::string label = place.label();
+            throw RecordError(label, describe(label, place.pathLabel()) + ": required but " +
                                          (found && found->isNull() ? "null"
                                           : found                  ? "null after transforms"
                                                                    : "missing"));
+        }
         return std::nullopt;
     }
     try {
-        std::string text = convertValue(v, c.type, ctx);
-        if (instant) *instant = instantMicros(v, ctx);
+        std::string text = convertValue(*v, c.type, ctx);
+        if (instant) *instant = instantMicros(*v, ctx);
         return text;
     } catch (const ConversionError& e) {
-        throw RecordError(label,
-                          describe(label, pathLabel) + ": " + e.what() + "; value: " + shown(v));
+        const std::string label = place.label();
+        throw RecordError(
+            label, describe(label, place.pathLabel()) + ": " + e.what() + "; value: " + shown(*v));
     }
 }
 
-MappedRecord RecordMapper::map(const json::Value& record) const {
+MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourceText) const {
     if (!record.isObject())
         throw RecordError("", std::string("the record is a JSON ") + json::typeName(record.type()) +
                                   ", not an object; value: " + shown(record));
     MappedRecord out;
     const ConversionContext ctx{zone_, preferEarlier_, &out.replacedNulChars};
-    ExtraFields consumed;
+    ExtraFields dynamicConsumed;
+    const bool resolvePaths = !recordConsumed_;
+    const ExtraFields& consumed = resolvePaths ? dynamicConsumed : *recordConsumed_;
     std::vector<ResolvedStep> steps;
 
-    out.values.reserve(spec_.valueColumns().size());
+    out.values.reserve(valueColumnCount_);
     for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
         const ColumnSpec& c = spec_.columns[i];
         const bool isCursor = cursorIndex_ && *cursorIndex_ == i;
-        out.values.push_back(mapColumn(c, record, c.name, c.sourcePath, ctx,
-                                       isCursor ? &out.cursorMicros : nullptr));
-        if (c.path.resolve(record, steps)) consumed.consume(steps);
+        out.values.push_back(
+            mapColumn(Place{c}, record, ctx, isCursor ? &out.cursorMicros : nullptr));
+        if (resolvePaths && c.path.resolve(record, steps)) dynamicConsumed.consume(steps);
     }
     for (std::size_t k : keyIndexes_) out.keyValues.push_back(out.values[k].value_or(""));
 
     out.children.resize(spec_.children.size());
     for (std::size_t ci = 0; ci < spec_.children.size(); ++ci) {
         const ChildSpec& child = spec_.children[ci];
-        if (child.path.resolve(record, steps)) consumed.consume(steps);
+        if (resolvePaths && child.path.resolve(record, steps)) dynamicConsumed.consume(steps);
         const json::Value* array = child.path.find(record);
         if (!array || array->isNull()) continue;
         if (!array->isArray())
@@ -151,20 +198,23 @@ MappedRecord RecordMapper::map(const json::Value& record) const {
         for (std::size_t idx = 0; idx < items.size(); ++idx) {
             const json::Value& element = items[idx];
             MappedRow row;
+            row.reserve(out.keyValues.size() + 2 + child.columns.size());
             for (const auto& k : out.keyValues) row.emplace_back(k);
             row.emplace_back(std::to_string(idx));
+            const std::optional<ExtraFields>& fixed = elementConsumed_[ci];
             ExtraFields elementConsumed;
             for (const auto& col : child.columns) {
-                row.push_back(mapColumn(col, element, child.table + "." + col.name,
-                                        childPath(child.sourcePath, idx, col.sourcePath), ctx,
-                                        nullptr));
-                if (col.path.resolve(element, steps)) elementConsumed.consume(steps);
+                row.push_back(mapColumn(Place{col, &child, idx}, element, ctx, nullptr));
+                if (!fixed && col.path.resolve(element, steps)) elementConsumed.consume(steps);
             }
             if (!child.extraColumn.empty()) {
-                auto rest = elementConsumed.remainder(element);
-                row.push_back(
-                    rest ? std::optional<std::string>(jsonbText(*rest, &out.replacedNulChars))
-                         : std::nullopt);
+                // Every path stops at a null element and so consumes all of it.
+                if (!fixed)
+                    row.push_back(elementConsumed.remainderJsonb(element, &out.replacedNulChars));
+                else if (!(element.isNull() && !child.columns.empty()))
+                    row.push_back(fixed->remainderJsonb(element, &out.replacedNulChars));
+                else
+                    row.emplace_back(std::nullopt);
             }
             out.children[ci].push_back(std::move(row));
         }
@@ -172,10 +222,7 @@ MappedRecord RecordMapper::map(const json::Value& record) const {
 
     try {
         if (!spec_.extraColumn.empty()) {
-            auto rest = consumed.remainder(record);
-            out.values.push_back(
-                rest ? std::optional<std::string>(jsonbText(*rest, &out.replacedNulChars))
-                     : std::nullopt);
+            out.values.push_back(consumed.remainderJsonb(record, &out.replacedNulChars));
         }
         if (!spec_.rawColumn.empty())
             out.values.emplace_back(jsonbText(record, &out.replacedNulChars));
@@ -186,7 +233,11 @@ MappedRecord RecordMapper::map(const json::Value& record) const {
                               (spec_.extraColumn.empty() ? spec_.rawColumn : spec_.extraColumn) +
                               "' (unmapped fields): " + e.what());
     }
-    out.hash = md5Hex(record.toJson());
+    // The same digest either way: the received bytes are used only when they are
+    // exactly the compact form (json::Value::canonicalText).
+    const std::string_view received = record.canonicalText(sourceText);
+    out.hash =
+        !received.empty() && received.front() == '{' ? md5Hex(received) : md5Hex(record.toJson());
     return out;
 }
 
@@ -198,7 +249,7 @@ std::string RecordMapper::describeKey(const json::Value& record) const {
         const ColumnSpec& c = spec_.columns[keyIndexes_[n]];
         std::optional<std::string> text;
         try {
-            text = mapColumn(c, record, c.name, c.sourcePath, ctx, nullptr);
+            text = mapColumn(Place{c}, record, ctx, nullptr);
         } catch (const RecordError&) {
             if (const json::Value* v = c.path.find(record)) text = scalarText(*v);
         }
@@ -221,7 +272,7 @@ std::optional<std::int64_t> RecordMapper::cursorMicros(const json::Value& record
     std::optional<std::int64_t> micros;
     try {
         const ColumnSpec& c = spec_.columns[*cursorIndex_];
-        mapColumn(c, record, c.name, c.sourcePath, ctx, &micros);
+        mapColumn(Place{c}, record, ctx, &micros);
     } catch (const RecordError&) {
         return std::nullopt;
     }

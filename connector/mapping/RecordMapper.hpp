@@ -7,8 +7,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/Json.hpp"
+#include "mapping/ExtraFields.hpp"
 #include "mapping/MappedRecord.hpp"
 #include "mapping/MappingSpec.hpp"
 #include "mapping/TimeZone.hpp"
@@ -32,7 +35,10 @@ class RecordMapper {
   public:
     RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone);
 
-    MappedRecord map(const json::Value& record) const;  // throws RecordError
+    // Throws RecordError. `sourceText` is the text `record` was parsed from, when
+    // the caller still holds it: record_hash is then computed from the record's
+    // bytes as received where they equal its compact form, skipping a re-serialization.
+    MappedRecord map(const json::Value& record, std::string_view sourceText = {}) const;
 
     // Best-effort "id=123" ("org=1,member=2"), built as PostgresWriter::keyText
     // builds it, for rejects even when map() fails; "" when a key is unreadable.
@@ -45,8 +51,15 @@ class RecordMapper {
     const StreamSpec& spec() const { return spec_; }
 
   private:
-    std::optional<std::string> mapColumn(const ColumnSpec& c, const json::Value& base,
-                                         const std::string& label, const std::string& pathLabel,
+    // Where a column sits, for error messages; built into text only when one is thrown.
+    struct Place {
+        const ColumnSpec& column;
+        const ChildSpec* child = nullptr;  // null for a column of the record itself
+        std::size_t index = 0;             // the element of child's array
+        std::string label() const;
+        std::string pathLabel() const;
+    };
+    std::optional<std::string> mapColumn(const Place& place, const json::Value& base,
                                          const ConversionContext& ctx,
                                          std::optional<std::int64_t>* instant) const;
 
@@ -55,6 +68,12 @@ class RecordMapper {
     bool preferEarlier_ = true;
     std::optional<std::size_t> cursorIndex_;
     std::vector<std::size_t> keyIndexes_;
+    std::size_t valueColumnCount_ = 0;
+    // What the paths consume for `extra` when every path is a plain key (or `$`):
+    // then it is the same for every record, so it is built once here instead of
+    // resolved per record. nullopt = resolve per record (nested paths, filters).
+    std::optional<ExtraFields> recordConsumed_;
+    std::vector<std::optional<ExtraFields>> elementConsumed_;  // per child, for its elements
 };
 
 }  // namespace intouch

@@ -134,6 +134,15 @@ std::string fraction(std::int64_t micros) {
     return buf;
 }
 
+// Fixed-width decimal digits; the formatters below run for every date-time of
+// every record, where snprintf was a visible share of mapping.
+void putDigits(char* at, std::int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        at[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+}
+
 }  // namespace
 
 std::int64_t parseDate(std::string_view text) {
@@ -185,6 +194,13 @@ std::string formatDate(std::int64_t days) {
     std::int64_t y = 0;
     int m = 0, d = 0;
     civilFromDays(days, y, m, d);
+    if (y >= 0 && y <= 9999) {
+        std::string out(10, '-');
+        putDigits(&out[0], y, 4);
+        putDigits(&out[5], m, 2);
+        putDigits(&out[8], d, 2);
+        return out;
+    }
     char buf[32];
     std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(y), m, d);
     return buf;
@@ -192,6 +208,17 @@ std::string formatDate(std::int64_t days) {
 
 std::string formatTimeOfDay(std::int64_t micros) {
     const std::int64_t secs = micros / kMicrosPerSecond;
+    if (micros >= 0 && secs < 100 * 3600) {
+        std::string out(8, ':');
+        putDigits(&out[0], secs / 3600, 2);
+        putDigits(&out[3], secs / 60 % 60, 2);
+        putDigits(&out[6], secs % 60, 2);
+        if (const std::int64_t frac = micros % kMicrosPerSecond) {
+            out.resize(15, '.');
+            putDigits(&out[9], frac, 6);
+        }
+        return out;
+    }
     char buf[32];
     std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(secs / 3600),
                   static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
@@ -200,11 +227,17 @@ std::string formatTimeOfDay(std::int64_t micros) {
 
 std::string formatDateTime(std::int64_t wallMicros) {
     const std::int64_t days = floorDiv(wallMicros, kMicrosPerDay);
-    return formatDate(days) + " " + formatTimeOfDay(wallMicros - days * kMicrosPerDay);
+    std::string out = formatDate(days);
+    out.reserve(32);
+    out += ' ';
+    out += formatTimeOfDay(wallMicros - days * kMicrosPerDay);
+    return out;
 }
 
 std::string formatUtcTimestamp(std::int64_t utcMicros) {
-    return formatDateTime(utcMicros) + "+00";
+    std::string out = formatDateTime(utcMicros);
+    out += "+00";
+    return out;
 }
 
 }  // namespace intouch

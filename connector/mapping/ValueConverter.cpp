@@ -189,17 +189,21 @@ std::string arrayText(const json::Value& v, bool bigint, const ConversionContext
     return out + "}";
 }
 
+}  // namespace
+
+void appendJsonbString(std::string& out, const std::string& s, int* replaced) {
+    if (s.find('\0') == std::string::npos) {
+        json::appendQuoted(out, s);
+        return;
+    }
+    std::string copy = s;
+    const int n = utf8::replaceNul(copy);
+    if (replaced) *replaced += n;
+    json::appendQuoted(out, copy);
+}
+
 void appendJsonb(std::string& out, const json::Value& v, int* replaced) {
-    auto quoted = [&](const std::string& s) {
-        if (s.find('\0') == std::string::npos) {
-            json::appendQuoted(out, s);
-            return;
-        }
-        std::string copy = s;
-        const int n = utf8::replaceNul(copy);
-        if (replaced) *replaced += n;
-        json::appendQuoted(out, copy);
-    };
+    auto quoted = [&](const std::string& s) { appendJsonbString(out, s, replaced); };
     switch (v.type()) {
         case json::Type::Null:
             out += "null";
@@ -248,8 +252,6 @@ void appendJsonb(std::string& out, const json::Value& v, int* replaced) {
         }
     }
 }
-
-}  // namespace
 
 std::string jsonbText(const json::Value& value, int* replacedNul) {
     std::string out;

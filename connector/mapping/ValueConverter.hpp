@@ -37,5 +37,8 @@ std::int64_t instantMicros(const json::Value& value, const ConversionContext& ct
 // Compact JSON for a jsonb column: U+0000 in strings and keys becomes U+FFFD
 // (PostgreSQL jsonb refuses \u0000), and numbers numeric cannot hold are refused.
 std::string jsonbText(const json::Value& value, int* replacedNul);
+// jsonbText appended to `out`; appendJsonbString for one string (a key).
+void appendJsonb(std::string& out, const json::Value& value, int* replacedNul);
+void appendJsonbString(std::string& out, const std::string& s, int* replacedNul);
 
 }  // namespace intouch

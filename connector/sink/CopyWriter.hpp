@@ -7,6 +7,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace intouch {
@@ -21,6 +22,8 @@ public:
     CopyWriter& operator=(const CopyWriter&) = delete;
 
     void write(const std::vector<std::optional<std::string>>& row);
+    // The row and one more non-NULL field after it, without building a longer row.
+    void write(const std::vector<std::optional<std::string>>& row, std::string_view last);
     void complete();
 
 private:
@@ -31,5 +34,9 @@ private:
 
 // Appends one field in COPY text format: \N for NULL, backslash escapes otherwise.
 void appendCopyField(std::string& line, const std::optional<std::string>& value);
+void appendCopyField(std::string& line, std::string_view value);  // never NULL
+inline void appendCopyField(std::string& line, const std::string& value) {
+    appendCopyField(line, std::string_view(value));
+}
 
 }  // namespace intouch

@@ -65,12 +65,7 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
     cols.push_back("record_hash");
     {
         CopyWriter out(tx, quoteIdent(stage_), cols);
-        std::vector<std::optional<std::string>> row;
-        for (const auto& rec : batch.records) {
-            row.assign(rec.values.begin(), rec.values.end());
-            row.emplace_back(rec.hash);
-            out.write(row);
-        }
+        for (const auto& rec : batch.records) out.write(rec.values, rec.hash);
         out.complete();
     }
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {

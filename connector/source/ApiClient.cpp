@@ -150,6 +150,7 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
                           {{"request", path},
                            {"bytes_replaced", std::to_string(parsed.invalidUtf8Bytes)}});
             out.serverDateMicros = parseDateHeader(r);
+            out.text = std::move(r.body);
             a.response = std::move(out);
         } catch (const json::ParseError& e) {
             a.failure = what + ": malformed JSON in a " + std::to_string(r.status) + " answer of " +

@@ -36,6 +36,7 @@ std::string formatRetriesByKind(const std::map<std::string, std::int64_t>& byKin
 
 struct JsonResponse {
     json::Value body;
+    std::string text;  // what `body` was parsed from (json::Value::canonicalSpan() points into it)
     std::optional<std::int64_t> serverDateMicros;  // from the Date header
 };
 

@@ -16,6 +16,9 @@ struct Page {
     std::optional<std::int64_t> total;
     std::int64_t position = 0;
     std::vector<json::Value> items;
+    // The body the items were parsed from: lets the mapper hash a record's bytes
+    // as received instead of re-serializing it (json::Value::canonicalText).
+    std::string text;
     std::optional<std::int64_t> serverDateMicros;  // when the server built this answer
 };
 

@@ -36,6 +36,7 @@ Page PageFetcher::page(const PageRequest& r) {
     JsonResponse response = client_.getJson(url);
     Page page = parsePageEnvelope(std::move(response.body), "GET " + url);
     page.serverDateMicros = response.serverDateMicros;
+    page.text = std::move(response.text);
     return page;
 }
 
@@ -56,6 +57,7 @@ Page PageFetcher::whole(const std::string& endpoint,
         page = parsePageEnvelope(std::move(response.body), "GET " + url);
     }
     page.serverDateMicros = response.serverDateMicros;
+    page.text = std::move(response.text);
     return page;
 }
 

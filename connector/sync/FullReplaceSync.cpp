@@ -41,7 +41,7 @@ StreamOutcome FullReplaceSync::run() {
         if (stopRequested()) throw InterruptedError("stopped before reading " + spec_.name);
         Page page = fetcher_.whole(spec_.endpoint, spec_.params, spec_.paging == Paging::PlainArray);
         outcome.apiTotal = page.total;
-        auto items = mapItems(page.items, mapper_, writer_);
+        auto items = mapItems(page.items, mapper_, writer_, page.text);
         collect(items);
     }
     outcome.readToEnd = true;

@@ -7,13 +7,13 @@
 namespace intouch {
 
 std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const RecordMapper& mapper,
-                               const PostgresWriter& writer) {
+                               const PostgresWriter& writer, std::string_view text) {
     std::vector<ListItem> out;
     out.reserve(items.size());
     for (const auto& raw : items) {
         ListItem item;
         try {
-            item.mapped = mapper.map(raw);
+            item.mapped = mapper.map(raw, text);
             item.cursor = item.mapped->cursorMicros;
             item.key = writer.keyText(item.mapped->keyValues);
             if (item.mapped->keyValues.size() == 1) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/Json.hpp"
@@ -24,7 +25,8 @@ struct ListItem {
 };
 
 // Maps every item of a page; never throws for a bad record (it becomes a reject).
+// `text` is the page body the items were parsed from ("" when not at hand).
 std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const RecordMapper& mapper,
-                               const PostgresWriter& writer);
+                               const PostgresWriter& writer, std::string_view text = {});
 
 }  // namespace intouch

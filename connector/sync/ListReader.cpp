@@ -15,7 +15,7 @@ ListPage ListReader::read(std::int64_t position, int size, const std::string& or
     request.params = spec_.params;
     Page page = fetcher_.page(request);
     ListPage out;
-    out.items = mapItems(page.items, mapper_, writer_);
+    out.items = mapItems(page.items, mapper_, writer_, page.text);
     out.total = page.total;
     out.serverDate = page.serverDateMicros;
     return out;

@@ -1,8 +1,12 @@
+#include <Poco/DigestEngine.h>
+#include <Poco/MD5Engine.h>
 #include <gtest/gtest.h>
 
 #include "TestSupport.hpp"
+#include "common/Json.hpp"
 #include "mapping/ExtraFields.hpp"
 #include "mapping/MappingLoader.hpp"
+#include "mapping/Md5.hpp"
 #include "mapping/RecordMapper.hpp"
 
 using namespace intouch;
@@ -132,6 +136,20 @@ TEST(RecordMapper, ContentHashIsTheMd5OfTheRecordAsReceived) {
               "b034f1fcafeb1a1a8357debb4ff2d9a5");
     EXPECT_NE(m.map(J(R"({"id": 1, "modified": null, "x": 1})")).hash,
               "b034f1fcafeb1a1a8357debb4ff2d9a5");
+}
+
+TEST(RecordMapper, ContentHashIsTheSameFromTheReceivedText) {
+    RecordMapper m(spec(kParties), prague());
+    // Compact text: hashed as received. Spaced or escaped text: re-serialized.
+    // Either way the digest is that of the compact form, as earlier versions stored it.
+    for (const std::string& text :
+         {std::string(
+              R"({"id":7,"name":"Dvořák \"q\"\n","contacts":[{"type":"EMAIL","value":"a@b"}]})"),
+          std::string(kRecord), std::string(R"({"id":7,"name":"Dvo\u0159\u00e1k","u":"a\/b"})")}) {
+        const json::Value record = json::parse(text);
+        EXPECT_EQ(m.map(record, text).hash, m.map(record).hash) << text;
+        EXPECT_EQ(m.map(record, text).hash, m.map(json::parse(record.toJson())).hash) << text;
+    }
 }
 
 TEST(RecordMapper, WrongKindIsARecordErrorNamingColumnPathAndValue) {
@@ -327,6 +345,23 @@ TEST(ExtraColumn, ObjectsEmptiedByRemovalArePruned) {
     EXPECT_EQ(extraOf(cols, R"({"id": 1, "a": {"b": [1]}})"), R"({"a":{"b":[1]}})");
 }
 
+TEST(ExtraColumn, ChildElementsThatAreNullOrNotObjects) {
+    RecordMapper m(spec(kParties), prague());
+    // A null element: every column path stops at it, so it is consumed whole.
+    // A scalar element: no key path reaches into it, so it stays in `extra`.
+    const MappedRecord r =
+        m.map(J(R"({"id": 1, "contacts": [null, "x", {"type": "T", "more": 1}, {}]})"));
+    ASSERT_EQ(r.children[0].size(), 4u);
+    EXPECT_EQ(r.children[0][0].back(), std::nullopt);
+    EXPECT_EQ(r.children[0][1].back(), R"("x")");
+    EXPECT_EQ(r.children[0][2].back(), R"({"more":1})");
+    EXPECT_EQ(r.children[0][3].back(), "{}");
+    // `$` takes the element whole, whatever it is.
+    const MappedRecord t = m.map(J(R"({"id": 1, "tags": [null, "a"]})"));
+    ASSERT_EQ(t.children[1].size(), 2u);
+    for (const auto& row : t.children[1]) EXPECT_EQ(row.back(), std::nullopt);
+}
+
 TEST(ExtraColumn, ArrayElementsKeepTheirPositions) {
     const std::string cols = columnsYaml("  - {name: first, source: 'list[0]', type: text}\n");
     EXPECT_EQ(extraOf(cols, R"({"id": 1, "list": ["a", "b"]})"), R"({"list":[null,"b"]})");
@@ -372,4 +407,22 @@ TEST(ExtraFields, ConsumeWholeAndNested) {
     EXPECT_EQ(x.remainder(v)->toJson(), R"({"d":[1,null]})");
     x.consume({});
     EXPECT_FALSE(x.remainder(v).has_value());
+}
+
+TEST(Md5, MatchesTheRfcVectorsAndPocoAtBlockBoundaries) {
+    EXPECT_EQ(md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+    EXPECT_EQ(md5Hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(md5Hex("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
+    EXPECT_EQ(md5Hex("abcdefghijklmnopqrstuvwxyz"), "c3fcd3d76192e4007dfb496cca67e13b");
+    std::string digits;
+    for (int i = 0; i < 8; ++i) digits += "1234567890";
+    EXPECT_EQ(md5Hex(digits), "57edf4a22be3c955ac49da2e2107b67a");
+    // Every length around the padding boundaries, with bytes of every value.
+    std::string data;
+    for (std::size_t n = 0; n <= 300; ++n) {
+        Poco::MD5Engine poco;
+        poco.update(data);
+        EXPECT_EQ(md5Hex(data), Poco::DigestEngine::digestToHex(poco.digest())) << n;
+        data.push_back(static_cast<char>((n * 37 + 11) & 0xFF));
+    }
 }

@@ -62,3 +62,50 @@ TEST(Json, RefusesAbsurdNesting) {
     deep += std::string(300, ']');
     EXPECT_THROW(json::parse(deep), json::ParseError);
 }
+
+TEST(Json, CanonicalSpanOnlyWhenTheBytesAreTheCompactForm) {
+    // A compact page: every object and array can be used as received.
+    const std::string text =
+        R"({"items":[{"id":1,"s":"a\"b\\c\n\u00e9x","n":-1.50e3,"t":true,"z":null},[]]})";
+    const auto v = json::parse(text);
+    const auto& items = v.find("items")->items();
+    ASSERT_TRUE(items[1].canonicalSpan().has_value());
+    EXPECT_EQ(items[1].canonicalText(text), "[]");
+    // \u00e9 is written as the character by toJson(): not canonical, so neither is
+    // anything around it.
+    EXPECT_FALSE(items[0].canonicalSpan().has_value());
+    EXPECT_FALSE(v.canonicalSpan().has_value());
+
+    const std::string plain =
+        R"({"id":1,"s":"a\"b\\c\n\té","n":-1.50e3,"a":[1,{}],"t":true,"z":null})";
+    const auto p = json::parse(plain);
+    EXPECT_EQ(p.canonicalText(plain), plain);
+    EXPECT_EQ(p.canonicalText(plain), p.toJson());
+    EXPECT_EQ(p.find("a")->canonicalText(plain), "[1,{}]");
+
+    for (const std::string& other :
+         {std::string(R"({"id": 1})"), std::string("{\"id\":1 }"), std::string(R"({"u":"a\/b"})"),
+          std::string("{\"b\":\"\xFF\"}")}) {
+        const auto o = json::parse(other);
+        EXPECT_FALSE(o.canonicalSpan().has_value()) << other;
+        EXPECT_EQ(o.canonicalText(other), "") << other;
+    }
+    // Values built in code, and texts too short for the span, give nothing.
+    EXPECT_FALSE(json::Value::makeObject().canonicalSpan().has_value());
+    EXPECT_EQ(p.canonicalText("{}"), "");
+}
+
+TEST(Json, ParsesManyAndNestedContainersIntact) {
+    std::string text = "[";
+    for (int i = 0; i < 300; ++i) {
+        if (i) text += ",";
+        text +=
+            R"({"i":)" + std::to_string(i) + R"(,"a":[[1],[2,[3,{"k":[]}]]],"o":{"p":{"q":"r"}}})";
+    }
+    text += "]";
+    const auto v = json::parse(text);
+    ASSERT_EQ(v.items().size(), 300u);
+    EXPECT_EQ(v.items()[299].find("i")->numberText(), "299");
+    EXPECT_EQ(v.toJson(), text);
+    EXPECT_EQ(v.canonicalText(text), text);
+}
