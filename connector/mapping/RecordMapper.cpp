@@ -208,13 +208,22 @@ MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourc
                 if (!fixed && col.path.resolve(element, steps)) elementConsumed.consume(steps);
             }
             if (!child.extraColumn.empty()) {
-                // Every path stops at a null element and so consumes all of it.
-                if (!fixed)
-                    row.push_back(elementConsumed.remainderJsonb(element, &out.replacedNulChars));
-                else if (!(element.isNull() && !child.columns.empty()))
-                    row.push_back(fixed->remainderJsonb(element, &out.replacedNulChars));
-                else
-                    row.emplace_back(std::nullopt);
+                try {
+                    // Every path stops at a null element and so consumes all of it.
+                    if (!fixed)
+                        row.push_back(elementConsumed.remainderJsonb(element, &out.replacedNulChars));
+                    else if (!(element.isNull() && !child.columns.empty()))
+                        row.push_back(fixed->remainderJsonb(element, &out.replacedNulChars));
+                    else
+                        row.emplace_back(std::nullopt);
+                } catch (const ConversionError& e) {
+                    // A number jsonb cannot hold in the element's unmapped part: the
+                    // record is rejected like any other that cannot be converted.
+                    const std::string column = child.table + "." + child.extraColumn;
+                    throw RecordError(column, "column '" + column + "' (unmapped fields of " +
+                                                  child.sourcePath + "[" + std::to_string(idx) +
+                                                  "]): " + e.what());
+                }
             }
             out.children[ci].push_back(std::move(row));
         }

@@ -30,9 +30,10 @@ StreamOutcome FullReplaceSync::run() {
         // that edits cannot disturb.
         ListReader reader(fetcher_, mapper_, writer_, spec_);
         IdOrderScan scan(reader, options_.pageSize, options_.maxRelocations);
-        scan.run([&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
+        scan.run([&](ListPage& page, const std::vector<ListItem*>& fresh) {
             std::vector<ListItem> items;
-            for (const ListItem* item : fresh) items.push_back(*item);
+            items.reserve(fresh.size());
+            for (ListItem* item : fresh) items.push_back(std::move(*item));
             collect(items);
             outcome.apiTotal = page.total;
         });

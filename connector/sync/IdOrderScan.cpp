@@ -31,8 +31,8 @@ void IdOrderScan::run(const Visitor& visit, std::optional<std::int64_t> stopAfte
             continue;
         }
         unanchored = 0;
-        std::vector<const ListItem*> fresh;
-        for (const auto& item : page.items) {
+        std::vector<ListItem*> fresh;
+        for (auto& item : page.items) {
             if (!item.numericId)
                 throw SourceError("a record of " + stream + " has no integer id (" + item.key +
                                   "); cannot read the list in id order");

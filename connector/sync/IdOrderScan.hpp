@@ -16,9 +16,9 @@ namespace intouch {
 
 class IdOrderScan {
   public:
-    // Called once per page with the records not visited before, in id order.
-    using Visitor =
-        std::function<void(const ListPage& page, const std::vector<const ListItem*>& fresh)>;
+    // Called once per page with the records not visited before, in id order. The
+    // visitor may move their mapped rows out (the scan only needs their ids).
+    using Visitor = std::function<void(ListPage& page, const std::vector<ListItem*>& fresh)>;
 
     IdOrderScan(ListReader& reader, int pageSize, int maxRelocations)
         : reader_(reader), pageSize_(pageSize), maxRelocations_(maxRelocations) {}

@@ -146,14 +146,15 @@ Checkpoint IncrementalSync::persisted(const Checkpoint& next) const {
     return merged;
 }
 
-void IncrementalSync::commit(std::vector<const ListItem*> fresh, const Checkpoint& next,
+void IncrementalSync::commit(const std::vector<ListItem*>& fresh, const Checkpoint& next,
                              std::int64_t position, std::optional<std::int64_t> total) {
+    // The rows are moved out: once committed, only the items' cursors and keys are read.
     PageBatch batch;
-    for (const ListItem* item : fresh) {
+    for (ListItem* item : fresh) {
         if (item->mapped)
-            batch.records.push_back(*item->mapped);
+            batch.records.push_back(std::move(*item->mapped));
         else if (item->reject)
-            batch.rejects.push_back(*item->reject);
+            batch.rejects.push_back(std::move(*item->reject));
     }
     Checkpoint cp = next;
     cp.position = position;
@@ -208,9 +209,9 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
                {"up_to", ceiling ? formatUtcMicros(*ceiling) : std::string("?")}});
     IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
     scan.run(
-        [&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
-            std::vector<const ListItem*> unseen;
-            for (const ListItem* item : fresh) {
+        [&](ListPage& page, const std::vector<ListItem*>& fresh) {
+            std::vector<ListItem*> unseen;
+            for (ListItem* item : fresh) {
                 if (atOrBefore(*item, cp)) continue;
                 unseen.push_back(item);
                 noteHot(*item, page.serverDate);
@@ -259,7 +260,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
     }
     while (true) {
         ListPage f = reader_.read(position, size, cursorField);
-        const auto& items = f.items;
+        auto& items = f.items;
         const auto n = static_cast<std::int64_t>(items.size());
         outcome_.apiTotal = f.total;
         // The overlap record must sort strictly before everything not yet
@@ -293,8 +294,8 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             continue;
         }
         unanchored = 0;
-        std::vector<const ListItem*> fresh;
-        for (const auto& item : items) {
+        std::vector<ListItem*> fresh;
+        for (auto& item : items) {
             if (atOrBefore(item, cp)) continue;
             fresh.push_back(&item);
             noteHot(item, f.serverDate);

@@ -56,7 +56,7 @@ class IncrementalSync {
     std::int64_t horizon(const ListPage& page);
     void noteHot(const ListItem& item, std::optional<std::int64_t> serverDate);
     Checkpoint persisted(const Checkpoint& next) const;
-    void commit(std::vector<const ListItem*> fresh, const Checkpoint& next, std::int64_t position,
+    void commit(const std::vector<ListItem*>& fresh, const Checkpoint& next, std::int64_t position,
                 std::optional<std::int64_t> total);
 
     ListReader reader_;

@@ -14,15 +14,15 @@ StreamOutcome Reconciler::run(bool hardDelete) {
     StreamOutcome outcome;
     if (!options_.dryRun) writer_.beginReconcile();
     IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
-    scan.run([&](const ListPage& page, const std::vector<const ListItem*>& fresh) {
+    scan.run([&](ListPage& page, const std::vector<ListItem*>& fresh) {
         PageBatch batch;
         std::vector<std::int64_t> ids;
-        for (const ListItem* item : fresh) {
+        for (ListItem* item : fresh) {
             ids.push_back(*item->numericId);
             if (item->mapped)
-                batch.records.push_back(*item->mapped);
+                batch.records.push_back(std::move(*item->mapped));
             else if (item->reject)
-                batch.rejects.push_back(*item->reject);
+                batch.rejects.push_back(std::move(*item->reject));
         }
         outcome.totals.seen += static_cast<std::int64_t>(fresh.size());
         outcome.apiTotal = page.total;

@@ -240,6 +240,20 @@ TEST(RecordMapper, ChildErrorsNameTheElement) {
         R"(column 'parties_tags.tag' (from 'tags[0]'): expected a JSON string (or number or boolean), got a JSON array; value: ["nested"])");
 }
 
+// A number jsonb cannot hold in a child element's unmapped part rejects the record (it
+// once escaped as an uncaught error and stopped the whole stream).
+TEST(RecordMapper, UnholdableNumberInAChildsUnmappedPartIsARecordError) {
+    RecordMapper m(spec(kParties), prague());
+    std::string column;
+    EXPECT_EQ(
+        mapError(m,
+                 R"({"id": 1, "contacts": [{"type": "A", "value": "x"}, {"type": "B", "n": 1e999999}]})",
+                 &column),
+        "column 'parties_contacts.extra' (unmapped fields of contacts[1]): '1e999999' is too large "
+        "for PostgreSQL numeric");
+    EXPECT_EQ(column, "parties_contacts.extra");
+}
+
 TEST(RecordMapper, RecordThatIsNotAnObject) {
     RecordMapper m(spec(kParties), prague());
     std::string column = "?";
