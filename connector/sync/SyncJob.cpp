@@ -54,7 +54,10 @@ bool SyncJob::reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec,
     const SyncOptions& o = settings_.options;
     if (o.reconcile == "never") return false;
     if (o.reconcile == "always") return true;
-    if (outcome.readToEnd && outcome.apiTotal &&
+    // Sound after any complete run: each live row is a distinct id, so more of them
+    // than the CRM lists means some were deleted. A run that stopped at its horizon
+    // counts too; it only may miss deletions that newer inserts mask (found later).
+    if ((outcome.readToEnd || outcome.stoppedAtHorizon) && outcome.apiTotal &&
         Reconciler::deletionsLikely(conn, settings_.schema, spec, *outcome.apiTotal)) {
         log::info("table holds more live rows than the CRM lists; looking for deletions",
                   {{"stream", spec.name}, {"api_total", std::to_string(*outcome.apiTotal)}});
