@@ -370,15 +370,22 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             cp = readTieGroupById(*bigTie, cp, f.total);
             commit({}, cp, position, f.total);
             if (*cp.modifiedMicros != before) {
-                // The scan covered everything stamped before the list's newest record
-                // at its start, which is at or past the run's horizon: what remains
-                // changed during this run and is the next run's.
-                outcome_.stoppedAtHorizon = true;
-                log::info("records changed since the run started are left to the next run",
-                          {{"stream", spec_.name},
-                           {"horizon", formatUtcMicros(*cp.modifiedMicros)},
-                           {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
-                break;
+                if (*cp.modifiedMicros > horizon(f)) {
+                    // The scan covered everything stamped before the list's newest
+                    // record, which changed after this run began: the rest is the
+                    // next run's.
+                    outcome_.stoppedAtHorizon = true;
+                    log::info("records changed since the run started are left to the next run",
+                              {{"stream", spec_.name},
+                               {"horizon", formatUtcMicros(*horizon_)},
+                               {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
+                    break;
+                }
+                // Nothing newer than the run's start: read on from the new checkpoint.
+                std::int64_t p = locate(cp);
+                position = p > 0 ? p - 1 : 0;
+                overlap = p > 0;
+                continue;
             }
         }
         if (atEnd) {
