@@ -124,11 +124,13 @@ std::int64_t IncrementalSync::horizon(const ListPage& page) {
 }
 
 void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> serverDate) {
-    if (!item.cursor) return;
+    if (item.cursor) noteHot(*item.cursor, serverDate);
+}
+
+void IncrementalSync::noteHot(std::int64_t value, std::optional<std::int64_t> serverDate) {
     const std::int64_t now = serverDate.value_or(nowMicros());
     const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
-    if (*item.cursor + settle >= now && (!hotFloor_ || *item.cursor < *hotFloor_))
-        hotFloor_ = item.cursor;
+    if (value + settle >= now && (!hotFloor_ || value < *hotFloor_)) hotFloor_ = value;
 }
 
 Checkpoint IncrementalSync::persisted(const Checkpoint& next) const {
@@ -208,8 +210,10 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
                {"modified", formatUtcMicros(tie)},
                {"up_to", ceiling ? formatUtcMicros(*ceiling) : std::string("?")}});
     IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
+    std::optional<std::int64_t> lastDate;
     scan.run(
         [&](ListPage& page, const std::vector<ListItem*>& fresh) {
+            lastDate = page.serverDate;
             std::vector<ListItem*> unseen;
             for (ListItem* item : fresh) {
                 if (atOrBefore(*item, cp)) continue;
@@ -230,6 +234,7 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
     } else {
         out.tieComplete = true;
         out.tieKeys.clear();
+        noteHot(tie, lastDate);  // complete only once its second is over, as at the end
     }
     return out;
 }
@@ -316,6 +321,11 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                 next.tieComplete = true;
                 next.tieKeys.clear();
             }
+            // A group is only complete once its second is over: records created or
+            // edited later in the same second join it. The members in this answer may
+            // all be old news (or there may be none left), so the group's own value
+            // is checked, not only the records written.
+            if (next.modifiedMicros) noteHot(*next.modifiedMicros, f.serverDate);
         } else {
             auto last = lastCursor(items);
             if (!last) {

@@ -55,6 +55,7 @@ class IncrementalSync {
     // that fits in one answer never needs it). The run ends once it has passed it.
     std::int64_t horizon(const ListPage& page);
     void noteHot(const ListItem& item, std::optional<std::int64_t> serverDate);
+    void noteHot(std::int64_t value, std::optional<std::int64_t> serverDate);
     Checkpoint persisted(const Checkpoint& next) const;
     void commit(const std::vector<ListItem*>& fresh, const Checkpoint& next, std::int64_t position,
                 std::optional<std::int64_t> total);
