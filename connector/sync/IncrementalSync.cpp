@@ -214,6 +214,8 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
     scan.run(
         [&](ListPage& page, const std::vector<ListItem*>& fresh) {
             lastDate = page.serverDate;
+            // The latest answer's total: rows written from this scan existed then.
+            if (page.total) outcome_.apiTotal = page.total;
             std::vector<ListItem*> unseen;
             for (ListItem* item : fresh) {
                 if (atOrBefore(*item, cp)) continue;
@@ -380,10 +382,13 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             cp = readTieGroupById(*bigTie, cp, f.total);
             commit({}, cp, position, f.total);
             if (*cp.modifiedMicros != before) {
-                if (*cp.modifiedMicros > horizon(f)) {
-                    // The scan covered everything stamped before the list's newest
-                    // record, which changed after this run began: the rest is the
-                    // next run's.
+                // The scan covered everything stamped before the list's newest record.
+                // If that record changed after this run began, the rest is the next
+                // run's; likewise if it is so recent that no checkpoint of this run
+                // could pass it (reading on would only chase the clock).
+                const bool newer = *cp.modifiedMicros > horizon(f);
+                const bool unsettled = hotFloor_ && *hotFloor_ <= *cp.modifiedMicros;
+                if (newer || unsettled) {
                     outcome_.stoppedAtHorizon = true;
                     log::info("records changed since the run started are left to the next run",
                               {{"stream", spec_.name},
@@ -391,7 +396,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                                {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
                     break;
                 }
-                // Nothing newer than the run's start: read on from the new checkpoint.
+                // Nothing changed since the run began: read on from the new checkpoint.
                 std::int64_t p = locate(cp);
                 position = p > 0 ? p - 1 : 0;
                 overlap = p > 0;
