@@ -1,5 +1,8 @@
 #include "sink/PostgresWriter.hpp"
 
+#include <stdexcept>
+#include <unordered_map>
+
 #include "common/Errors.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "sink/CopyWriter.hpp"
@@ -45,8 +48,10 @@ void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
             cols + ", record_hash FROM " + qualified(schema_, spec_.table) + " WITH NO DATA");
     std::string pkCols;
     for (const auto& c : spec_.primaryKey) pkCols += (pkCols.empty() ? "" : ", ") + quoteIdent(c);
+    // `inserted` marks parents the upsert created: they cannot have children yet
+    // (the children's foreign key), so their children need no DELETE.
     tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(upserted_) +
-            " ON COMMIT DELETE ROWS AS SELECT " + pkCols + " FROM " +
+            " ON COMMIT DELETE ROWS AS SELECT " + pkCols + ", NULL::boolean AS inserted FROM " +
             qualified(schema_, spec_.table) + " WITH NO DATA");
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         std::string ccols;
@@ -82,7 +87,7 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
     }
 }
 
-std::int64_t PostgresWriter::upsert(pqxx::transaction_base& tx) {
+PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
     const auto valueCols = spec_.valueColumns();
     const std::string target = qualified(schema_, spec_.table);
     const std::string pk = identList(spec_.primaryKey);
@@ -103,16 +108,21 @@ std::int64_t PostgresWriter::upsert(pqxx::transaction_base& tx) {
                 " IS NULL)))";
         order += ", " + cur + " DESC NULLS LAST";
     }
+    // xmax is 0 exactly in the rows this statement inserted (an updated row
+    // carries the updating transaction's id).
     std::string sql = "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols +
                       ") SELECT DISTINCT ON (" + pk + ") " + selectCols + " FROM " +
                       quoteIdent(stage_) + " ORDER BY " + order + " ON CONFLICT (" + pk +
                       ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
-                      identList(spec_.primaryKey, "t.") + ") INSERT INTO " + quoteIdent(upserted_) +
-                      " SELECT * FROM up";
-    return static_cast<std::int64_t>(tx.exec(sql).affected_rows());
+                      identList(spec_.primaryKey, "t.") + ", t.xmax = 0), kept AS (INSERT INTO " +
+                      quoteIdent(upserted_) +
+                      " SELECT * FROM up RETURNING inserted) SELECT count(*), count(*) FILTER "
+                      "(WHERE NOT inserted) FROM kept";
+    const pqxx::row r = tx.exec1(sql);
+    return Upserted{r[0].as<std::int64_t>(), r[1].as<std::int64_t>()};
 }
 
-void PostgresWriter::replaceChildren(pqxx::transaction_base& tx) {
+void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, bool anyUpdated) {
     const auto parentKeys = spec_.childParentKeyColumns();
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         std::string join;
@@ -124,11 +134,15 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx) {
         // DELETE ... USING the temp table is planned as a hash join that reads the
         // whole child table on every page (the temp table has no statistics);
         // = ANY(ARRAY(...)) makes it an index lookup per changed parent.
-        if (parentKeys.size() == 1)
-            tx.exec("DELETE FROM " + child + " c WHERE c." + quoteIdent(parentKeys[0]) + " = ANY (ARRAY(SELECT u." +
-                    quoteIdent(spec_.primaryKey[0]) + " FROM " + quoteIdent(upserted_) + " u))");
+        if (!anyUpdated) {
+            // Every parent is new: nothing to delete (a first sync never deletes).
+        } else if (parentKeys.size() == 1)
+            tx.exec("DELETE FROM " + child + " c WHERE c." + quoteIdent(parentKeys[0]) +
+                    " = ANY (ARRAY(SELECT u." + quoteIdent(spec_.primaryKey[0]) + " FROM " +
+                    quoteIdent(upserted_) + " u WHERE NOT u.inserted))");
         else
-            tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) + " u WHERE " + join);
+            tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) +
+                    " u WHERE NOT u.inserted AND " + join);
         const auto cols = spec_.childValueColumns(i);
         tx.exec("INSERT INTO " + child + " (" + identList(cols) + ") SELECT " +
                 identList(cols, "c.") + " FROM " + quoteIdent(childStages_[i]) + " c JOIN " +
@@ -168,6 +182,38 @@ void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
 
 WriteResult PostgresWriter::writePage(const PageBatch& batch) { return write(batch, nullptr); }
 
+WriteResult PostgresWriter::writePages(std::vector<PageBatch>& pages) {
+    if (pages.size() == 1) return write(pages.front(), nullptr);
+    for (std::size_t i = 0; i + 1 < pages.size(); ++i)
+        if (!pages[i].rejects.empty())
+            throw std::logic_error("writePages: rejects on a page other than the last");
+    // One version per record, the one the upserts of the pages one by one would
+    // leave: a later version replaces an earlier one under the upsert's own guard
+    // (not older; a missing cursor never blocks). The upsert's DISTINCT ON cannot
+    // decide this (it does not know which page a staged row came from), and
+    // two versions of a parent would stage the children of both.
+    PageBatch merged;
+    std::unordered_map<std::string, std::size_t> at;
+    std::string key;
+    for (auto& page : pages) {
+        for (auto& rec : page.records) {
+            key.clear();
+            for (const auto& k : rec.keyValues) key.append(k).push_back('\0');
+            auto [it, fresh] = at.try_emplace(key, merged.records.size());
+            if (fresh) {
+                merged.records.push_back(std::move(rec));
+                continue;
+            }
+            MappedRecord& kept = merged.records[it->second];
+            if (!kept.cursorMicros || !rec.cursorMicros || *rec.cursorMicros >= *kept.cursorMicros)
+                kept = std::move(rec);
+        }
+        for (auto& r : page.rejects) merged.rejects.push_back(std::move(r));
+        if (page.checkpoint) merged.checkpoint = std::move(page.checkpoint);
+    }
+    return write(merged, nullptr);
+}
+
 WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std::int64_t>* seenIds) {
     WriteResult result;
     try {
@@ -175,9 +221,10 @@ WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std:
         ensureStaging(tx);
         copyRows(tx, batch);
         if (!batch.records.empty()) {
-            result.upserted = upsert(tx);
-            if (result.upserted > 0) {
-                replaceChildren(tx);
+            const Upserted up = upsert(tx);
+            result.upserted = up.changed;
+            if (up.changed > 0) {
+                replaceChildren(tx, up.updated > 0);
                 clearRejects(tx);
             }
         }
@@ -247,9 +294,10 @@ WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
         pqxx::work tx(conn_);
         ensureStaging(tx);
         copyRows(tx, batch);
-        result.upserted = upsert(tx);
-        if (result.upserted > 0) {
-            replaceChildren(tx);
+        const Upserted up = upsert(tx);
+        result.upserted = up.changed;
+        if (up.changed > 0) {
+            replaceChildren(tx, up.updated > 0);
             clearRejects(tx);
         }
         std::string match;

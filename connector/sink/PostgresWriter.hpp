@@ -43,6 +43,12 @@ public:
 
     // Incremental streams: upsert the page; an older version never overwrites a newer one.
     WriteResult writePage(const PageBatch& batch);
+    // Consecutive pages of one stream, in read order, in ONE transaction (group
+    // commit when the writer has fallen behind the reader); the result is what
+    // writing them one by one would leave. Only the last page may carry rejects:
+    // an earlier page's reject could be for a record a later page brings valid,
+    // whose upsert must then clear it.
+    WriteResult writePages(std::vector<PageBatch>& pages);
     // Streams re-read whole (members, lists, files): the table becomes exactly
     // `batch.records`, atomically, touching only rows that changed.
     WriteResult replaceAll(const PageBatch& batch);
@@ -63,8 +69,12 @@ public:
 private:
     void ensureStaging(pqxx::transaction_base& tx);
     void copyRows(pqxx::transaction_base& tx, const PageBatch& batch);
-    std::int64_t upsert(pqxx::transaction_base& tx);
-    void replaceChildren(pqxx::transaction_base& tx);
+    struct Upserted {
+        std::int64_t changed = 0;  // rows inserted or updated
+        std::int64_t updated = 0;  // of which rows that existed before (may have children)
+    };
+    Upserted upsert(pqxx::transaction_base& tx);
+    void replaceChildren(pqxx::transaction_base& tx, bool anyUpdated);
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
 
