@@ -25,7 +25,6 @@ PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
     stage_ = "_stage_" + spec_.table;
     upserted_ = "_upserted_" + spec_.table;
     seen_ = "_seen_" + spec_.table;
-    for (const auto& child : spec_.children) childStages_.push_back("_stage_" + child.table);
 }
 
 std::string PostgresWriter::keyText(const std::vector<std::string>& keyValues) const {
@@ -53,14 +52,6 @@ void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
     tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(upserted_) +
             " ON COMMIT DELETE ROWS AS SELECT " + pkCols + ", NULL::boolean AS inserted FROM " +
             qualified(schema_, spec_.table) + " WITH NO DATA");
-    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        std::string ccols;
-        for (const auto& c : spec_.childValueColumns(i))
-            ccols += (ccols.empty() ? "" : ", ") + quoteIdent(c);
-        tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(childStages_[i]) +
-                " ON COMMIT DELETE ROWS AS SELECT " + ccols + " FROM " +
-                qualified(schema_, spec_.children[i].table) + " WITH NO DATA");
-    }
     stagingReady_ = true;
 }
 
@@ -71,18 +62,6 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
     {
         CopyWriter out(tx, quoteIdent(stage_), cols);
         for (const auto& rec : batch.records) out.write(rec.values, rec.hash);
-        out.complete();
-    }
-    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        bool any = false;
-        for (const auto& rec : batch.records)
-            if (i < rec.children.size() && !rec.children[i].empty()) any = true;
-        if (!any) continue;
-        CopyWriter out(tx, quoteIdent(childStages_[i]), quotedAll(spec_.childValueColumns(i)));
-        for (const auto& rec : batch.records) {
-            if (i >= rec.children.size()) continue;
-            for (const auto& childRow : rec.children[i]) out.write(childRow);
-        }
         out.complete();
     }
 }
@@ -109,21 +88,55 @@ PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
         order += ", " + cur + " DESC NULLS LAST";
     }
     // xmax is 0 exactly in the rows this statement inserted (an updated row
-    // carries the updating transaction's id).
-    std::string sql = "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols +
-                      ") SELECT DISTINCT ON (" + pk + ") " + selectCols + " FROM " +
-                      quoteIdent(stage_) + " ORDER BY " + order + " ON CONFLICT (" + pk +
-                      ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
-                      identList(spec_.primaryKey, "t.") + ", t.xmax = 0), kept AS (INSERT INTO " +
-                      quoteIdent(upserted_) +
-                      " SELECT * FROM up RETURNING inserted) SELECT count(*), count(*) FILTER "
-                      "(WHERE NOT inserted) FROM kept";
-    const pqxx::row r = tx.exec1(sql);
-    return Upserted{r[0].as<std::int64_t>(), r[1].as<std::int64_t>()};
+    // carries the updating transaction's id). The keys come back as text so that
+    // only the changed parents' children are sent (replaceChildren).
+    std::string keysText;
+    for (const auto& k : spec_.primaryKey) keysText += ", " + quoteIdent(k) + "::text";
+    std::string sql =
+        "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols + ") SELECT DISTINCT ON (" +
+        pk + ") " + selectCols + " FROM " + quoteIdent(stage_) + " ORDER BY " + order +
+        " ON CONFLICT (" + pk + ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
+        identList(spec_.primaryKey, "t.") + ", t.xmax = 0 AS inserted), kept AS (INSERT INTO " +
+        quoteIdent(upserted_) + " SELECT * FROM up) SELECT inserted" + keysText + " FROM up";
+    const pqxx::result rows = tx.exec(sql);
+    Upserted out;
+    out.changed = static_cast<std::int64_t>(rows.size());
+    std::string key;
+    for (const auto& row : rows) {
+        if (!row[0].as<bool>()) ++out.updated;
+        if (spec_.children.empty()) continue;
+        key.clear();
+        for (std::size_t i = 1; i < row.size(); ++i)
+            key.append(row[static_cast<int>(i)].c_str()).push_back('\0');
+        out.keys.insert(key);
+    }
+    return out;
 }
 
-void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, bool anyUpdated) {
+void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch,
+                                     const Upserted& up) {
+    if (spec_.children.empty()) return;
     const auto parentKeys = spec_.childParentKeyColumns();
+    const bool anyUpdated = up.updated > 0;
+    // Children of a parent the upsert left alone (older or unchanged version)
+    // stay as they are; the others are COPYed straight into the child table.
+    std::vector<const MappedRecord*> changed;
+    std::unordered_set<std::string> matched;
+    std::string key;
+    for (const auto& rec : batch.records) {
+        key.clear();
+        for (const auto& k : rec.keyValues) key.append(k).push_back('\0');
+        if (up.keys.contains(key)) {
+            changed.push_back(&rec);
+            matched.insert(key);
+        }
+    }
+    // A changed row no record's key text matches would silently lose its
+    // children: refuse the page instead (keyValues must equal key::text).
+    if (matched.size() != up.keys.size())
+        throw TargetError(
+            "writing " + spec_.name + ": " + std::to_string(up.keys.size() - matched.size()) +
+            " changed rows match no record's key text; their children cannot be written");
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         std::string join;
         for (std::size_t k = 0; k < parentKeys.size(); ++k) {
@@ -143,10 +156,16 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, bool anyUpdated
         else
             tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) +
                     " u WHERE NOT u.inserted AND " + join);
-        const auto cols = spec_.childValueColumns(i);
-        tx.exec("INSERT INTO " + child + " (" + identList(cols) + ") SELECT " +
-                identList(cols, "c.") + " FROM " + quoteIdent(childStages_[i]) + " c JOIN " +
-                quoteIdent(upserted_) + " u ON " + join);
+        bool any = false;
+        for (const MappedRecord* rec : changed)
+            if (i < rec->children.size() && !rec->children[i].empty()) any = true;
+        if (!any) continue;
+        CopyWriter out(tx, child, quotedAll(spec_.childValueColumns(i)));
+        for (const MappedRecord* rec : changed) {
+            if (i >= rec->children.size()) continue;
+            for (const auto& childRow : rec->children[i]) out.write(childRow);
+        }
+        out.complete();
     }
 }
 
@@ -191,7 +210,7 @@ WriteResult PostgresWriter::writePages(std::vector<PageBatch>& pages) {
     // leave: a later version replaces an earlier one under the upsert's own guard
     // (not older; a missing cursor never blocks). The upsert's DISTINCT ON cannot
     // decide this (it does not know which page a staged row came from), and
-    // two versions of a parent would stage the children of both.
+    // two versions of a parent would send the children of both.
     PageBatch merged;
     std::unordered_map<std::string, std::size_t> at;
     std::string key;
@@ -224,7 +243,7 @@ WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std:
             const Upserted up = upsert(tx);
             result.upserted = up.changed;
             if (up.changed > 0) {
-                replaceChildren(tx, up.updated > 0);
+                replaceChildren(tx, batch, up);
                 clearRejects(tx);
             }
         }
@@ -297,7 +316,7 @@ WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
         const Upserted up = upsert(tx);
         result.upserted = up.changed;
         if (up.changed > 0) {
-            replaceChildren(tx, up.updated > 0);
+            replaceChildren(tx, batch, up);
             clearRejects(tx);
         }
         std::string match;

@@ -1,7 +1,9 @@
 #pragma once
-// Writes one page of mapped records per transaction: rows are COPYed into
-// per-session staging tables, then moved into the target with one set-based
-// upsert, the children of every changed parent are replaced, rejects are stored,
+// Writes one page of mapped records per transaction: rows are COPYed into a
+// per-session staging table, then moved into the target with one set-based
+// upsert, the children of every changed parent are replaced (COPYed straight
+// into the child table: only the upsert says which parents changed, so children
+// need no staging of their own), rejects are stored,
 // and the stream's checkpoint is advanced -- all in the same transaction, so a
 // kill at any moment leaves either the whole page with its checkpoint or neither.
 
@@ -9,6 +11,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "mapping/MappedRecord.hpp"
@@ -72,9 +75,11 @@ private:
     struct Upserted {
         std::int64_t changed = 0;  // rows inserted or updated
         std::int64_t updated = 0;  // of which rows that existed before (may have children)
+        // Of every changed row: the key values as text, each followed by '\0'.
+        std::unordered_set<std::string> keys;
     };
     Upserted upsert(pqxx::transaction_base& tx);
-    void replaceChildren(pqxx::transaction_base& tx, bool anyUpdated);
+    void replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch, const Upserted& up);
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
 
@@ -87,7 +92,6 @@ private:
 
     bool stagingReady_ = false;
     std::string stage_, upserted_, seen_;
-    std::vector<std::string> childStages_;
 };
 
 }  // namespace intouch
