@@ -1,5 +1,8 @@
 #include "sink/PostgresWriter.hpp"
 
+#include <stdexcept>
+#include <unordered_map>
+
 #include "common/Errors.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "sink/CopyWriter.hpp"
@@ -22,7 +25,6 @@ PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
     stage_ = "_stage_" + spec_.table;
     upserted_ = "_upserted_" + spec_.table;
     seen_ = "_seen_" + spec_.table;
-    for (const auto& child : spec_.children) childStages_.push_back("_stage_" + child.table);
 }
 
 std::string PostgresWriter::keyText(const std::vector<std::string>& keyValues) const {
@@ -45,17 +47,11 @@ void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
             cols + ", record_hash FROM " + qualified(schema_, spec_.table) + " WITH NO DATA");
     std::string pkCols;
     for (const auto& c : spec_.primaryKey) pkCols += (pkCols.empty() ? "" : ", ") + quoteIdent(c);
+    // `inserted` marks parents the upsert created: they cannot have children yet
+    // (the children's foreign key), so their children need no DELETE.
     tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(upserted_) +
-            " ON COMMIT DELETE ROWS AS SELECT " + pkCols + " FROM " +
+            " ON COMMIT DELETE ROWS AS SELECT " + pkCols + ", NULL::boolean AS inserted FROM " +
             qualified(schema_, spec_.table) + " WITH NO DATA");
-    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        std::string ccols;
-        for (const auto& c : spec_.childValueColumns(i))
-            ccols += (ccols.empty() ? "" : ", ") + quoteIdent(c);
-        tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(childStages_[i]) +
-                " ON COMMIT DELETE ROWS AS SELECT " + ccols + " FROM " +
-                qualified(schema_, spec_.children[i].table) + " WITH NO DATA");
-    }
     stagingReady_ = true;
 }
 
@@ -68,21 +64,9 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
         for (const auto& rec : batch.records) out.write(rec.values, rec.hash);
         out.complete();
     }
-    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        bool any = false;
-        for (const auto& rec : batch.records)
-            if (i < rec.children.size() && !rec.children[i].empty()) any = true;
-        if (!any) continue;
-        CopyWriter out(tx, quoteIdent(childStages_[i]), quotedAll(spec_.childValueColumns(i)));
-        for (const auto& rec : batch.records) {
-            if (i >= rec.children.size()) continue;
-            for (const auto& childRow : rec.children[i]) out.write(childRow);
-        }
-        out.complete();
-    }
 }
 
-std::int64_t PostgresWriter::upsert(pqxx::transaction_base& tx) {
+PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
     const auto valueCols = spec_.valueColumns();
     const std::string target = qualified(schema_, spec_.table);
     const std::string pk = identList(spec_.primaryKey);
@@ -103,17 +87,56 @@ std::int64_t PostgresWriter::upsert(pqxx::transaction_base& tx) {
                 " IS NULL)))";
         order += ", " + cur + " DESC NULLS LAST";
     }
-    std::string sql = "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols +
-                      ") SELECT DISTINCT ON (" + pk + ") " + selectCols + " FROM " +
-                      quoteIdent(stage_) + " ORDER BY " + order + " ON CONFLICT (" + pk +
-                      ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
-                      identList(spec_.primaryKey, "t.") + ") INSERT INTO " + quoteIdent(upserted_) +
-                      " SELECT * FROM up";
-    return static_cast<std::int64_t>(tx.exec(sql).affected_rows());
+    // xmax is 0 exactly in the rows this statement inserted (an updated row
+    // carries the updating transaction's id). The keys come back as text so that
+    // only the changed parents' children are sent (replaceChildren).
+    std::string keysText;
+    for (const auto& k : spec_.primaryKey) keysText += ", " + quoteIdent(k) + "::text";
+    std::string sql =
+        "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols + ") SELECT DISTINCT ON (" +
+        pk + ") " + selectCols + " FROM " + quoteIdent(stage_) + " ORDER BY " + order +
+        " ON CONFLICT (" + pk + ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
+        identList(spec_.primaryKey, "t.") + ", t.xmax = 0 AS inserted), kept AS (INSERT INTO " +
+        quoteIdent(upserted_) + " SELECT * FROM up) SELECT inserted" + keysText + " FROM up";
+    const pqxx::result rows = tx.exec(sql);
+    Upserted out;
+    out.changed = static_cast<std::int64_t>(rows.size());
+    std::string key;
+    for (const auto& row : rows) {
+        if (!row[0].as<bool>()) ++out.updated;
+        if (spec_.children.empty()) continue;
+        key.clear();
+        for (std::size_t i = 1; i < row.size(); ++i)
+            key.append(row[static_cast<int>(i)].c_str()).push_back('\0');
+        out.keys.insert(key);
+    }
+    return out;
 }
 
-void PostgresWriter::replaceChildren(pqxx::transaction_base& tx) {
+void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch,
+                                     const Upserted& up) {
+    if (spec_.children.empty()) return;
     const auto parentKeys = spec_.childParentKeyColumns();
+    const bool anyUpdated = up.updated > 0;
+    // Children of a parent the upsert left alone (older or unchanged version)
+    // stay as they are; the others are COPYed straight into the child table.
+    std::vector<const MappedRecord*> changed;
+    std::unordered_set<std::string> matched;
+    std::string key;
+    for (const auto& rec : batch.records) {
+        key.clear();
+        for (const auto& k : rec.keyValues) key.append(k).push_back('\0');
+        if (up.keys.contains(key)) {
+            changed.push_back(&rec);
+            matched.insert(key);
+        }
+    }
+    // A changed row no record's key text matches would silently lose its
+    // children: refuse the page instead (keyValues must equal key::text).
+    if (matched.size() != up.keys.size())
+        throw TargetError(
+            "writing " + spec_.name + ": " + std::to_string(up.keys.size() - matched.size()) +
+            " changed rows match no record's key text; their children cannot be written");
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         std::string join;
         for (std::size_t k = 0; k < parentKeys.size(); ++k) {
@@ -124,15 +147,25 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx) {
         // DELETE ... USING the temp table is planned as a hash join that reads the
         // whole child table on every page (the temp table has no statistics);
         // = ANY(ARRAY(...)) makes it an index lookup per changed parent.
-        if (parentKeys.size() == 1)
-            tx.exec("DELETE FROM " + child + " c WHERE c." + quoteIdent(parentKeys[0]) + " = ANY (ARRAY(SELECT u." +
-                    quoteIdent(spec_.primaryKey[0]) + " FROM " + quoteIdent(upserted_) + " u))");
+        if (!anyUpdated) {
+            // Every parent is new: nothing to delete (a first sync never deletes).
+        } else if (parentKeys.size() == 1)
+            tx.exec("DELETE FROM " + child + " c WHERE c." + quoteIdent(parentKeys[0]) +
+                    " = ANY (ARRAY(SELECT u." + quoteIdent(spec_.primaryKey[0]) + " FROM " +
+                    quoteIdent(upserted_) + " u WHERE NOT u.inserted))");
         else
-            tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) + " u WHERE " + join);
-        const auto cols = spec_.childValueColumns(i);
-        tx.exec("INSERT INTO " + child + " (" + identList(cols) + ") SELECT " +
-                identList(cols, "c.") + " FROM " + quoteIdent(childStages_[i]) + " c JOIN " +
-                quoteIdent(upserted_) + " u ON " + join);
+            tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) +
+                    " u WHERE NOT u.inserted AND " + join);
+        bool any = false;
+        for (const MappedRecord* rec : changed)
+            if (i < rec->children.size() && !rec->children[i].empty()) any = true;
+        if (!any) continue;
+        CopyWriter out(tx, child, quotedAll(spec_.childValueColumns(i)));
+        for (const MappedRecord* rec : changed) {
+            if (i >= rec->children.size()) continue;
+            for (const auto& childRow : rec->children[i]) out.write(childRow);
+        }
+        out.complete();
     }
 }
 
@@ -168,6 +201,38 @@ void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
 
 WriteResult PostgresWriter::writePage(const PageBatch& batch) { return write(batch, nullptr); }
 
+WriteResult PostgresWriter::writePages(std::vector<PageBatch>& pages) {
+    if (pages.size() == 1) return write(pages.front(), nullptr);
+    for (std::size_t i = 0; i + 1 < pages.size(); ++i)
+        if (!pages[i].rejects.empty())
+            throw std::logic_error("writePages: rejects on a page other than the last");
+    // One version per record, the one the upserts of the pages one by one would
+    // leave: a later version replaces an earlier one under the upsert's own guard
+    // (not older; a missing cursor never blocks). The upsert's DISTINCT ON cannot
+    // decide this (it does not know which page a staged row came from), and
+    // two versions of a parent would send the children of both.
+    PageBatch merged;
+    std::unordered_map<std::string, std::size_t> at;
+    std::string key;
+    for (auto& page : pages) {
+        for (auto& rec : page.records) {
+            key.clear();
+            for (const auto& k : rec.keyValues) key.append(k).push_back('\0');
+            auto [it, fresh] = at.try_emplace(key, merged.records.size());
+            if (fresh) {
+                merged.records.push_back(std::move(rec));
+                continue;
+            }
+            MappedRecord& kept = merged.records[it->second];
+            if (!kept.cursorMicros || !rec.cursorMicros || *rec.cursorMicros >= *kept.cursorMicros)
+                kept = std::move(rec);
+        }
+        for (auto& r : page.rejects) merged.rejects.push_back(std::move(r));
+        if (page.checkpoint) merged.checkpoint = std::move(page.checkpoint);
+    }
+    return write(merged, nullptr);
+}
+
 WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std::int64_t>* seenIds) {
     WriteResult result;
     try {
@@ -175,9 +240,10 @@ WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std:
         ensureStaging(tx);
         copyRows(tx, batch);
         if (!batch.records.empty()) {
-            result.upserted = upsert(tx);
-            if (result.upserted > 0) {
-                replaceChildren(tx);
+            const Upserted up = upsert(tx);
+            result.upserted = up.changed;
+            if (up.changed > 0) {
+                replaceChildren(tx, batch, up);
                 clearRejects(tx);
             }
         }
@@ -247,9 +313,10 @@ WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
         pqxx::work tx(conn_);
         ensureStaging(tx);
         copyRows(tx, batch);
-        result.upserted = upsert(tx);
-        if (result.upserted > 0) {
-            replaceChildren(tx);
+        const Upserted up = upsert(tx);
+        result.upserted = up.changed;
+        if (up.changed > 0) {
+            replaceChildren(tx, batch, up);
             clearRejects(tx);
         }
         std::string match;

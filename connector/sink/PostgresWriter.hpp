@@ -1,7 +1,9 @@
 #pragma once
-// Writes one page of mapped records per transaction: rows are COPYed into
-// per-session staging tables, then moved into the target with one set-based
-// upsert, the children of every changed parent are replaced, rejects are stored,
+// Writes one page of mapped records per transaction: rows are COPYed into a
+// per-session staging table, then moved into the target with one set-based
+// upsert, the children of every changed parent are replaced (COPYed straight
+// into the child table: only the upsert says which parents changed, so children
+// need no staging of their own), rejects are stored,
 // and the stream's checkpoint is advanced -- all in the same transaction, so a
 // kill at any moment leaves either the whole page with its checkpoint or neither.
 
@@ -9,6 +11,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "mapping/MappedRecord.hpp"
@@ -43,6 +46,12 @@ public:
 
     // Incremental streams: upsert the page; an older version never overwrites a newer one.
     WriteResult writePage(const PageBatch& batch);
+    // Consecutive pages of one stream, in read order, in ONE transaction (group
+    // commit when the writer has fallen behind the reader); the result is what
+    // writing them one by one would leave. Only the last page may carry rejects:
+    // an earlier page's reject could be for a record a later page brings valid,
+    // whose upsert must then clear it.
+    WriteResult writePages(std::vector<PageBatch>& pages);
     // Streams re-read whole (members, lists, files): the table becomes exactly
     // `batch.records`, atomically, touching only rows that changed.
     WriteResult replaceAll(const PageBatch& batch);
@@ -63,8 +72,14 @@ public:
 private:
     void ensureStaging(pqxx::transaction_base& tx);
     void copyRows(pqxx::transaction_base& tx, const PageBatch& batch);
-    std::int64_t upsert(pqxx::transaction_base& tx);
-    void replaceChildren(pqxx::transaction_base& tx);
+    struct Upserted {
+        std::int64_t changed = 0;  // rows inserted or updated
+        std::int64_t updated = 0;  // of which rows that existed before (may have children)
+        // Of every changed row: the key values as text, each followed by '\0'.
+        std::unordered_set<std::string> keys;
+    };
+    Upserted upsert(pqxx::transaction_base& tx);
+    void replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch, const Upserted& up);
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
 
@@ -77,7 +92,6 @@ private:
 
     bool stagingReady_ = false;
     std::string stage_, upserted_, seen_;
-    std::vector<std::string> childStages_;
 };
 
 }  // namespace intouch

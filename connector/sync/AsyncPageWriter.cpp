@@ -42,14 +42,22 @@ void AsyncPageWriter::loop() {
             continue;
         }
         if (queue_.empty()) return;  // closing, and everything is committed
-        PageBatch batch = std::move(queue_.front());
-        queue_.pop_front();
+        // Everything queued goes into one transaction (group commit): while the
+        // database keeps up this is one page, and when it falls behind, fewer
+        // commits and statements let it catch up. A page with rejects closes
+        // the group (PostgresWriter::writePages says why).
+        std::vector<PageBatch> group;
+        while (!queue_.empty() && (group.empty() || group.back().rejects.empty())) {
+            group.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+        }
         busy_ = true;
+        changed_.notify_all();  // the reader may queue the next pages meanwhile
         lock.unlock();
         WriteResult r;
         std::exception_ptr failure;
         try {
-            r = writer_.writePage(batch);
+            r = writer_.writePages(group);
         } catch (...) {
             failure = std::current_exception();
         }

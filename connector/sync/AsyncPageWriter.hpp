@@ -2,7 +2,8 @@
 // Lets the next page be fetched while the current one is written. Pages go to a
 // single writer thread through a small bounded queue, so they commit in the
 // order they were read (the checkpoint order) and memory stays bounded by the
-// queue depth; requests to the CRM stay sequential, one in flight.
+// queue depth (at most twice it: a queue's worth may be written as one group
+// while the next fills); requests to the CRM stay sequential, one in flight.
 
 #include <condition_variable>
 #include <deque>
