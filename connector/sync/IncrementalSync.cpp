@@ -123,6 +123,15 @@ std::int64_t IncrementalSync::horizon(const ListPage& page) {
     return *horizon_;
 }
 
+void IncrementalSync::leaveRestToNextRun(std::int64_t reached, std::optional<std::int64_t> total) {
+    outcome_.stoppedAtHorizon = true;
+    log::info("records changed since the run started are left to the next run",
+              {{"stream", spec_.name},
+               {"horizon", formatUtcMicros(*horizon_)},
+               {"position", std::to_string(reached)},
+               {"total", total ? std::to_string(*total) : std::string("?")}});
+}
+
 void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> serverDate) {
     if (item.cursor) noteHot(*item.cursor, serverDate);
 }
@@ -368,12 +377,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             // run, which starts exactly here: the checkpoint never passes a record unseen.
             auto last = lastCursor(items);
             if (last && *last > horizon(f)) {
-                outcome_.stoppedAtHorizon = true;
-                log::info("records changed since the run started are left to the next run",
-                          {{"stream", spec_.name},
-                           {"horizon", formatUtcMicros(*horizon_)},
-                           {"position", std::to_string(position + n)},
-                           {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
+                leaveRestToNextRun(position + n, f.total);
                 break;
             }
         }
@@ -389,11 +393,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                 const bool newer = *cp.modifiedMicros > horizon(f);
                 const bool unsettled = hotFloor_ && *hotFloor_ <= *cp.modifiedMicros;
                 if (newer || unsettled) {
-                    outcome_.stoppedAtHorizon = true;
-                    log::info("records changed since the run started are left to the next run",
-                              {{"stream", spec_.name},
-                               {"horizon", formatUtcMicros(*horizon_)},
-                               {"total", f.total ? std::to_string(*f.total) : std::string("?")}});
+                    leaveRestToNextRun(position + n, f.total);
                     break;
                 }
                 // Nothing changed since the run began: read on from the new checkpoint.

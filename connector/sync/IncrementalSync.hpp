@@ -54,6 +54,8 @@ class IncrementalSync {
     // Largest `modified` in the list when the run began (probed once, lazily: a run
     // that fits in one answer never needs it). The run ends once it has passed it.
     std::int64_t horizon(const ListPage& page);
+    // Ends the run before the records changed since it began (see horizon()).
+    void leaveRestToNextRun(std::int64_t reached, std::optional<std::int64_t> total);
     void noteHot(const ListItem& item, std::optional<std::int64_t> serverDate);
     void noteHot(std::int64_t value, std::optional<std::int64_t> serverDate);
     Checkpoint persisted(const Checkpoint& next) const;

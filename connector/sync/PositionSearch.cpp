@@ -32,17 +32,7 @@ std::int64_t PositionSearch::firstAfter(const Predicate& after) {
             break;
         }
     }
-    while (hi - lo > 1) {
-        std::int64_t mid = lo + (hi - lo) / 2;
-        ++probes_;
-        std::int64_t t = -1;
-        auto item = probe_(mid, t);
-        if (!item || after(*item))
-            hi = mid;
-        else
-            lo = mid;
-    }
-    return hi;
+    return bisect(lo, hi, after);
 }
 
 std::int64_t PositionSearch::firstAfterNear(std::int64_t hint, const Predicate& after) {
@@ -68,6 +58,10 @@ std::int64_t PositionSearch::firstAfterNear(std::int64_t hint, const Predicate& 
         }
     }
     if (lo < 0) return 0;
+    return bisect(lo, hi, after);
+}
+
+std::int64_t PositionSearch::bisect(std::int64_t lo, std::int64_t hi, const Predicate& after) {
     while (hi - lo > 1) {
         const std::int64_t mid = lo + (hi - lo) / 2;
         ++probes_;

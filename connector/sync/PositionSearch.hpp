@@ -36,6 +36,10 @@ class PositionSearch {
     std::int64_t probes() const { return probes_; }
 
   private:
+    // Given that the record at lo is not `after` and the answer is in (lo, hi]:
+    // the answer, by halving.
+    std::int64_t bisect(std::int64_t lo, std::int64_t hi, const Predicate& after);
+
     Probe probe_;
     std::int64_t probes_ = 0;
 };
