@@ -16,10 +16,7 @@ TEST(Drift, CheckReportsDroppedAndRetypedColumnsAndPlanSqlRepairsThem) {
     INTOUCH_REQUIRE_SIMULATOR();
     E2eWorld w;
     writeFeatureMappings(w);
-    auto plan = w.run({"plan"});
-    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
-    w.writeMigration("0002_feature_tables.sql", plan.stdoutText);
-    ASSERT_EQ(w.run({"migrate"}).exitCode, 0);
+    ASSERT_EQ(w.planAndMigrate("0002_feature_tables.sql"), "");
     auto sync = w.run({"sync"});
     ASSERT_EQ(sync.exitCode, 0) << describe(sync);
 
@@ -98,29 +95,14 @@ TEST(Drift, CheckReportsDroppedAndRetypedColumnsAndPlanSqlRepairsThem) {
 TEST(Drift, AddingRequiredToAColumnHoldingNullsIsNotedAndPlanWaitsForTheNullsToGo) {
     INTOUCH_REQUIRE_SIMULATOR();
     E2eWorld w;
-    auto mapping = [](bool required) {
-        return std::string(R"YAML(stream: parties
-table: crm_parties
-primary_key: [id]
-cursor: modified
-columns:
-  - {name: id, source: id, type: bigint, required: true}
-  - {name: birthday, source: birthday, type: date)YAML") +
-               (required ? ", required: true" : "") + R"YAML(}
-  - {name: modified, source: modified, type: timestamptz, required: true}
-)YAML";
-    };
-    w.writeMapping("parties.yaml", mapping(false));
-    auto plan = w.run({"plan"});
-    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
-    w.writeMigration("0002_parties.sql", plan.stdoutText);
-    ASSERT_EQ(w.run({"migrate"}).exitCode, 0);
+    w.writeMapping("parties.yaml", birthdayMapping(false));
+    ASSERT_EQ(w.planAndMigrate("0002_parties.sql"), "");
     ASSERT_EQ(w.run({"sync"}).exitCode, 0);
     const long nulls =
         w.scalarLong("SELECT count(*) FROM intouch.crm_parties WHERE birthday IS NULL");
     ASSERT_GT(nulls, 0);
 
-    w.writeMapping("parties.yaml", mapping(true));
+    w.writeMapping("parties.yaml", birthdayMapping(true));
     auto check = w.run({"check"});
     EXPECT_EQ(check.exitCode, 0) << "a missing NOT NULL does not break writes\n" << describe(check);
     EXPECT_TRUE(linesStartingWith(check.stdoutText, "DRIFT").empty()) << check.stdoutText;

@@ -59,6 +59,15 @@ void E2eWorld::writeMigration(const std::string& file, const std::string& sql) c
     writeText(migrationsDir_ / file, sql);
 }
 
+std::string E2eWorld::planAndMigrate(const std::string& file) const {
+    auto plan = run({"plan"});
+    if (plan.exitCode != 0) return describe(plan);
+    writeMigration(file, plan.stdoutText);
+    auto migrate = run({"migrate"});
+    if (migrate.exitCode != 0) return describe(migrate);
+    return "";
+}
+
 ts::CompletedProcess E2eWorld::run(std::vector<std::string> args) const {
     args.push_back("--config");
     args.push_back(configPath_);

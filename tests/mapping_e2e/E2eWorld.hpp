@@ -46,6 +46,9 @@ class E2eWorld {
     void writeMapping(const std::string& file, const std::string& yaml) const;
     // Writes <migrations>/<file>.
     void writeMigration(const std::string& file, const std::string& sql) const;
+    // What a user does after writing mappings: `plan`, its SQL saved as <migrations>/<file>,
+    // then `migrate`. Empty when both succeed, else the failing command described.
+    std::string planAndMigrate(const std::string& file) const;
 
     // `intouch-sync <args...> --config <config>` to completion, SIM_PASSWORD in its env.
     ts::CompletedProcess run(std::vector<std::string> args) const;

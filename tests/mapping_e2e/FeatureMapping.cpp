@@ -471,4 +471,17 @@ std::vector<std::string> compareAll(const E2eWorld& w, const std::vector<Expecte
     return out;
 }
 
+std::string birthdayMapping(bool required) {
+    return std::string(R"YAML(stream: parties
+table: crm_parties
+primary_key: [id]
+cursor: modified
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: birthday, source: birthday, type: date)YAML") +
+           (required ? ", required: true" : "") + R"YAML(}
+  - {name: modified, source: modified, type: timestamptz, required: true}
+)YAML";
+}
+
 }  // namespace intouch::e2e

@@ -33,6 +33,9 @@ struct MappingFile {
 };
 
 std::vector<MappingFile> featureMappings();
+// A small parties mapping (id, birthday, modified) whose birthday is required or not: the
+// simulator leaves some birthdays null, so the two disagree about some records.
+std::string birthdayMapping(bool required);
 void writeFeatureMappings(const E2eWorld& w);
 // Every table the feature mappings create, parents and children.
 std::vector<std::string> featureTables();

@@ -124,11 +124,7 @@ TEST(Rejects, BadRecordsGoToSyncRejectsWhileTheRestCommitAndALaterGoodVersionCle
     INTOUCH_REQUIRE_SIMULATOR();
     E2eWorld w;
     w.writeMapping("parties.yaml", strictMapping(true));
-    auto plan = w.run({"plan"});
-    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
-    w.writeMigration("0002_parties.sql", plan.stdoutText);
-    auto migrate = w.run({"migrate"});
-    ASSERT_EQ(migrate.exitCode, 0) << describe(migrate);
+    ASSERT_EQ(w.planAndMigrate("0002_parties.sql"), "");
 
     const json::Value first = w.dump("parties");
     const std::set<std::int64_t> accepted = idsWhere(first, strictMapAccepts);
@@ -223,23 +219,8 @@ TEST(Rejects, BadRecordsGoToSyncRejectsWhileTheRestCommitAndALaterGoodVersionCle
 TEST(Rejects, DroppingRequiredIsDriftThatPlanFixes) {
     INTOUCH_REQUIRE_SIMULATOR();
     E2eWorld w;
-    auto mapping = [](bool required) {
-        return std::string(R"YAML(stream: parties
-table: crm_parties
-primary_key: [id]
-cursor: modified
-columns:
-  - {name: id, source: id, type: bigint, required: true}
-  - {name: birthday, source: birthday, type: date)YAML") +
-               (required ? ", required: true" : "") + R"YAML(}
-  - {name: modified, source: modified, type: timestamptz, required: true}
-)YAML";
-    };
-    w.writeMapping("parties.yaml", mapping(true));
-    auto plan = w.run({"plan"});
-    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
-    w.writeMigration("0002_parties.sql", plan.stdoutText);
-    ASSERT_EQ(w.run({"migrate"}).exitCode, 0);
+    w.writeMapping("parties.yaml", birthdayMapping(true));
+    ASSERT_EQ(w.planAndMigrate("0002_parties.sql"), "");
     const json::Value parties = w.dump("parties");
     const long nullBirthdays = countIf(parties, [](const json::Value& r) {
         const json::Value* b = member(&r, "birthday");
@@ -250,7 +231,7 @@ columns:
     ASSERT_EQ(sync.exitCode, 3) << describe(sync);
     EXPECT_EQ(upsertedAndRejected(sync.stdoutText).second, nullBirthdays);
 
-    w.writeMapping("parties.yaml", mapping(false));
+    w.writeMapping("parties.yaml", birthdayMapping(false));
     auto check = w.run({"check"});
     EXPECT_EQ(check.exitCode, 2) << "the birthday column is NOT NULL, the mapping allows null\n" << describe(check);
     bool named = false;
