@@ -30,7 +30,8 @@ std::string formatLag(double seconds) {
     else
         std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(s));
     // A checkpoint ahead of our clock means the clocks disagree: show it, do not hide it.
-    return negative ? "-" + std::string(buf) : std::string(buf);
+    // (Appended, not `"-" + std::string(buf)`: g++ 12 -O3 false -Wrestrict, GCC bug 105329.)
+    return std::string(negative ? "-" : "").append(buf);
 }
 
 std::vector<StreamHealth> readStreamHealth(pqxx::transaction_base& tx, const std::string& schema,
