@@ -16,6 +16,8 @@ PACKAGES=(
     tzdata
     # libraries
     libpoco-dev libpqxx-dev libpq-dev libyaml-cpp-dev zlib1g-dev libssl-dev
+    # command-line parsing (header-only)
+    libcli11-dev
     # test and benchmark frameworks
     libgtest-dev libgmock-dev googletest libbenchmark-dev
     # the tests start throwaway PostgreSQL servers from these binaries
@@ -24,6 +26,9 @@ PACKAGES=(
     python3
     # systemd-analyze verifies the shipped unit files
     systemd
+    # the Debian package: cpack -G DEB computes dependencies with dpkg-shlibdeps (dpkg-dev),
+    # help2man writes the man page from --help, the package test unpacks with dpkg-deb
+    dpkg-dev file help2man
 )
 
 missing=()

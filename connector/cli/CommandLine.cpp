@@ -1,14 +1,15 @@
 #include "cli/CommandLine.hpp"
 
+#include <CLI/CLI.hpp>
 #include <set>
 
+#include "cli/Version.hpp"
 #include "common/Errors.hpp"
 
 namespace intouch {
 
 namespace {
 const std::set<std::string> kCommands = {"migrate", "sync", "reconcile", "status", "check", "state", "plan"};
-const std::set<std::string> kStateSubcommands = {"show", "reset", "set"};
 
 const char* kExitCodes =
     "Exit codes:\n"
@@ -30,16 +31,17 @@ std::string usageText() {
                "Exports an InTouch CRM into PostgreSQL, incrementally and without losing records.\n"
                "\n"
                "Commands:\n"
-               "  migrate   create or upgrade the target schema (migrations/*.sql)\n"
-               "  sync      export every stream (or --stream NAME) changed since the last run\n"
-               "  reconcile find records deleted in the CRM and mark them (deleted_at) or remove them\n"
-               "  status    show each stream's checkpoint, lag, row count, last success and failure\n"
-               "  check     validate the config and mappings, reach the CRM and PostgreSQL, and\n"
-               "            compare the mappings with the tables\n"
-               "  plan      print the migration SQL that would make the tables match the mappings\n"
-               "  state     show, reset or rewind the checkpoints (state show|reset|set)\n"
+               "  migrate    create or upgrade the target schema (migrations/*.sql)\n"
+               "  sync       export every stream (or --stream NAME) changed since the last run\n"
+               "  reconcile  find records deleted in the CRM and mark them (deleted_at) or remove them\n"
+               "  status     show each stream's checkpoint, lag, row count, last success and failure\n"
+               "  check      validate the config and mappings, reach the CRM and PostgreSQL, and\n"
+               "             compare the mappings with the tables\n"
+               "  plan       print the migration SQL that would make the tables match the mappings\n"
+               "  state      show, reset or rewind the checkpoints (state show|reset|set)\n"
                "\n"
-               "Run `intouch-sync <command> --help` for the options of a command.\n\n") +
+               "Run `intouch-sync <command> --help` (or `intouch-sync help <command>`) for the\n"
+               "options of a command, `intouch-sync --version` for the version.\n\n") +
            kExitCodes;
 }
 
@@ -120,75 +122,143 @@ std::string commandHelp(const std::string& command) {
     return usageText();
 }
 
+namespace {
+
+const char* kUnknownCommand = "' (commands: migrate, sync, reconcile, status, check, plan, state; see --help)";
+
+// CLI11 parses; the help texts above, the error messages and exit code 2 stay ours,
+// because scripts and the docs depend on them. CLI11 rather than Poco::Util's
+// OptionProcessor: it has subcommands (and state's sub-subcommands), repeatable options
+// and `--opt=value` built in, is header-only and packaged in Debian (libcli11-dev).
+void useCliConventions(CLI::App& app) {
+    app.set_help_flag();  // ours: --help prints commandHelp(), with the exit codes
+    app.allow_extras();   // leftovers are reported below, in our words
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+// The first argument a command did not take: an unknown option (without its `=value`)
+// or a stray word.
+std::optional<std::string> firstLeftover(const CLI::App& app) {
+    std::vector<std::string> rest = app.remaining();
+    if (rest.empty()) return std::nullopt;
+    std::string a = rest.front();
+    if (a.rfind("--", 0) == 0) a = a.substr(0, a.find('='));
+    return a;
+}
+
+// "--stream: 1 required TEXT missing" -> "--stream needs a value".
+std::string describeParseError(const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+        if (auto colon = what.find(':'); colon != std::string::npos && what.rfind("-", 0) == 0)
+            return what.substr(0, colon) + " needs a value";
+    }
+    return what;
+}
+
+}  // namespace
+
 CommandLine parseCommandLine(int argc, const char* const argv[]) {
     CommandLine cl;
-    std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty()) throw ConfigError("no command given; run `intouch-sync --help`");
-    std::size_t i = 0;
-    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (argc < 2) throw ConfigError("no command given; run `intouch-sync --help`");
+
+    CLI::App app{"", "intouch-sync"};
+    useCliConventions(app);
+    bool version = false;
+    app.add_flag("-h,--help", cl.help);
+    app.add_flag("--version", version);
+    app.require_subcommand(0, 1);
+
+    std::string waitLock;
+    std::vector<CLI::App*> commands;  // every (sub)command, for the common options
+    auto command = [&](CLI::App& parent, const std::string& name) {
+        CLI::App* c = parent.add_subcommand(name);
+        useCliConventions(*c);
+        c->add_flag("-h,--help", cl.help);
+        c->add_option("-c,--config", cl.configPath);
+        c->add_option("--log-level", cl.logLevel);
+        c->add_option("--log-format", cl.logFormat);
+        commands.push_back(c);
+        return c;
+    };
+    auto streamOptions = [&](CLI::App* c) {
+        c->add_option("--stream", cl.streams);
+        c->add_option("--wait-lock", waitLock);
+    };
+    auto syncOptions = [&](CLI::App* c) {
+        streamOptions(c);
+        c->add_flag("--dry-run", cl.dryRun);
+        c->add_option("--metrics-file", cl.metricsFile);
+        c->add_option("--pushgateway", cl.pushgateway);
+    };
+    command(app, "migrate");
+    command(app, "status");
+    command(app, "check");
+    command(app, "plan");
+    CLI::App* sync = command(app, "sync");
+    syncOptions(sync);
+    sync->add_flag("--full-refresh", cl.fullRefresh);
+    CLI::App* reconcile = command(app, "reconcile");
+    syncOptions(reconcile);
+    reconcile->add_flag("--hard-delete", cl.hardDelete);
+    CLI::App* state = command(app, "state");
+    state->require_subcommand(0, 1);
+    command(*state, "show");
+    streamOptions(command(*state, "reset"));
+    CLI::App* set = command(*state, "set");
+    streamOptions(set);
+    set->add_option("--modified", cl.modified);
+    CLI::App* help = app.add_subcommand("help");
+    useCliConventions(*help);
+    std::string helpTopic;
+    help->add_option("command", helpTopic);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        throw ConfigError(describeParseError(e));
+    }
+
+    std::vector<CLI::App*> chosen = app.get_subcommands();
+    if (chosen.empty()) {
+        if (auto extra = firstLeftover(app)) throw ConfigError("unknown command '" + *extra + kUnknownCommand);
+        if (version) {
+            cl.command = "version";
+            return cl;
+        }
         cl.command = "help";
         cl.help = true;
         return cl;
     }
-    cl.command = args[i++];
-    if (!kCommands.count(cl.command))
-        throw ConfigError("unknown command '" + cl.command +
-                          "' (commands: migrate, sync, reconcile, status, check, plan, state; see --help)");
-    if (cl.command == "state" && i < args.size() && args[i].rfind("-", 0) != 0) {
-        cl.subcommand = args[i++];
-        if (!kStateSubcommands.count(cl.subcommand))
-            throw ConfigError("unknown state command '" + cl.subcommand + "' (show, reset or set)");
+    CLI::App* c = chosen.front();
+    cl.command = c->get_name();
+    if (c == help) {
+        if (auto extra = firstLeftover(*help)) throw ConfigError("unexpected '" + *extra + "' after `help " + helpTopic + "`");
+        if (!helpTopic.empty() && helpTopic != "help" && !kCommands.count(helpTopic))
+            throw ConfigError("unknown command '" + helpTopic + kUnknownCommand);
+        cl.help = true;
+        cl.helpTopic = helpTopic == "help" ? "" : helpTopic;
+        return cl;
     }
-    auto value = [&](const std::string& flag) -> std::string {
-        if (i >= args.size()) throw ConfigError(flag + " needs a value");
-        return args[i++];
-    };
-    const bool syncLike = cl.command == "sync" || cl.command == "reconcile";
-    const bool stateChange = cl.command == "state" && cl.subcommand != "show";
-    while (i < args.size()) {
-        std::string a = args[i++];
-        std::string inlineValue;
-        bool hasInline = false;
-        if (a.rfind("--", 0) == 0) {
-            if (auto eq = a.find('='); eq != std::string::npos) {
-                inlineValue = a.substr(eq + 1);
-                a = a.substr(0, eq);
-                hasInline = true;
-            }
+    if (c == state) {
+        if (!state->get_subcommands().empty()) {
+            c = state->get_subcommands().front();
+            cl.subcommand = c->get_name();
+        } else if (auto extra = firstLeftover(*state); extra && extra->rfind("-", 0) != 0) {
+            throw ConfigError("unknown state command '" + *extra + "' (show, reset or set)");
         }
-        auto take = [&](const std::string& flag) { return hasInline ? inlineValue : value(flag); };
-        if (a == "--help" || a == "-h") {
-            cl.help = true;
-        } else if (a == "--config" || a == "-c") {
-            cl.configPath = take(a);
-        } else if (a == "--log-level") {
-            cl.logLevel = take(a);
-        } else if (a == "--log-format") {
-            cl.logFormat = take(a);
-        } else if ((syncLike || stateChange) && a == "--stream") {
-            cl.streams.push_back(take(a));
-        } else if (cl.command == "sync" && a == "--full-refresh") {
-            cl.fullRefresh = true;
-        } else if (cl.command == "reconcile" && a == "--hard-delete") {
-            cl.hardDelete = true;
-        } else if (syncLike && a == "--dry-run") {
-            cl.dryRun = true;
-        } else if (cl.command == "state" && cl.subcommand == "set" && a == "--modified") {
-            cl.modified = take(a);
-        } else if (syncLike && a == "--metrics-file") {
-            cl.metricsFile = take(a);
-        } else if (syncLike && a == "--pushgateway") {
-            cl.pushgateway = take(a);
-        } else if ((syncLike || stateChange) && a == "--wait-lock") {
-            std::string v = take(a);
-            try {
-                cl.waitLockSeconds = std::stod(v);
-            } catch (const std::exception&) {
-                throw ConfigError("--wait-lock needs a number of seconds, not '" + v + "'");
-            }
-        } else {
-            throw ConfigError("unknown option '" + a + "' for `" + cl.command +
-                              "` (see `intouch-sync " + cl.command + " --help`)");
+    }
+    if (auto extra = firstLeftover(*c)) {
+        throw ConfigError("unknown option '" + *extra + "' for `" + cl.command + "` (see `intouch-sync " +
+                          cl.command + " --help`)");
+    }
+    if (!waitLock.empty()) {
+        try {
+            std::size_t used = 0;
+            cl.waitLockSeconds = std::stod(waitLock, &used);
+            if (used != waitLock.size()) throw std::invalid_argument(waitLock);
+        } catch (const std::exception&) {
+            throw ConfigError("--wait-lock needs a number of seconds, not '" + waitLock + "'");
         }
     }
     if (cl.help) return cl;
@@ -196,13 +266,17 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
         // Changing every checkpoint at once is rare and costly to undo: name the streams.
         if (cl.subcommand.empty())
             throw ConfigError("`state` needs show, reset or set (see `intouch-sync state --help`)");
-        if (stateChange && cl.streams.empty())
+        if (cl.subcommand != "show" && cl.streams.empty())
             throw ConfigError("`state " + cl.subcommand + "` needs --stream NAME");
         if (cl.subcommand == "set" && !cl.modified)
             throw ConfigError("`state set` needs --modified TS (e.g. 2024-06-01T00:00:00+02:00)");
     }
     if (cl.configPath.empty()) throw ConfigError("`" + cl.command + "` needs --config FILE");
     return cl;
+}
+
+std::string versionText() {
+    return std::string("intouch-sync ") + kVersion + "\ngit revision " + kGitRevision + "\n";
 }
 
 }  // namespace intouch

@@ -1,6 +1,6 @@
 #pragma once
-// Parsing of `intouch-sync <command> [options]`. Kept apart from the commands so
-// that the contract (names other tooling depends on) is in one place.
+// Parsing of `intouch-sync <command> [options]` (with CLI11). Kept apart from the
+// commands so that the contract (names other tooling depends on) is in one place.
 
 #include <optional>
 #include <string>
@@ -9,8 +9,9 @@
 namespace intouch {
 
 struct CommandLine {
-    std::string command;  // migrate, sync, reconcile, status, check, state, help
+    std::string command;  // migrate, sync, reconcile, status, check, plan, state, help, version
     std::string subcommand;  // state: show, reset, set
+    std::string helpTopic;   // `help COMMAND`: the command; empty = the overview
     std::string configPath;
     std::vector<std::string> streams;  // --stream (repeatable)
     bool fullRefresh = false;
@@ -30,5 +31,7 @@ CommandLine parseCommandLine(int argc, const char* const argv[]);
 
 std::string usageText();
 std::string commandHelp(const std::string& command);
+// "intouch-sync VERSION" and the git revision it was configured from (`--version`).
+std::string versionText();
 
 }  // namespace intouch

@@ -219,7 +219,11 @@ ExitCode cmdPlan(const Loaded& l) {
 
 ExitCode runCommand(const CommandLine& cl) {
     if (cl.command == "help") {
-        std::fputs(usageText().c_str(), stdout);
+        std::fputs((cl.helpTopic.empty() ? usageText() : commandHelp(cl.helpTopic)).c_str(), stdout);
+        return ExitCode::Success;
+    }
+    if (cl.command == "version") {
+        std::fputs(versionText().c_str(), stdout);
         return ExitCode::Success;
     }
     if (cl.help) {

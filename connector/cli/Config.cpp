@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "cli/InstalledFiles.hpp"
 #include "common/Errors.hpp"
 
 namespace intouch {
@@ -183,9 +184,11 @@ Config loadConfig(const std::string& path) {
     if (target["schema"]) c.target.schema = r.text(target["schema"], "target.schema");
     if (c.target.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
 
-    c.mappingsDir = resolvePath(base, root["mappings"] ? r.text(root["mappings"], "mappings") : "mappings");
-    c.migrationsDir =
-        resolvePath(base, root["migrations"] ? r.text(root["migrations"], "migrations") : "migrations");
+    // Not named: beside the config, else the installed ones (see InstalledFiles.hpp).
+    c.mappingsDir = root["mappings"] ? resolvePath(base, r.text(root["mappings"], "mappings"))
+                                     : defaultDataDir(base, "mappings");
+    c.migrationsDir = root["migrations"] ? resolvePath(base, r.text(root["migrations"], "migrations"))
+                                         : defaultDataDir(base, "migrations");
 
     if (const YAML::Node streams = root["streams"]) {
         if (!streams.IsSequence())
