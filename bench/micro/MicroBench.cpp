@@ -15,6 +15,7 @@
 #include "SamplePage.hpp"
 #include "common/Json.hpp"
 #include "mapping/MappingLoader.hpp"
+#include "mapping/Md5.hpp"
 #include "mapping/RecordMapper.hpp"
 #include "mapping/TimeZone.hpp"
 #include "sink/CopyWriter.hpp"
@@ -34,11 +35,13 @@ struct Fixture {
     StreamSpec spec;
     std::optional<RecordMapper> mapper;
     std::vector<MappedRecord> mapped;
+    std::vector<std::string> recordTexts;  // each record's compact JSON: what record_hash hashes
 
     Fixture() : text(bench::loadSamplePage()), doc(json::parse(text)),
                 spec(loadMappingFile(bench::partiesMappingPath())) {
         mapper.emplace(spec, TimeZone::load("Europe/Prague"));
         for (const auto& item : items()) mapped.push_back(mapper->map(item, text));
+        for (const auto& item : items()) recordTexts.push_back(item.toJson());
     }
     const std::vector<json::Value>& items() const { return doc.find("items")->items(); }
 };
@@ -108,6 +111,22 @@ void BM_RecordToJsonForHash(benchmark::State& state) {
     countRecords(state, f.items().size());
 }
 BENCHMARK(BM_RecordToJsonForHash)->Unit(benchmark::kMillisecond);
+
+// record_hash alone: md5Hex of every record's bytes (part of BM_MapPage).
+void BM_HashRecords(benchmark::State& state) {
+    const Fixture& f = fixture();
+    std::size_t bytes = 0;
+    for (const auto& t : f.recordTexts) bytes += t.size();
+    for (auto _ : state) {
+        for (const auto& t : f.recordTexts) {
+            std::string h = md5Hex(t);
+            benchmark::DoNotOptimize(h);
+        }
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+    countRecords(state, f.recordTexts.size());
+}
+BENCHMARK(BM_HashRecords)->Unit(benchmark::kMillisecond);
 
 // IncrementalSync::commit copies each MappedRecord into the PageBatch.
 void BM_CopyMappedRecords(benchmark::State& state) {
