@@ -54,6 +54,29 @@ TEST(CommandLine, HelpListsExitCodes) {
     }
 }
 
+TEST(CommandLine, VersionAndHelpCommand) {
+    EXPECT_EQ(parse({"--version"}).command, "version");
+    EXPECT_EQ(versionText().rfind("intouch-sync 0.", 0), 0u) << versionText();
+    EXPECT_NE(versionText().find("\ngit revision "), std::string::npos) << versionText();
+    auto cl = parse({"help", "reconcile"});
+    EXPECT_EQ(cl.command, "help");
+    EXPECT_EQ(cl.helpTopic, "reconcile");
+    EXPECT_EQ(parse({"help"}).helpTopic, "");
+    EXPECT_EQ(errorOf([] { parse({"help", "export"}); }),
+              "unknown command 'export' (commands: migrate, sync, reconcile, status, check, plan, state; see --help)");
+}
+
+TEST(CommandLine, ExplainsMissingAndBadValues) {
+    EXPECT_EQ(errorOf([] { parse({"sync", "--config"}); }), "--config needs a value");
+    EXPECT_EQ(errorOf([] { parse({"sync", "--config", "c", "--wait-lock", "soon"}); }),
+              "--wait-lock needs a number of seconds, not 'soon'");
+    EXPECT_EQ(parse({"sync", "-c", "c", "--wait-lock=2.5"}).waitLockSeconds, 2.5);
+    EXPECT_EQ(errorOf([] { parse({"state", "rewind", "--config", "c"}); }),
+              "unknown state command 'rewind' (show, reset or set)");
+    EXPECT_EQ(errorOf([] { parse({"sync", "--config", "c", "--hard-delete"}); }),
+              "unknown option '--hard-delete' for `sync` (see `intouch-sync sync --help`)");
+}
+
 namespace {
 std::string writeConfig(const TempDirectory& dir, const std::string& text) {
     std::string path = (dir.path() / "sync.yaml").string();
