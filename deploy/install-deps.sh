@@ -29,6 +29,8 @@ PACKAGES=(
     # the Debian package: cpack -G DEB computes dependencies with dpkg-shlibdeps (dpkg-dev),
     # help2man writes the man page from --help, the package test unpacks with dpkg-deb
     dpkg-dev file help2man
+    # fuzzing (tests/fuzz/run.sh): libFuzzer and the sanitizer runtimes come with clang 14
+    clang libclang-rt-14-dev
 )
 
 missing=()
