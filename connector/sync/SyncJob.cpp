@@ -221,14 +221,45 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
     return outcome;
 }
 
+StreamOutcome SyncJob::readFirstServed(RunContext& ctx, const StreamSpec& spec,
+                                       const StreamPlan& plan, std::string& endpoint) {
+    const CrmVersion& version = report_.crmVersion;
+    std::vector<std::string> notFound;
+    for (std::size_t i = 0; i < plan.candidates.size(); ++i) {
+        const StreamSpec& candidate = plan.candidates[i];
+        const std::int64_t answeredBefore = ctx.client.stats().answered;
+        try {
+            if (!spec.endpoints.empty())
+                log::info("reading stream from endpoint",
+                          {{"stream", spec.name}, {"endpoint", candidate.endpoint},
+                           {"crm_version", crmVersionText(version)},
+                           {"why", choiceReason(spec, plan, i)}});
+            log::info("syncing stream", {{"stream", spec.name}});
+            StreamOutcome outcome = readStream(ctx, candidate);
+            endpoint = candidate.endpoint;
+            return outcome;
+        } catch (const NotFoundError& e) {
+            // After an answer the endpoint exists: a 404 then is an error of the stream.
+            if (ctx.client.stats().answered != answeredBefore) throw;
+            notFound.push_back(e.what());
+            if (i + 1 == plan.candidates.size()) break;
+            log::warn("this CRM does not serve the endpoint; trying the next name",
+                      {{"stream", spec.name}, {"endpoint", candidate.endpoint},
+                       {"next", plan.candidates[i + 1].endpoint}});
+        }
+    }
+    std::string what = "this CRM (version " + crmVersionText(version) + ") does not serve it: ";
+    for (std::size_t k = 0; k < notFound.size(); ++k) what += (k ? "; " : "") + notFound[k];
+    throw StreamUnavailableError(what + " -- " + notServedAdvice(spec, version));
+}
+
 StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     const auto ts = std::chrono::steady_clock::now();
     const FetchStats before = ctx.client.stats();
     StreamReport sr;
     sr.stream = spec.name;
     ctx.history.startStream(ctx.conn, report_.runId, spec.name);
-    const CrmVersion& version = report_.crmVersion;
-    const StreamPlan plan = planStream(spec, version);
+    const StreamPlan plan = planStream(spec, report_.crmVersion);
     if (!plan.served) {
         // A known difference between versions, declared in the mapping: not a failure.
         sr.result = "skipped";
@@ -246,37 +277,7 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     try {
         auto lock = TargetDatabase::lockStream(ctx.conn, settings_.schema, spec.name,
                                                settings_.waitLockSeconds);
-        std::vector<std::string> notFound;
-        for (std::size_t i = 0; i < plan.candidates.size(); ++i) {
-            const StreamSpec& candidate = plan.candidates[i];
-            const std::int64_t answeredBefore = ctx.client.stats().answered;
-            try {
-                if (plan.candidates.size() > 1 || !spec.endpoints.empty())
-                    log::info("reading stream from endpoint",
-                              {{"stream", spec.name}, {"endpoint", candidate.endpoint},
-                               {"crm_version", crmVersionText(version)},
-                               {"why", choiceReason(spec, plan, i)}});
-                log::info("syncing stream", {{"stream", spec.name}});
-                sr.outcome = readStream(ctx, candidate);
-                sr.endpoint = candidate.endpoint;
-                break;
-            } catch (const NotFoundError& e) {
-                // After an answer the endpoint exists: a 404 then is an error of the stream.
-                if (ctx.client.stats().answered != answeredBefore) throw;
-                notFound.push_back(e.what());
-                if (i + 1 < plan.candidates.size()) {
-                    log::warn("this CRM does not serve the endpoint; trying the next name",
-                              {{"stream", spec.name}, {"endpoint", candidate.endpoint},
-                               {"next", plan.candidates[i + 1].endpoint}});
-                    continue;
-                }
-                std::string what = "this CRM (version " + crmVersionText(version) +
-                                   ") does not serve it: ";
-                for (std::size_t k = 0; k < notFound.size(); ++k)
-                    what += (k ? "; " : "") + notFound[k];
-                throw StreamUnavailableError(what + " -- " + notServedAdvice(spec, version));
-            }
-        }
+        sr.outcome = readFirstServed(ctx, spec, plan, sr.endpoint);
     } catch (const pqxx::broken_connection& e) {
         sr.failure = std::make_exception_ptr(
             TargetError(std::string("PostgreSQL connection lost: ") + e.what()));

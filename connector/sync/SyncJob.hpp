@@ -58,6 +58,7 @@ struct SyncReport {
 };
 
 struct RunContext;
+struct StreamPlan;
 
 class SyncJob {
 public:
@@ -72,6 +73,10 @@ private:
     // The steps of run(): about and time zone, one stream, the verdict at the end.
     void openRun(RunContext& ctx);
     StreamReport syncStream(RunContext& ctx, const StreamSpec& spec);
+    // The stream from the first of its endpoint names this CRM serves (404 before any answer:
+    // the next name); StreamUnavailableError when it serves none.
+    StreamOutcome readFirstServed(RunContext& ctx, const StreamSpec& spec, const StreamPlan& plan,
+                                  std::string& endpoint);
     StreamOutcome readStream(RunContext& ctx, const StreamSpec& spec);
     std::exception_ptr summarise(std::exception_ptr stop, std::string& failureText) const;
     bool reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec, const StreamOutcome& outcome) const;

@@ -193,6 +193,13 @@ TEST(CrmVersions, Crm7SyncsNotesThroughComments) {
     RunResult again = world.sync({"--stream", "notes"});
     ASSERT_EQ(again.exitCode, 0) << again.describe();
     notesEqualComments("after changes");
+
+    // A full refresh reads into shadow tables; the 404 of the first name leaves them usable.
+    world.simPost("/_sim/mutate?stream=notes&edits=2&deletes=1");
+    RunResult full = world.sync({"--stream", "notes", "--full-refresh"});
+    ASSERT_EQ(full.exitCode, 0) << full.describe();
+    EXPECT_TRUE(has(full.stdoutText, "notes: read from endpoint comments\n")) << full.describe();
+    notesEqualComments("after a full refresh");
 }
 
 TEST(CrmVersions, NotFoundOnOneStreamOfManyFailsThatStreamOnly) {
