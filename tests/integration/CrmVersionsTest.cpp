@@ -320,3 +320,31 @@ TEST(CrmVersions, NotFoundAfterTheFirstPageIsAnErrorOfTheStream) {
     EXPECT_TRUE(compareWithSource(world, "parties").equal());
     EXPECT_GT(countRows(world.dsn(), "FROM intouch.notes"), 0) << "the pages read were kept";
 }
+
+// The other side of the rule: when the CRM as a whole is gone (here: its process stops in
+// the middle of a stream and retries run out), the run ends there, exit 5, and the streams
+// after it are not tried against a dead server.
+TEST(CrmVersions, ACrmThatIsGoneEndsTheRun) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 400},
+                    ConfigSettings{.pageSize = 20,
+                                   .extraSourceLines = {"max_attempts: 2",
+                                                        "initial_backoff_seconds: 0.01"}});
+    ASSERT_EQ(world.migrate().exitCode, 0);
+    world.setKnobs("fault_slow=1&slow_ms=150");
+    world.simPost("/_sim/stats/reset");
+    auto sync = world.startSync({"--stream", "notes", "--stream", "parties", "--stream", "stores"});
+    ASSERT_TRUE(pollUntil([&] { return simStatus(world, "200") >= 3; }, std::chrono::seconds(60)))
+        << sync->stderrText();
+    world.restartSimulator(world.simSettings());  // the old one is gone; the run still points at it
+    auto code = sync->wait(std::chrono::seconds(120));
+    ASSERT_TRUE(code) << sync->stderrText();
+    const std::string err = sync->stderrText();
+    std::cout << "[CRM gone] exit " << *code << "\n" << ts::tailLines(err, 4) << std::endl;
+    EXPECT_EQ(*code, 5) << err;
+    EXPECT_TRUE(has(err, "gave up after 2 attempts")) << err;
+    auto runs = lastStreamRuns(world);
+    EXPECT_EQ(runs.size(), 1u) << "streams after notes were tried against a CRM that is gone";
+    EXPECT_EQ(runs["notes"].first, "failed");
+    EXPECT_EQ(world.lastRunValue("outcome"), "failed");
+}
