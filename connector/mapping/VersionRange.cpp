@@ -49,7 +49,8 @@ bool VersionRange::admits(const CrmVersion& v) const {
 
 std::string VersionRange::describe() const {
     if (since && until)
-        return "from CRM " + crmVersionText(*since) + " on and before CRM " + crmVersionText(*until);
+        return "from CRM " + crmVersionText(*since) + " on and before CRM " +
+               crmVersionText(*until);
     if (since) return "from CRM " + crmVersionText(*since) + " on";
     if (until) return "before CRM " + crmVersionText(*until);
     return "in every version";

@@ -44,8 +44,9 @@ std::string notServedAdvice(const StreamSpec& spec, const CrmVersion& crm) {
     if (spec.versions.since && !crm.empty())
         return spec.name + " is documented " + spec.versions.describe() + ": " + remove +
                ", or upgrade the CRM";
-    return remove + ", or upgrade the CRM; if this CRM serves it under another name, list the "
-                    "names under endpoints: in " +
+    return remove +
+           ", or upgrade the CRM; if this CRM serves it under another name, list the "
+           "names under endpoints: in " +
            fileName(spec) + " (with since:/until: where the versions are known)";
 }
 
@@ -56,8 +57,7 @@ std::string choiceReason(const StreamSpec& spec, const StreamPlan& plan, std::si
         if (alt.name == c.endpoint && alt.versions.declared())
             return "declared " + alt.versions.describe() + " in " + fileName(spec);
     if (chosen == 0 && plan.candidates.size() == 1) return "the only name left for this version";
-    return chosen == 0 ? "the first name of endpoints: that this CRM serves"
-                       : "the earlier names answered 404";
+    return chosen == 0 ? "first in endpoints:" : "the names before it answered 404";
 }
 
 }  // namespace intouch

@@ -18,7 +18,8 @@ struct StreamPlan {
     // The stream at each endpoint name to try, in order; a 404 before any answer moves on to
     // the next. Never empty when served.
     std::vector<StreamSpec> candidates;
-    // Names left out because their declared versions exclude this CRM: "comments (from CRM 7.0 on)".
+    // Names left out because their declared versions exclude this CRM: "comments (from CRM 7.0
+    // on)".
     std::vector<std::string> excluded;
 };
 

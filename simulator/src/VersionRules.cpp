@@ -21,7 +21,8 @@ std::optional<SimCrmVersion> parseSimCrmVersion(std::string_view text) {
     std::size_t start = 0;
     while (true) {
         std::size_t dot = text.find('.', start);
-        std::string_view part = text.substr(start, dot == std::string_view::npos ? dot : dot - start);
+        std::string_view part =
+            text.substr(start, dot == std::string_view::npos ? dot : dot - start);
         if (part.empty() || part.front() == '-') return std::nullopt;
         auto n = parseInt64(part);
         if (!n || *n > 1000000) return std::nullopt;

@@ -20,7 +20,8 @@ constexpr const char* kAuth = "Basic YXBpOnNlY3JldA==";  // api:secret
 class Versions : public ::testing::Test {
   protected:
     explicit Versions(SimCrmVersion v = {})
-        : sim_(config(std::move(v)), [] { return int64_t{1800000000}; }), api_(sim_),
+        : sim_(config(std::move(v)), [] { return int64_t{1800000000}; }),
+          api_(sim_),
           control_(sim_) {}
 
     static SimConfig config(SimCrmVersion v) {
@@ -51,7 +52,8 @@ class Versions : public ::testing::Test {
         auto o = Poco::JSON::Parser().parse(api_.handle(r).body).extract<Poco::JSON::Object::Ptr>();
         std::vector<int> out;
         auto a = o->getArray("version");
-        for (std::size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<int>(static_cast<unsigned>(i)));
+        for (std::size_t i = 0; i < a->size(); ++i)
+            out.push_back(a->getElement<int>(static_cast<unsigned>(i)));
         return out;
     }
     int status(const std::string& path) { return get(path).status; }

@@ -113,7 +113,8 @@ TEST(VersionMappingErrors, BadVersionsNameFileAndLine) {
     EXPECT_EQ(problem(kNotes + "since: \"7.0\"\nuntil: \"6.5\"\n"),
               "F.yaml:9:8: until 6.5 is not after since 7.0 — `until` is the first version that "
               "no longer serves it, so it must be later than `since`");
-    EXPECT_EQ(problem(kNotes + "sincе: 6.5\n").substr(0, 9), "F.yaml:8:");  // Cyrillic е: unknown key
+    EXPECT_EQ(problem(kNotes + "sincе: 6.5\n").substr(0, 9),
+              "F.yaml:8:");  // Cyrillic е: unknown key
 }
 
 TEST(VersionMappingErrors, BadEndpointsNameFileAndLine) {
@@ -124,8 +125,9 @@ TEST(VersionMappingErrors, BadEndpointsNameFileAndLine) {
               "F.yaml:8:12: 'endpoints' must be a non-empty list of the names the CRM serves this "
               "stream under — write endpoints: [{name: notes}, {name: comments, sources: {note: "
               "comment}}]");
-    EXPECT_EQ(problem(kNotes + "endpoints:\n  - notes\n  - notes\n"),
-              "F.yaml:10:5: endpoint 'notes' is already listed at F.yaml:9:5 — list each name once");
+    EXPECT_EQ(
+        problem(kNotes + "endpoints:\n  - notes\n  - notes\n"),
+        "F.yaml:10:5: endpoint 'notes' is already listed at F.yaml:9:5 — list each name once");
     EXPECT_EQ(problem(kNotes + "endpoints:\n  - /api/notes\n"),
               "F.yaml:9:5: endpoint '/api/notes' must be a path under the API root, without a "
               "leading '/' or a query — write e.g. endpoint: parties, and put parameters under "

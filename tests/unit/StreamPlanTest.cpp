@@ -68,8 +68,8 @@ TEST(StreamPlan, EndpointNamesAreTriedInOrderAndVersionsRuleSomeOut) {
     EXPECT_EQ(p.candidates[0].findColumn("note")->sourcePath, "note");
     EXPECT_EQ(p.candidates[1].endpoint, "comments");
     EXPECT_EQ(p.candidates[1].findColumn("note")->sourcePath, "comment");
-    EXPECT_EQ(choiceReason(s, p, 0), "the first name of endpoints: that this CRM serves");
-    EXPECT_EQ(choiceReason(s, p, 1), "the earlier names answered 404");
+    EXPECT_EQ(choiceReason(s, p, 0), "first in endpoints:");
+    EXPECT_EQ(choiceReason(s, p, 1), "the names before it answered 404");
 
     // Declared versions decide without a request.
     s.endpoints[0].versions.until = CrmVersion{7};
@@ -132,15 +132,19 @@ TEST(StreamFailure, ExitCodesOutcomesAndTheirOrder) {
     EXPECT_EQ(exitCodeOfError(error<ForbiddenError>()), ExitCode::AuthError);
     EXPECT_EQ(exitCodeOfError(error<pqxx::sql_error>()), ExitCode::TargetUnavailable);
     EXPECT_EQ(exitCodeOfError(error<std::runtime_error>()), ExitCode::Internal);
-    EXPECT_EQ(exitCodeOfError(std::make_exception_ptr(
-                  StreamsFailedError(ExitCode::Locked, "x"))),
+    EXPECT_EQ(exitCodeOfError(std::make_exception_ptr(StreamsFailedError(ExitCode::Locked, "x"))),
               ExitCode::Locked);
 
     // Documented order: 1, 6, 5, 2, 4, 7, 9, 3, 0.
-    const std::vector<ExitCode> order = {
-        ExitCode::Internal,    ExitCode::TargetUnavailable, ExitCode::SourceUnavailable,
-        ExitCode::ConfigError, ExitCode::AuthError,         ExitCode::Locked,
-        ExitCode::StreamsUnavailable, ExitCode::CompletedWithRejects, ExitCode::Success};
+    const std::vector<ExitCode> order = {ExitCode::Internal,
+                                         ExitCode::TargetUnavailable,
+                                         ExitCode::SourceUnavailable,
+                                         ExitCode::ConfigError,
+                                         ExitCode::AuthError,
+                                         ExitCode::Locked,
+                                         ExitCode::StreamsUnavailable,
+                                         ExitCode::CompletedWithRejects,
+                                         ExitCode::Success};
     for (std::size_t i = 1; i < order.size(); ++i)
         EXPECT_GT(severity(order[i - 1]), severity(order[i])) << static_cast<int>(order[i]);
 
