@@ -21,7 +21,10 @@ const char* kExitCodes =
     "  5  CRM unavailable (network, maintenance, errors after retries)\n"
     "  6  PostgreSQL unavailable or failing\n"
     "  7  another run holds the lock of a stream\n"
-    "  8  interrupted by SIGTERM/SIGINT (what was committed is kept)\n";
+    "  8  interrupted by SIGTERM/SIGINT (what was committed is kept)\n"
+    "  9  the other streams synced, but this CRM does not serve some (404 on their endpoint)\n"
+    "A stream that fails does not stop the others; the run then exits with the most serious\n"
+    "code of its streams, in this order: 1, 6, 5, 2, 4, 7, 9, 3.\n";
 }  // namespace
 
 std::string usageText() {

@@ -21,6 +21,7 @@
 #include "source/PageFetcher.hpp"
 #include "state/RunHistory.hpp"
 #include "state/StateStore.hpp"
+#include "sync/StreamPlan.hpp"
 #include "sync/SyncJob.hpp"
 
 namespace intouch {
@@ -87,6 +88,36 @@ ExitCode cmdMigrate(const Loaded& l) {
     return ExitCode::Success;
 }
 
+// The table of the streams the run reached, then one line for each stream that was not
+// synced (and why) or was read from another of its endpoint names.
+void printSyncSummary(const SyncReport& report, bool dryRun) {
+    std::printf("%-14s %10s %10s %9s %9s %9s %9s  %s\n", "stream", "seen", "upserted", "deleted",
+                "rejected", "requests", "seconds", "outcome");
+    for (const auto& sr : report.streams) {
+        const auto& t = sr.outcome.totals;
+        std::printf("%-14s %10lld %10lld %9lld %9lld %9lld %9.2f  %s\n", sr.stream.c_str(),
+                    static_cast<long long>(t.seen), static_cast<long long>(t.upserted),
+                    static_cast<long long>(t.deleted), static_cast<long long>(t.rejected),
+                    static_cast<long long>(sr.requests), sr.seconds, sr.result.c_str());
+    }
+    for (const auto& sr : report.streams) {
+        if (!sr.error.empty())
+            std::printf("%s: %s: %s\n", sr.stream.c_str(), sr.result.c_str(),
+                        log::redact(sr.error).c_str());
+        else if (!sr.endpoint.empty() && sr.endpoint != sr.stream)
+            std::printf("%s: read from endpoint %s\n", sr.stream.c_str(), sr.endpoint.c_str());
+    }
+    std::printf(
+        "run %lld%s: %lld upserted, %lld deleted, %lld rejected, %lld requests (%lld retries), "
+        "%.2f s\n",
+        static_cast<long long>(report.runId), dryRun ? " (dry run: nothing written)" : "",
+        static_cast<long long>(report.totals.upserted),
+        static_cast<long long>(report.totals.deleted),
+        static_cast<long long>(report.totals.rejected),
+        static_cast<long long>(report.totals.requests),
+        static_cast<long long>(report.totals.retries), report.seconds);
+}
+
 ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     {
         auto conn = TargetDatabase::connect(l.config.target.dsn);
@@ -114,31 +145,18 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     }
     const std::string command = reconcileOnly ? "reconcile" : "sync";
     SyncReport report;
+    std::exception_ptr failure;
     try {
         report = job.run();
     } catch (...) {
-        publishRunMetrics(metrics, l.config, command, l.streams, job.lastReport(),
-                          exitCodeOf(std::current_exception()));
-        throw;
+        failure = std::current_exception();
+        report = job.lastReport();
     }
-    std::printf("%-14s %10s %10s %9s %9s %9s %9s\n", "stream", "seen", "upserted", "deleted",
-                "rejected", "requests", "seconds");
-    for (const auto& sr : report.streams) {
-        const auto& t = sr.outcome.totals;
-        std::printf("%-14s %10lld %10lld %9lld %9lld %9lld %9.2f\n", sr.stream.c_str(),
-                    static_cast<long long>(t.seen), static_cast<long long>(t.upserted),
-                    static_cast<long long>(t.deleted), static_cast<long long>(t.rejected),
-                    static_cast<long long>(sr.requests), sr.seconds);
+    if (!report.streams.empty()) printSyncSummary(report, cl.dryRun);
+    if (failure) {
+        publishRunMetrics(metrics, l.config, command, l.streams, report, exitCodeOf(failure));
+        std::rethrow_exception(failure);
     }
-    std::printf(
-        "run %lld%s: %lld upserted, %lld deleted, %lld rejected, %lld requests (%lld retries), "
-        "%.2f s\n",
-        static_cast<long long>(report.runId), cl.dryRun ? " (dry run: nothing written)" : "",
-        static_cast<long long>(report.totals.upserted),
-        static_cast<long long>(report.totals.deleted),
-        static_cast<long long>(report.totals.rejected),
-        static_cast<long long>(report.totals.requests),
-        static_cast<long long>(report.totals.retries), report.seconds);
     const ExitCode code =
         report.totals.rejected > 0 ? ExitCode::CompletedWithRejects : ExitCode::Success;
     if (report.totals.rejected > 0)
@@ -164,41 +182,84 @@ ExitCode cmdCheck(const Loaded& l) {
                 about.versionText().c_str(), about.timeZone.c_str(),
                 about.inMaintenance() ? " IN MAINTENANCE" : "");
     // /api/about needs no login: only a list request proves the credentials, and
-    // one per stream proves the user's roles cover it (403 otherwise).
-    std::vector<std::string> forbidden;
+    // one per stream proves the user's roles cover it (403 otherwise) and that this CRM
+    // serves it (404 otherwise; the next of its endpoint names is tried then).
+    std::vector<std::string> forbidden, missing, skipped;
     if (!about.inMaintenance()) {
         for (const auto& spec : l.streams) {
-            try {
-                if (spec.paging == Paging::Paged) {
-                    PageRequest probe;
-                    probe.endpoint = spec.endpoint;
-                    probe.size = 1;
-                    probe.params = spec.params;
-                    Page page = fetcher.page(probe);
-                    std::printf("crm: stream %s readable (%s records)\n", spec.name.c_str(),
-                                page.total ? std::to_string(*page.total).c_str() : "?");
-                } else {
-                    Page page = fetcher.whole(spec.endpoint, spec.params,
-                                              spec.paging == Paging::PlainArray);
-                    std::printf("crm: stream %s readable (%zu records)\n", spec.name.c_str(),
-                                page.items.size());
+            const StreamPlan plan = planStream(spec, about.version);
+            if (!plan.served) {
+                std::printf("crm: stream %s not served by this CRM version, skipped by sync: %s\n",
+                            spec.name.c_str(), plan.skipReason.c_str());
+                skipped.push_back(spec.name);
+                continue;
+            }
+            std::vector<std::string> notFound;
+            for (std::size_t i = 0; i < plan.candidates.size(); ++i) {
+                const StreamSpec& candidate = plan.candidates[i];
+                const std::string via =
+                    spec.endpoints.empty()
+                        ? std::string()
+                        : " via /" + candidate.endpoint + " (" + choiceReason(spec, plan, i) + ")";
+                try {
+                    std::string count;
+                    if (candidate.paging == Paging::Paged) {
+                        PageRequest probe;
+                        probe.endpoint = candidate.endpoint;
+                        probe.size = 1;
+                        probe.params = candidate.params;
+                        Page page = fetcher.page(probe);
+                        count = page.total ? std::to_string(*page.total) : "?";
+                    } else {
+                        Page page = fetcher.whole(candidate.endpoint, candidate.params,
+                                                  candidate.paging == Paging::PlainArray);
+                        count = std::to_string(page.items.size());
+                    }
+                    std::printf("crm: stream %s readable%s (%s records)\n", spec.name.c_str(),
+                                via.c_str(), count.c_str());
+                    break;
+                } catch (const NotFoundError& e) {
+                    notFound.push_back(e.what());
+                    if (i + 1 < plan.candidates.size()) continue;
+                    std::string what;
+                    for (std::size_t k = 0; k < notFound.size(); ++k)
+                        what += (k ? "; " : "") + notFound[k];
+                    std::printf("crm: stream %s NOT served by this CRM (version %s): %s -- %s\n",
+                                spec.name.c_str(), about.versionText().c_str(), what.c_str(),
+                                notServedAdvice(spec, about.version).c_str());
+                    missing.push_back(spec.name);
+                } catch (const ForbiddenError& e) {
+                    std::printf(
+                        "crm: stream %s NOT readable by API user '%s': check the user's roles "
+                        "in the CRM\n",
+                        spec.name.c_str(), l.config.source.username.c_str());
+                    log::error("stream not readable", {{"stream", spec.name}, {"error", e.what()}});
+                    forbidden.push_back(spec.name);
+                    break;
                 }
-            } catch (const ForbiddenError& e) {
-                std::printf(
-                    "crm: stream %s NOT readable by API user '%s': check the user's roles "
-                    "in the CRM\n",
-                    spec.name.c_str(), l.config.source.username.c_str());
-                log::error("stream not readable", {{"stream", spec.name}, {"error", e.what()}});
-                forbidden.push_back(spec.name);
             }
         }
     }
-    if (!forbidden.empty()) {
-        std::string names;
-        for (const auto& n : forbidden) names += (names.empty() ? "" : ", ") + n;
+    auto join = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out;
+    };
+    std::vector<std::string> notServed = skipped;
+    notServed.insert(notServed.end(), missing.begin(), missing.end());
+    if (!notServed.empty())
+        std::printf("crm: streams this CRM (version %s) does not serve: %s\n",
+                    about.versionText().c_str(), join(notServed).c_str());
+    if (!forbidden.empty())
         throw ForbiddenError("API user '" + l.config.source.username + "' may not read " +
-                             std::to_string(forbidden.size()) + " stream(s): " + names);
-    }
+                             std::to_string(forbidden.size()) + " stream(s): " + join(forbidden));
+    if (!missing.empty())
+        throw StreamUnavailableError("this CRM (version " + about.versionText() +
+                                     ") does not serve " + std::to_string(missing.size()) +
+                                     " stream(s): " + join(missing) +
+                                     " -- remove them from `streams` in the config, or declare "
+                                     "the versions that serve them (since:/until:) in their "
+                                     "mapping files");
     if (!status.pending.empty()) {
         std::printf("run `intouch-sync migrate --config %s` to apply the pending migrations\n",
                     l.config.path.c_str());

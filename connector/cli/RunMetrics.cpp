@@ -14,7 +14,8 @@ namespace {
 
 // Every outcome gets a sample (1 for the actual one): alerts can then say
 // `intouch_sync_run_outcome{outcome="failed"} == 1` without knowing the others.
-const char* const kOutcomes[] = {"success", "partial", "failed", "interrupted", "locked"};
+const char* const kOutcomes[] = {"success", "partial",     "failed",     "interrupted",
+                                 "locked",  "unavailable", "skipped"};
 
 std::string outcomeOfExit(ExitCode code) {
     switch (code) {
@@ -26,6 +27,8 @@ std::string outcomeOfExit(ExitCode code) {
             return "interrupted";
         case ExitCode::Locked:
             return "locked";
+        case ExitCode::StreamsUnavailable:
+            return "unavailable";
         default:
             return "failed";
     }

@@ -18,6 +18,7 @@ enum class ExitCode : int {
     TargetUnavailable = 6,  // PostgreSQL unreachable or failing
     Locked = 7,             // another run holds the lock of a stream
     Interrupted = 8,        // stopped by SIGTERM/SIGINT after committing what was done
+    StreamsUnavailable = 9,  // the other streams synced; this CRM does not serve some (404)
 };
 
 class Error : public std::runtime_error {
@@ -49,6 +50,39 @@ class SourceError : public Error {
 public:
     using Error::Error;
     ExitCode exitCode() const override { return ExitCode::SourceUnavailable; }
+};
+
+// The CRM as a whole is out of reach: the network fails, TLS fails, or it kept answering
+// errors until the retries ran out. A sync stops here instead of trying the next stream
+// against a sick server (a SourceError of any other kind fails one stream only).
+class SourceUnavailableError : public SourceError {
+public:
+    using SourceError::SourceError;
+};
+
+// 404 Not Found. On a stream's first request it means this CRM does not serve the endpoint
+// (an older or newer version): the stream fails alone, or the next endpoint name is tried.
+class NotFoundError : public SourceError {
+public:
+    using SourceError::SourceError;
+};
+
+// A stream whose endpoint this CRM does not serve (404 before any answer): exit 9.
+class StreamUnavailableError : public SourceError {
+public:
+    using SourceError::SourceError;
+    ExitCode exitCode() const override { return ExitCode::StreamsUnavailable; }
+};
+
+// The end of a run that went on after some streams failed: the message names them all, the
+// exit code is that of the most serious failure (docs/operations.md, "Exit codes").
+class StreamsFailedError : public Error {
+public:
+    StreamsFailedError(ExitCode code, const std::string& what) : Error(what), code_(code) {}
+    ExitCode exitCode() const override { return code_; }
+
+private:
+    ExitCode code_;
 };
 
 class TargetError : public Error {

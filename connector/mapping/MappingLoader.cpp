@@ -20,8 +20,10 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> kStreamKeys{
-    "stream", "endpoint", "table",    "primary_key",    "cursor",  "sync_mode", "paging",
-    "params", "extra",    "keep_raw", "ambiguous_time", "columns", "children"};
+    "stream", "endpoint", "endpoints", "since",    "until",          "table",   "primary_key",
+    "cursor", "sync_mode", "paging",   "params",   "extra",          "keep_raw", "ambiguous_time",
+    "columns", "children"};
+const std::vector<std::string> kEndpointKeys{"name", "since", "until", "sources"};
 const std::vector<std::string> kChildKeys{"table", "source", "columns", "extra"};
 const std::vector<std::string> kPagingParams{"position", "size", "orderBy", "desc"};
 
@@ -40,7 +42,113 @@ class FileLoader : public YamlReader {
                       std::string fallback, std::string& location);
     void children(const YAML::Node& list, StreamSpec& spec, std::set<std::string>& tables);
     void checkKeys(const Entries& e, const YAML::Node& root, StreamSpec& spec);
+    bool endpointNameBad(const YAML::Node& node, const std::string& name);
+    VersionRange versions(const Entries& e, const YAML::Node& owner);
+    void endpoints(const YAML::Node& list, StreamSpec& spec);
 };
+
+bool FileLoader::endpointNameBad(const YAML::Node& node, const std::string& name) {
+    const bool bad = name.empty() || name.front() == '/' ||
+                     name.find_first_of("?#& ") != std::string::npos ||
+                     name.find("..") != std::string::npos;
+    if (bad)
+        problem(node, "endpoint '" + name +
+                          "' must be a path under the API root, without a leading '/' or a "
+                          "query — write e.g. endpoint: parties, and put parameters under params:");
+    return bad;
+}
+
+VersionRange FileLoader::versions(const Entries& e, const YAML::Node& owner) {
+    VersionRange range;
+    for (const char* key : {"since", "until"}) {
+        auto text = scalar(e, key, std::string(key) + ": \"6.5\"", false, owner);
+        if (!text) continue;
+        auto v = parseCrmVersion(*text);
+        if (!v) {
+            problem(e.at(key).value,
+                    std::string(key) + " '" + *text +
+                        "' is not a CRM version — write it as /api/about numbers it, e.g. " + key +
+                        ": \"6.5\" or " + key + ": \"7.1.2\"");
+            continue;
+        }
+        (std::string(key) == "since" ? range.since : range.until) = *v;
+    }
+    if (range.since && range.until && compareCrmVersions(*range.since, *range.until) >= 0)
+        problem(e.at("until").value,
+                "until " + crmVersionText(*range.until) + " is not after since " +
+                    crmVersionText(*range.since) +
+                    " — `until` is the first version that no longer serves it, so it must be "
+                    "later than `since`");
+    return range;
+}
+
+void FileLoader::endpoints(const YAML::Node& list, StreamSpec& spec) {
+    const std::string example =
+        "endpoints: [{name: notes}, {name: comments, sources: {note: comment}}]";
+    if (!list.IsSequence() || list.size() == 0) {
+        problem(list, "'endpoints' must be a non-empty list of the names the CRM serves this "
+                      "stream under — write " + example);
+        return;
+    }
+    std::map<std::string, std::string> seen;  // name -> location
+    for (const auto& node : list) {
+        EndpointAlternative alt;
+        YAML::Node nameNode = node;
+        if (node.IsScalar()) {
+            alt.name = node.Scalar();
+        } else if (node.IsMap()) {
+            const Entries e = entries(node, kEndpointKeys, "an endpoint");
+            auto name = scalar(e, "name", "name: ENDPOINT", true, node);
+            if (!name) continue;
+            alt.name = *name;
+            nameNode = e.at("name").value;
+            alt.versions = versions(e, node);
+            if (auto it = e.find("sources"); it != e.end() && !it->second.value.IsNull()) {
+                const YAML::Node& m = it->second.value;
+                if (!m.IsMap()) {
+                    problem(m, "'sources' must map column names to the source path they read "
+                               "under this endpoint — write sources: {note: comment}");
+                } else {
+                    for (auto kv = m.begin(); kv != m.end(); ++kv) {
+                        if (!kv->first.IsScalar() || !kv->second.IsScalar()) {
+                            problem(kv->first, "each entry of 'sources' must be COLUMN: PATH — "
+                                               "write sources: {note: comment}");
+                            continue;
+                        }
+                        const std::string column = kv->first.Scalar();
+                        if (!spec.findColumn(column)) {
+                            std::vector<std::string> names;
+                            for (const auto& c : spec.columns) names.push_back(c.name);
+                            auto near = closestMatch(column, names);
+                            problem(kv->first, "column '" + column +
+                                                   "' in sources is not one of the mapped "
+                                                   "columns — " +
+                                                   (near ? "did you mean '" + *near + "'?"
+                                                         : std::string("name a column of "
+                                                                       "columns:")));
+                            continue;
+                        }
+                        if (path(kv->second, kv->second.Scalar()))
+                            alt.sources.emplace_back(column, kv->second.Scalar());
+                    }
+                }
+            }
+        } else {
+            problem(node, "an endpoint must be a name or {name: N, since: V, until: V, sources: "
+                          "{COLUMN: PATH}} — write " + example);
+            continue;
+        }
+        if (endpointNameBad(nameNode, alt.name)) continue;
+        auto [it, inserted] = seen.emplace(alt.name, at(nameNode));
+        if (!inserted) {
+            problem(nameNode, "endpoint '" + alt.name + "' is already listed at " + it->second +
+                                  " — list each name once");
+            continue;
+        }
+        spec.endpoints.push_back(std::move(alt));
+    }
+    if (!spec.endpoints.empty()) spec.endpoint = spec.endpoints.front().name;
+}
 
 std::string FileLoader::table(const Entries& e, const YAML::Node& owner, bool required,
                               std::string fallback, std::string& location) {
@@ -169,14 +277,7 @@ StreamSpec FileLoader::load(bool& ok) {
     }
     if (auto ep = scalar(e, "endpoint", "endpoint: PATH", false, root)) {
         spec.endpoint = *ep;
-        const bool bad = spec.endpoint.empty() || spec.endpoint.front() == '/' ||
-                         spec.endpoint.find_first_of("?#& ") != std::string::npos ||
-                         spec.endpoint.find("..") != std::string::npos;
-        if (bad)
-            problem(e.at("endpoint").value,
-                    "endpoint '" + spec.endpoint +
-                        "' must be a path under the API root, without a leading '/' or a "
-                        "query — write e.g. endpoint: parties, and put parameters under params:");
+        endpointNameBad(e.at("endpoint").value, spec.endpoint);
     } else {
         spec.endpoint = spec.name;
     }
@@ -280,6 +381,15 @@ StreamSpec FileLoader::load(bool& ok) {
             "the extra column cannot be called 'raw' while keep_raw is true — choose another name");
 
     checkKeys(e, root, spec);
+    spec.versions = versions(e, root);
+    if (auto it = e.find("endpoints"); it != e.end() && !it->second.value.IsNull()) {
+        if (e.count("endpoint"))
+            problem(it->second.key,
+                    "a stream names either one endpoint: or a list of endpoints:, not both — move "
+                    "the endpoint into the list");
+        else
+            endpoints(it->second.value, spec);
+    }
 
     if (auto it = e.find("children"); it != e.end() && !it->second.value.IsNull())
         children(it->second.value, spec, tables);

@@ -47,4 +47,18 @@ const ColumnSpec* StreamSpec::findColumn(const std::string& name) const {
     return nullptr;
 }
 
+StreamSpec StreamSpec::atEndpoint(const EndpointAlternative& alternative) const {
+    StreamSpec out = *this;
+    out.endpoint = alternative.name;
+    for (const auto& [column, source] : alternative.sources) {
+        for (auto& c : out.columns) {
+            if (c.name != column) continue;
+            c.sourcePath = source;
+            // Checked by the loader; a path that does not parse cannot get here.
+            c.path = JsonPath::parse(source);
+        }
+    }
+    return out;
+}
+
 }  // namespace intouch

@@ -14,6 +14,7 @@
 #include "mapping/ColumnType.hpp"
 #include "mapping/JsonPath.hpp"
 #include "mapping/Transform.hpp"
+#include "mapping/VersionRange.hpp"
 
 namespace intouch {
 
@@ -44,6 +45,15 @@ struct ChildSpec {
     JsonPath path;
 };
 
+// One name the CRM serves a stream under (`endpoints:`), with the versions that serve it and
+// the columns whose source differs there (notes: `note` under /api/notes, `comment` under
+// /api/comments).
+struct EndpointAlternative {
+    std::string name;
+    VersionRange versions;
+    std::vector<std::pair<std::string, std::string>> sources;  // column name -> source path
+};
+
 struct StreamSpec {
     std::string name, endpoint, table, file;
     std::vector<std::string> primaryKey;  // column names, in order
@@ -56,6 +66,12 @@ struct StreamSpec {
     std::vector<ColumnSpec> columns;
     std::vector<ChildSpec> children;
     std::string ambiguousTime = "earlier";  // or "later"
+    // The CRM versions that serve the stream at all (`since:` / `until:`): on others it is
+    // skipped with a warning, not failed.
+    VersionRange versions;
+    // Other names of the endpoint, in the order to try (`endpoints:`); empty when the file
+    // names one `endpoint:` (then `endpoint` is the first name; a sync reads atEndpoint()).
+    std::vector<EndpointAlternative> endpoints;
 
     // Parent row as MappedRecord::values orders it: mapped columns, extra, raw.
     std::vector<std::string> valueColumns() const;
@@ -65,6 +81,8 @@ struct StreamSpec {
     std::vector<std::string> childParentKeyColumns() const;  // "parent_" + each key column
 
     const ColumnSpec* findColumn(const std::string& name) const;  // nullptr when not mapped
+    // The stream as read from one of its `endpoints:`: that name, those column sources.
+    StreamSpec atEndpoint(const EndpointAlternative& alternative) const;
 };
 
 // Names the table layout reserves (docs/mapping-language.md, "Tables").

@@ -131,7 +131,7 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
     try {
         r = transport_.get(path, authenticate ? authorization_ : std::string());
     } catch (const TransportError& e) {
-        if (!e.retryable()) throw SourceError(e.what());
+        if (!e.retryable()) throw SourceUnavailableError(e.what());
         a.failure = e.what();
         a.kind = kindOf(e.kind());
         a.staleConnection = e.kind() == TransportError::Kind::StaleConnection;
@@ -174,8 +174,10 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
         a.kind = "timeout";
     } else if (r.status >= 500) {
         a.kind = "5xx";
+    } else if (r.status == 404) {
+        throw NotFoundError(describeHttpFailure(what, r));
     } else {
-        // 400, 404 and the like: asking again would get the same answer.
+        // 400 and the like: asking again would get the same answer.
         throw SourceError(describeHttpFailure(what, r));
     }
     a.failure = describeHttpFailure(what, r);
@@ -204,7 +206,10 @@ JsonResponse ApiClient::getJson(const std::string& relative, bool authenticate) 
             } finished{throttle_};
             return attemptOnce(path, what, authenticate);
         }();
-        if (a.response) return std::move(*a.response);
+        if (a.response) {
+            ++stats_.answered;
+            return std::move(*a.response);
+        }
 
         // A kept-alive connection the server had closed: repeat at once on a new
         // one (through the throttle), once per attempt and without using it up.
@@ -220,11 +225,11 @@ JsonResponse ApiClient::getJson(const std::string& relative, bool authenticate) 
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (attempt >= retry_.maxAttempts())
-            throw SourceError(a.failure + " -- gave up after " + std::to_string(attempt) +
+            throw SourceUnavailableError(a.failure + " -- gave up after " + std::to_string(attempt) +
                               " attempts in " + fixed3(elapsed) + " s (source.max_attempts: " +
                               std::to_string(retry_.maxAttempts()) + ")");
         if (!retry_.mayRetry(attempt, waited, wait))
-            throw SourceError(a.failure + " -- gave up after " + std::to_string(attempt) +
+            throw SourceUnavailableError(a.failure + " -- gave up after " + std::to_string(attempt) +
                               " attempts: the next wait of " + fixed3(wait) + " s" +
                               (a.retryAfter ? " (Retry-After: " + a.retryAfterHeader + ")" : "") +
                               " would exceed source.max_retry_wait_seconds: " +

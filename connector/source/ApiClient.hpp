@@ -21,6 +21,7 @@ namespace intouch {
 struct FetchStats {
     std::int64_t requests = 0;  // HTTP requests sent, retries included
     std::int64_t retries = 0;   // failed attempts that were repeated after a backoff
+    std::int64_t answered = 0;  // requests that got a usable 2xx answer
     // "429", "503", "5xx", "timeout", "network", "malformed" (see retryKindOf)
     std::map<std::string, std::int64_t> retriesByKind;
     std::int64_t reconnects = 0;   // requests repeated at once on a fresh connection (stale keep-alive)
@@ -49,8 +50,9 @@ public:
     ApiClient& operator=(const ApiClient&) = delete;
 
     // GET <root>/<relative>; relative may carry a query string, e.g. "parties?size=1".
-    // Throws AuthError (401; ForbiddenError for 403), SourceError (other 4xx, TLS, retries
-    // exhausted) or InterruptedError (stop requested while waiting).
+    // Throws AuthError (401; ForbiddenError for 403), NotFoundError (404), SourceError (other
+    // 4xx), SourceUnavailableError (network, TLS, retries exhausted) or InterruptedError (stop
+    // requested while waiting).
     JsonResponse getJson(const std::string& relative, bool authenticate = true);
 
     const FetchStats& stats() const;

@@ -71,7 +71,7 @@ std::vector<StreamRunSummary> RunHistory::lastRuns(pqxx::transaction_base& tx) c
         " x WHERE x.stream = s.stream AND x.outcome IN ('success', 'partial')), "
         "(SELECT max(coalesce(finished_at, started_at))::text FROM " +
         table +
-        " x WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted')) "
+        " x WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted', 'unavailable')) "
         "FROM " +
         table + " s ORDER BY s.stream, s.started_at DESC");
     std::vector<StreamRunSummary> out;

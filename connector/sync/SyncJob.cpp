@@ -18,6 +18,8 @@
 #include "sync/FullReplaceSync.hpp"
 #include "sync/IncrementalSync.hpp"
 #include "sync/Reconciler.hpp"
+#include "sync/StreamFailure.hpp"
+#include "sync/StreamPlan.hpp"
 #include "common/SqlIdentifier.hpp"
 
 namespace intouch {
@@ -28,17 +30,13 @@ double since(std::chrono::steady_clock::time_point t0) {
 }
 
 std::string outcomeOf(const std::exception_ptr& error) {
-    try {
-        if (error) std::rethrow_exception(error);
-    } catch (const InterruptedError&) {
-        return "interrupted";
-    } catch (const LockedError&) {
-        // Not a failure of the stream: another run is syncing it right now.
-        return "locked";
-    } catch (...) {
-        return "failed";
-    }
-    return "success";
+    // A lock held by another run is not a failure of the stream (`locked`); a 404 before any
+    // answer means this CRM does not serve it (`unavailable`).
+    return outcomeOfExitCode(exitCodeOfError(error));
+}
+
+std::string plural(std::size_t n, const std::string& word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 std::int64_t retriesOfKind(const FetchStats& stats, const std::string& kind) {
@@ -46,6 +44,16 @@ std::int64_t retriesOfKind(const FetchStats& stats, const std::string& kind) {
     return it == stats.retriesByKind.end() ? 0 : it->second;
 }
 }  // namespace
+
+// What every step of one run shares.
+struct RunContext {
+    pqxx::connection& conn;
+    RunHistory& history;
+    StateStore& state;
+    ApiClient& client;
+    PageFetcher& fetcher;
+    TimeZone zone = TimeZone::utc();
+};
 
 SyncJob::SyncJob(SyncJobSettings settings) : settings_(std::move(settings)) {}
 
@@ -77,7 +85,6 @@ bool SyncJob::reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec,
 SyncReport SyncJob::run() {
     const auto t0 = std::chrono::steady_clock::now();
     report_ = SyncReport{};
-    SyncReport& report = report_;
     auto conn = TargetDatabase::connect(settings_.dsn);
     TargetDatabase::requireMigrated(*conn, settings_.schema);
 
@@ -88,200 +95,278 @@ SyncReport SyncJob::run() {
     const std::string command = settings_.reconcileOnly ? "reconcile"
                                 : settings_.fullRefresh ? "sync --full-refresh"
                                                         : "sync";
-    report.runId = history.startRun(*conn, command, names);
+    report_.runId = history.startRun(*conn, command, names);
 
     ApiClient client(settings_.source);
     PageFetcher fetcher(client);
-    // Recorded before it leaves like every later failure: a CRM that is down
-    // at the start of a run must show in sync_runs too.
-    const TimeZone zone = [&] {
-        try {
-            AboutInfo about = fetcher.about();
-            if (about.inMaintenance())
-                throw SourceError("the CRM '" + about.name + "' reports maintenance (mode 5) at " +
-                                  settings_.source.url +
-                                  "/about; not sending requests until it is back");
-            std::string zoneName = settings_.source.timeZone;
-            if (zoneName.empty()) zoneName = about.timeZone;
-            if (zoneName.empty()) zoneName = "Europe/Prague";
-            report.timeZone = zoneName;
-            log::info("connected to CRM", {{"name", about.name}, {"version", about.versionText()},
-                                           {"time_zone", zoneName}});
-            return TimeZone::load(zoneName);
-        } catch (const std::exception& e) {
-            report.outcome = outcomeOf(std::current_exception());
-            RunTotals totals;
-            totals.requests = client.stats().requests;
-            totals.retries = client.stats().retries;
-            totals.bytes = client.stats().bytes;
-            try {
-                history.finishRun(*conn, report.runId, report.outcome, totals, log::redact(e.what()));
-            } catch (const std::exception& again) {
-                log::error("could not record the run's outcome", {{"error", again.what()}});
-            }
-            throw;
-        }
-    }();
+    RunContext ctx{*conn, history, state, client, fetcher};
+    openRun(ctx);
 
-    std::exception_ptr failure;
-    std::string failureText;
-    std::vector<std::string> forbiddenStreams, forbiddenErrors;
+    // Every stream is tried, whatever happened to the ones before it; only an error that
+    // means the CRM or the database is gone (or a stop request) ends the run early.
+    std::exception_ptr stop;
     for (const auto& spec : settings_.streams) {
         if (stopRequested()) {
-            failure = std::make_exception_ptr(InterruptedError("stopped before stream " + spec.name));
-            failureText = "interrupted";
+            stop = std::make_exception_ptr(InterruptedError("stopped before stream " + spec.name));
             break;
         }
-        const auto ts = std::chrono::steady_clock::now();
-        const FetchStats before = client.stats();
-        StreamReport sr;
-        sr.stream = spec.name;
-        history.startStream(*conn, report.runId, spec.name);
-        std::exception_ptr streamError;
-        std::string streamErrorText;
-        bool forbidden = false;
-        try {
-            auto lock = TargetDatabase::lockStream(*conn, settings_.schema, spec.name,
-                                                   settings_.waitLockSeconds);
-            RecordMapper mapper(spec, zone);
-            PostgresWriter writer(*conn, settings_.schema, spec, report.runId);
-            log::info("syncing stream", {{"stream", spec.name}});
-            if (settings_.reconcileOnly) {
-                if (spec.mode == SyncMode::Incremental) {
-                    Reconciler reconciler(fetcher, writer, mapper, spec, settings_.options);
-                    sr.outcome = reconciler.run(settings_.options.hardDelete);
-                } else {
-                    log::info("stream is re-read whole on every sync; nothing to reconcile",
-                              {{"stream", spec.name}});
-                }
-            } else if (spec.mode == SyncMode::Incremental && settings_.fullRefresh) {
-                // Read from the start into shadow tables; readers keep the old
-                // data until the swap.
-                const StreamSpec shadow = ShadowTables::shadowSpec(spec);
-                Checkpoint start;
-                if (!settings_.options.dryRun) {
-                    ShadowTables::prepare(*conn, settings_.schema, spec);
-                    pqxx::work tx(*conn);
-                    start = state.load(tx, shadow.name);
-                    tx.commit();
-                }
-                PostgresWriter shadowWriter(*conn, settings_.schema, shadow, report.runId);
-                IncrementalSync sync(fetcher, shadowWriter, mapper, shadow, settings_.options);
-                sr.outcome = sync.run(start);
-                if (!settings_.options.dryRun) ShadowTables::swapIn(*conn, settings_.schema, spec);
-            } else if (spec.mode == SyncMode::Incremental) {
-                Checkpoint start;
-                {
-                    pqxx::work tx(*conn);
-                    start = state.load(tx, spec.name);
-                    tx.commit();
-                }
-                IncrementalSync sync(fetcher, writer, mapper, spec, settings_.options);
-                sr.outcome = sync.run(start);
-                if (!settings_.options.dryRun && reconcileDue(*conn, spec, sr.outcome)) {
-                    Reconciler reconciler(fetcher, writer, mapper, spec, settings_.options);
-                    StreamOutcome rec = reconciler.run(settings_.options.hardDelete);
-                    sr.outcome.totals.deleted += rec.totals.deleted;
-                    sr.outcome.totals.upserted += rec.totals.upserted;
-                    sr.outcome.totals.rejected += rec.totals.rejected;
-                    sr.outcome.relocations += rec.relocations;
-                }
-            } else {
-                FullReplaceSync sync(fetcher, writer, mapper, spec, settings_.options);
-                sr.outcome = sync.run();
-            }
-        } catch (const ForbiddenError& e) {
-            streamError = std::current_exception();
-            streamErrorText = e.what();
-            forbidden = true;
-        } catch (const Error& e) {
-            streamError = std::current_exception();
-            streamErrorText = e.what();
-        } catch (const pqxx::broken_connection& e) {
-            streamError = std::make_exception_ptr(TargetError(std::string("PostgreSQL connection lost: ") + e.what()));
-            streamErrorText = e.what();
-        } catch (const std::exception& e) {
-            streamError = std::current_exception();
-            streamErrorText = e.what();
-        }
-        sr.seconds = since(ts);
-        sr.requests = client.stats().requests - before.requests;
-        sr.retries = client.stats().retries - before.retries;
-        sr.rateLimitedRetries = retriesOfKind(client.stats(), "429") - retriesOfKind(before, "429");
-        sr.retryAfterWaitSeconds = client.stats().retryAfterWaitSeconds - before.retryAfterWaitSeconds;
-        sr.outcome.totals.requests = sr.requests;
-        std::string outcome = outcomeOf(streamError);
-        if (!streamError && sr.outcome.totals.rejected > 0) outcome = "partial";
-        sr.result = outcome;
-        try {
-            history.finishStream(*conn, report.runId, spec.name, outcome, sr.outcome.totals,
-                                 log::redact(streamErrorText));
-        } catch (const std::exception& e) {
-            log::error("could not record the stream's outcome", {{"error", e.what()}});
-        }
-        report.totals.upserted += sr.outcome.totals.upserted;
-        report.totals.deleted += sr.outcome.totals.deleted;
-        report.totals.rejected += sr.outcome.totals.rejected;
-        log::info("stream done", {{"stream", spec.name}, {"outcome", outcome},
-                                  {"seen", std::to_string(sr.outcome.totals.seen)},
-                                  {"upserted", std::to_string(sr.outcome.totals.upserted)},
-                                  {"deleted", std::to_string(sr.outcome.totals.deleted)},
-                                  {"rejected", std::to_string(sr.outcome.totals.rejected)},
-                                  {"requests", std::to_string(sr.requests)},
-                                  {"relocations", std::to_string(sr.outcome.relocations)},
-                                  {"seconds", std::to_string(sr.seconds)}});
-        report.streams.push_back(std::move(sr));
-        if (forbidden) {
-            // The user's roles exclude this resource only: a nightly run must still bring the
-            // streams it may read up to date, and fail at the end so that someone fixes the roles.
-            log::error("the API user may not read this stream; continuing with the others",
-                       {{"stream", spec.name}, {"error", streamErrorText}});
-            forbiddenStreams.push_back(spec.name);
-            forbiddenErrors.push_back("stream " + spec.name + ": " + streamErrorText);
-            continue;
-        }
-        if (streamError) {
-            failure = streamError;
-            failureText = streamErrorText;
-            // Later streams would most likely fail the same way (CRM or database
-            // down); stop and report instead of hammering a sick server.
+        report_.streams.push_back(syncStream(ctx, spec));
+        const StreamReport& sr = report_.streams.back();
+        if (endsTheRun(sr.failure)) {
+            stop = sr.failure;
             break;
         }
     }
-    if (!failure && !forbiddenStreams.empty()) {
-        std::size_t synced = 0;
-        for (const auto& sr : report.streams)
-            if (sr.result == "success" || sr.result == "partial") ++synced;
-        const std::string others =
-            std::to_string(synced) + " other stream" + (synced == 1 ? "" : "s") + " synced";
-        if (forbiddenStreams.size() == 1) {
-            failureText = forbiddenErrors.front() + " (" + others + ")";
-        } else {
-            std::string names, details;
-            for (std::size_t i = 0; i < forbiddenStreams.size(); ++i) {
-                names += (i ? ", " : "") + forbiddenStreams[i];
-                details += (i ? "; " : "") + forbiddenErrors[i];
-            }
-            failureText = std::to_string(forbiddenStreams.size()) +
-                          " streams the API user may not read (" + names + "; " + others +
-                          "): " + details;
-        }
-        failure = std::make_exception_ptr(ForbiddenError(failureText));
-    }
-    report.totals.requests = client.stats().requests;
-    report.totals.retries = client.stats().retries;
-    report.totals.bytes = client.stats().bytes;
-    report.seconds = since(t0);
+
+    report_.totals.requests = client.stats().requests;
+    report_.totals.retries = client.stats().retries;
+    report_.totals.bytes = client.stats().bytes;
+    report_.seconds = since(t0);
+    std::string failureText;
+    std::exception_ptr failure = summarise(stop, failureText);
     std::string outcome = outcomeOf(failure);
-    if (!failure && report.totals.rejected > 0) outcome = "partial";
-    report.outcome = outcome;
+    if (!failure && report_.totals.rejected > 0) outcome = "partial";
+    report_.outcome = outcome;
     try {
-        history.finishRun(*conn, report.runId, outcome, report.totals, log::redact(failureText));
+        history.finishRun(*conn, report_.runId, outcome, report_.totals, log::redact(failureText));
     } catch (const std::exception& e) {
         log::error("could not record the run's outcome", {{"error", e.what()}});
     }
     if (failure) std::rethrow_exception(failure);
-    return report;
+    return report_;
+}
+
+void SyncJob::openRun(RunContext& ctx) {
+    // Recorded before it leaves like every later failure: a CRM that is down
+    // at the start of a run must show in sync_runs too.
+    try {
+        AboutInfo about = ctx.fetcher.about();
+        if (about.inMaintenance())
+            throw SourceUnavailableError("the CRM '" + about.name + "' reports maintenance (mode 5) at " +
+                                         settings_.source.url +
+                                         "/about; not sending requests until it is back");
+        std::string zoneName = settings_.source.timeZone;
+        if (zoneName.empty()) zoneName = about.timeZone;
+        if (zoneName.empty()) zoneName = "Europe/Prague";
+        report_.timeZone = zoneName;
+        report_.crmVersion = about.version;
+        log::info("connected to CRM", {{"name", about.name}, {"version", about.versionText()},
+                                       {"time_zone", zoneName}});
+        ctx.zone = TimeZone::load(zoneName);
+    } catch (const std::exception& e) {
+        report_.outcome = outcomeOf(std::current_exception());
+        RunTotals totals;
+        totals.requests = ctx.client.stats().requests;
+        totals.retries = ctx.client.stats().retries;
+        totals.bytes = ctx.client.stats().bytes;
+        try {
+            ctx.history.finishRun(ctx.conn, report_.runId, report_.outcome, totals,
+                                  log::redact(e.what()));
+        } catch (const std::exception& again) {
+            log::error("could not record the run's outcome", {{"error", again.what()}});
+        }
+        throw;
+    }
+}
+
+StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
+    pqxx::connection& conn = ctx.conn;
+    RecordMapper mapper(spec, ctx.zone);
+    PostgresWriter writer(conn, settings_.schema, spec, report_.runId);
+    StreamOutcome outcome;
+    if (settings_.reconcileOnly) {
+        if (spec.mode == SyncMode::Incremental) {
+            Reconciler reconciler(ctx.fetcher, writer, mapper, spec, settings_.options);
+            outcome = reconciler.run(settings_.options.hardDelete);
+        } else {
+            log::info("stream is re-read whole on every sync; nothing to reconcile",
+                      {{"stream", spec.name}});
+        }
+    } else if (spec.mode == SyncMode::Incremental && settings_.fullRefresh) {
+        // Read from the start into shadow tables; readers keep the old
+        // data until the swap.
+        const StreamSpec shadow = ShadowTables::shadowSpec(spec);
+        Checkpoint start;
+        if (!settings_.options.dryRun) {
+            ShadowTables::prepare(conn, settings_.schema, spec);
+            pqxx::work tx(conn);
+            start = ctx.state.load(tx, shadow.name);
+            tx.commit();
+        }
+        PostgresWriter shadowWriter(conn, settings_.schema, shadow, report_.runId);
+        IncrementalSync sync(ctx.fetcher, shadowWriter, mapper, shadow, settings_.options);
+        outcome = sync.run(start);
+        if (!settings_.options.dryRun) ShadowTables::swapIn(conn, settings_.schema, spec);
+    } else if (spec.mode == SyncMode::Incremental) {
+        Checkpoint start;
+        {
+            pqxx::work tx(conn);
+            start = ctx.state.load(tx, spec.name);
+            tx.commit();
+        }
+        IncrementalSync sync(ctx.fetcher, writer, mapper, spec, settings_.options);
+        outcome = sync.run(start);
+        if (!settings_.options.dryRun && reconcileDue(conn, spec, outcome)) {
+            Reconciler reconciler(ctx.fetcher, writer, mapper, spec, settings_.options);
+            StreamOutcome rec = reconciler.run(settings_.options.hardDelete);
+            outcome.totals.deleted += rec.totals.deleted;
+            outcome.totals.upserted += rec.totals.upserted;
+            outcome.totals.rejected += rec.totals.rejected;
+            outcome.relocations += rec.relocations;
+        }
+    } else {
+        FullReplaceSync sync(ctx.fetcher, writer, mapper, spec, settings_.options);
+        outcome = sync.run();
+    }
+    return outcome;
+}
+
+StreamOutcome SyncJob::readFirstServed(RunContext& ctx, const StreamSpec& spec,
+                                       const StreamPlan& plan, std::string& endpoint) {
+    const CrmVersion& version = report_.crmVersion;
+    std::vector<std::string> notFound;
+    for (std::size_t i = 0; i < plan.candidates.size(); ++i) {
+        const StreamSpec& candidate = plan.candidates[i];
+        const std::int64_t answeredBefore = ctx.client.stats().answered;
+        try {
+            if (!spec.endpoints.empty())
+                log::info("reading stream from endpoint",
+                          {{"stream", spec.name}, {"endpoint", candidate.endpoint},
+                           {"crm_version", crmVersionText(version)},
+                           {"why", choiceReason(spec, plan, i)}});
+            log::info("syncing stream", {{"stream", spec.name}});
+            StreamOutcome outcome = readStream(ctx, candidate);
+            endpoint = candidate.endpoint;
+            return outcome;
+        } catch (const NotFoundError& e) {
+            // After an answer the endpoint exists: a 404 then is an error of the stream.
+            if (ctx.client.stats().answered != answeredBefore) throw;
+            notFound.push_back(e.what());
+            if (i + 1 == plan.candidates.size()) break;
+            log::warn("this CRM does not serve the endpoint; trying the next name",
+                      {{"stream", spec.name}, {"endpoint", candidate.endpoint},
+                       {"next", plan.candidates[i + 1].endpoint}});
+        }
+    }
+    std::string what = "this CRM (version " + crmVersionText(version) + ") does not serve it: ";
+    for (std::size_t k = 0; k < notFound.size(); ++k) what += (k ? "; " : "") + notFound[k];
+    throw StreamUnavailableError(what + " -- " + notServedAdvice(spec, version));
+}
+
+StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
+    const auto ts = std::chrono::steady_clock::now();
+    const FetchStats before = ctx.client.stats();
+    StreamReport sr;
+    sr.stream = spec.name;
+    ctx.history.startStream(ctx.conn, report_.runId, spec.name);
+    const StreamPlan plan = planStream(spec, report_.crmVersion);
+    if (!plan.served) {
+        // A known difference between versions, declared in the mapping: not a failure.
+        sr.result = "skipped";
+        sr.error = plan.skipReason;
+        log::warn("stream skipped: this CRM version does not serve it",
+                  {{"stream", spec.name}, {"reason", plan.skipReason}});
+        try {
+            ctx.history.finishStream(ctx.conn, report_.runId, spec.name, sr.result, sr.outcome.totals,
+                                     sr.error);
+        } catch (const std::exception& e) {
+            log::error("could not record the stream's outcome", {{"error", e.what()}});
+        }
+        return sr;
+    }
+    try {
+        auto lock = TargetDatabase::lockStream(ctx.conn, settings_.schema, spec.name,
+                                               settings_.waitLockSeconds);
+        sr.outcome = readFirstServed(ctx, spec, plan, sr.endpoint);
+    } catch (const pqxx::broken_connection& e) {
+        sr.failure = std::make_exception_ptr(
+            TargetError(std::string("PostgreSQL connection lost: ") + e.what()));
+        sr.error = e.what();
+    } catch (const std::exception& e) {
+        sr.failure = std::current_exception();
+        sr.error = e.what();
+    }
+    sr.seconds = since(ts);
+    const FetchStats& now = ctx.client.stats();
+    sr.requests = now.requests - before.requests;
+    sr.retries = now.retries - before.retries;
+    sr.rateLimitedRetries = retriesOfKind(now, "429") - retriesOfKind(before, "429");
+    sr.retryAfterWaitSeconds = now.retryAfterWaitSeconds - before.retryAfterWaitSeconds;
+    sr.outcome.totals.requests = sr.requests;
+    sr.result = outcomeOf(sr.failure);
+    if (!sr.failure && sr.outcome.totals.rejected > 0) sr.result = "partial";
+    try {
+        ctx.history.finishStream(ctx.conn, report_.runId, spec.name, sr.result, sr.outcome.totals,
+                                 log::redact(sr.error));
+    } catch (const std::exception& e) {
+        log::error("could not record the stream's outcome", {{"error", e.what()}});
+    }
+    report_.totals.upserted += sr.outcome.totals.upserted;
+    report_.totals.deleted += sr.outcome.totals.deleted;
+    report_.totals.rejected += sr.outcome.totals.rejected;
+    log::info("stream done", {{"stream", spec.name}, {"outcome", sr.result},
+                              {"seen", std::to_string(sr.outcome.totals.seen)},
+                              {"upserted", std::to_string(sr.outcome.totals.upserted)},
+                              {"deleted", std::to_string(sr.outcome.totals.deleted)},
+                              {"rejected", std::to_string(sr.outcome.totals.rejected)},
+                              {"requests", std::to_string(sr.requests)},
+                              {"relocations", std::to_string(sr.outcome.relocations)},
+                              {"seconds", std::to_string(sr.seconds)}});
+    if (sr.failure && !endsTheRun(sr.failure))
+        log::error("stream failed; continuing with the others",
+                   {{"stream", spec.name}, {"outcome", sr.result}, {"error", sr.error}});
+    return sr;
+}
+
+std::exception_ptr SyncJob::summarise(std::exception_ptr stop, std::string& failureText) const {
+    if (stop) {
+        // It ended the run; the streams that failed before it are in sync_stream_runs.
+        try {
+            std::rethrow_exception(stop);
+        } catch (const std::exception& e) {
+            failureText = e.what();
+        } catch (...) {
+            failureText = "unknown error";
+        }
+        return stop;
+    }
+    std::vector<const StreamReport*> failed;
+    std::size_t synced = 0, skipped = 0;
+    ExitCode worst = ExitCode::Success;
+    for (const auto& sr : report_.streams) {
+        if (sr.result == "success" || sr.result == "partial") ++synced;
+        if (sr.result == "skipped") ++skipped;
+        if (!sr.failure) continue;
+        failed.push_back(&sr);
+        const ExitCode code = exitCodeOfError(sr.failure);
+        if (severity(code) > severity(worst)) worst = code;
+    }
+    if (failed.empty()) return nullptr;
+    std::string others = plural(synced, "other stream") + " synced";
+    if (skipped) others += ", " + std::to_string(skipped) + " skipped";
+    if (failed.size() == 1) {
+        failureText = "stream " + failed.front()->stream + ": " + failed.front()->error + " (" +
+                      others + ")";
+    } else {
+        // One kind of failure gets its own words; a mix is "streams failed".
+        std::string kind = "streams failed";
+        const std::string first = failed.front()->result;
+        bool oneKind = true;
+        for (const auto* sr : failed)
+            if (sr->result != first || exitCodeOfError(sr->failure) != worst) oneKind = false;
+        if (oneKind && worst == ExitCode::AuthError) kind = "streams the API user may not read";
+        if (oneKind && worst == ExitCode::StreamsUnavailable) kind = "streams this CRM does not serve";
+        if (oneKind && worst == ExitCode::Locked) kind = "streams locked by another run";
+        std::string names, details;
+        for (std::size_t i = 0; i < failed.size(); ++i) {
+            names += (i ? ", " : "") + failed[i]->stream;
+            details += (i ? "; " : "") + std::string("stream ") + failed[i]->stream + ": " +
+                       failed[i]->error;
+        }
+        failureText = std::to_string(failed.size()) + " " + kind + " (" + names + "; " + others +
+                      "): " + details;
+    }
+    return std::make_exception_ptr(StreamsFailedError(worst, failureText));
 }
 
 }  // namespace intouch

@@ -1,14 +1,17 @@
 #pragma once
 // One `sync` invocation: checks that the target is migrated and the CRM is
 // up, then syncs each stream in turn under its advisory lock, recording the run
-// in sync_runs / sync_stream_runs.
+// in sync_runs / sync_stream_runs. A stream that fails does not stop the others
+// (sync/StreamFailure.hpp says which errors end the whole run).
 
 #include <cstdint>
+#include <exception>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
 #include "mapping/MappingSpec.hpp"
+#include "mapping/VersionRange.hpp"
 #include "source/SourceConfig.hpp"
 #include "state/RunHistory.hpp"
 #include "sync/StreamOutcome.hpp"
@@ -36,7 +39,12 @@ struct StreamReport {
     std::int64_t retries = 0;
     std::int64_t rateLimitedRetries = 0;  // answered 429
     double retryAfterWaitSeconds = 0;     // waits the server asked for (429/503 Retry-After)
-    std::string result;                   // as recorded: success, partial, failed, interrupted, locked
+    // As recorded: success, partial, failed, interrupted, locked, unavailable (404: this CRM
+    // does not serve it), skipped (its mapping declares versions that exclude this CRM).
+    std::string result;
+    std::string endpoint;  // the endpoint it was read from (one of `endpoints:`)
+    std::string error;     // why it failed or was skipped
+    std::exception_ptr failure;
 };
 
 struct SyncReport {
@@ -45,8 +53,12 @@ struct SyncReport {
     RunTotals totals;
     double seconds = 0;
     std::string timeZone;
-    std::string outcome;  // as recorded in sync_runs
+    CrmVersion crmVersion;  // from /api/about
+    std::string outcome;    // as recorded in sync_runs
 };
+
+struct RunContext;
+struct StreamPlan;
 
 class SyncJob {
 public:
@@ -58,6 +70,15 @@ public:
     const SyncReport& lastReport() const { return report_; }
 
 private:
+    // The steps of run(): about and time zone, one stream, the verdict at the end.
+    void openRun(RunContext& ctx);
+    StreamReport syncStream(RunContext& ctx, const StreamSpec& spec);
+    // The stream from the first of its endpoint names this CRM serves (404 before any answer:
+    // the next name); StreamUnavailableError when it serves none.
+    StreamOutcome readFirstServed(RunContext& ctx, const StreamSpec& spec, const StreamPlan& plan,
+                                  std::string& endpoint);
+    StreamOutcome readStream(RunContext& ctx, const StreamSpec& spec);
+    std::exception_ptr summarise(std::exception_ptr stop, std::string& failureText) const;
     bool reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec, const StreamOutcome& outcome) const;
 
     SyncJobSettings settings_;

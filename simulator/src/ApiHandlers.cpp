@@ -7,6 +7,7 @@
 #include "JsonWriter.h"
 #include "PagingRequest.h"
 #include "RecordBuilder.h"
+#include "VersionRules.h"
 
 namespace intouch::sim {
 
@@ -174,6 +175,11 @@ SimResponse ApiHandlers::handle(const SimRequest& req) {
         }
     }
     if (!route) return notFound("Unknown path");
+    // A version that does not know the endpoint answers like any unknown path.
+    const SimCrmVersion version = sim_.runtime().crmVersion;
+    if (!servesEndpoint(version, head) ||
+        (seg.size() == 3 && head == "parties" && !servesEndpoint(version, seg[2])))
+        return notFound("Unknown path");
     // Rights are per resource, so a user without them is refused a record as well as the list.
     if (auto r = resourceFromName(head);
         r && sim_.runtime().forbidden[static_cast<std::size_t>(*r)])
@@ -193,7 +199,9 @@ SimResponse ApiHandlers::about() {
     j.key("country").str("CZ");
     j.key("language").str("cs");
     j.key("timeZone").str(sim_.startup().timezone);
-    j.key("version").beginArray().num(6).num(2).num(0).num(1234).endArray();
+    j.key("version").beginArray();
+    for (int part : aboutVersion(sim_.runtime().crmVersion)) j.num(part);
+    j.endArray();
     j.endObject();
     return jsonResponse(j.take());
 }

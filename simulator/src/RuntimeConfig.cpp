@@ -112,6 +112,13 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          nonNegative([](RuntimeConfig& c) -> int64_t& { return c.faults.retryAfterSeconds; })},
         {"retry_after_http_date",
          flag([](RuntimeConfig& c) -> bool& { return c.faults.retryAfterHttpDate; })},
+        {"crm_version",
+         [](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
+             auto version = parseSimCrmVersion(v);
+             if (!version) return "must be a CRM version X.Y[.Z[.B]] or empty (the default)";
+             c.crmVersion = *version;
+             return std::nullopt;
+         }},
         {"slow_ms", nonNegative([](RuntimeConfig& c) -> int64_t& { return c.faults.slowMs; })},
     };
     return m;
@@ -166,6 +173,7 @@ void appendConfigMembers(std::string& out, const RuntimeConfig& c) {
     member("retry_after", std::to_string(c.faults.retryAfterSeconds));
     member("retry_after_http_date", boolean(c.faults.retryAfterHttpDate));
     member("slow_ms", std::to_string(c.faults.slowMs));
+    member("crm_version", json::quote(simCrmVersionText(c.crmVersion)));
 }
 
 }  // namespace intouch::sim

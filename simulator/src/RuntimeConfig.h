@@ -8,6 +8,7 @@
 #include "PagingRequest.h"
 #include "QueryParams.h"
 #include "Schema.h"
+#include "VersionRules.h"
 
 namespace intouch::sim {
 
@@ -29,6 +30,8 @@ struct RuntimeConfig {
     // Resources the API user has no rights to: answered 403 after authentication.
     std::array<bool, kResourceCount> forbidden{};  // indexed by Resource
     FaultKnobs faults;
+    // The CRM version played (VersionRules.h); empty = the default (every endpoint, 6.2 in about).
+    SimCrmVersion crmVersion;
 
     RuntimeConfig() { mutateStreams[static_cast<std::size_t>(Resource::Parties)] = true; }
 };

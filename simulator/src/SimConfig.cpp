@@ -97,6 +97,15 @@ const std::map<std::string, OptionDef, std::less<>>& options() {
           }}},
         {"precompute", {false, flag(&SimConfig::precompute)}},
         {"crm-id", {true, text(&SimConfig::crmId)}},
+        {"crm-version",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              auto version = parseSimCrmVersion(v);
+              if (!version || version->empty())
+                  return "expects a CRM version X.Y[.Z[.B]], e.g. 6.2 or 7.1";
+              c.crmVersion = *version;
+              return std::nullopt;
+          }}},
         {"help", {false, flag(&SimConfig::help)}},
     };
     return m;
@@ -157,6 +166,9 @@ Simulated InTouch CRM REST API (see simulator/README.md).
   --forbidden LIST         streams the API user may not read: 403 (default none)
   --precompute             render every record's JSON in advance (faster big pages)
   --crm-id TEXT            crmId in /api/about (default SIM-CRM-0001)
+  --crm-version X.Y[.Z]    play this CRM version: /api/about reports it; 6.2 has no
+                           /api/members, 7.x has /api/comments instead of /api/notes
+                           (default: 6.5.0.1234 in about, every endpoint served)
   --help                   this text
 )";
 }
@@ -168,6 +180,7 @@ RuntimeConfig initialRuntimeConfig(const SimConfig& c) {
     r.shuffleTies = c.shuffleTies;
     r.maintenance = c.maintenance;
     r.forbidden = c.forbidden;
+    r.crmVersion = c.crmVersion;
     return r;
 }
 

@@ -35,6 +35,7 @@ struct SimConfig {
     std::array<bool, kResourceCount> forbidden{};
     bool precompute = false;
     std::string crmId = "SIM-CRM-0001";
+    SimCrmVersion crmVersion;  // empty = the default (VersionRules.h)
     bool help = false;
 
     bool tls() const { return !tlsCert.empty(); }

@@ -147,7 +147,7 @@ void SyncWorld::writeConfig(const ConfigSettings& c) {
     out << "target:\n"
         << "  dsn: " << yamlQuoted(db_.dsn) << "\n"
         << "  schema: intouch\n"
-        << "mappings: " << yamlQuoted(mappingsDir().string()) << "\n"
+        << "mappings: " << yamlQuoted(c.mappingsDir.value_or(mappingsDir().string())) << "\n"
         << "migrations: " << yamlQuoted(c.migrationsDir.value_or(migrationsDir().string()))
         << "\n"
         << "sync:\n"

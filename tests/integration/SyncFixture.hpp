@@ -48,6 +48,7 @@ struct ConfigSettings {
     std::string username = "api";
     std::string password = "${SIM_PASSWORD}";  // expanded by the connector from its env
     std::optional<std::string> migrationsDir{};  // default: <repo>/migrations
+    std::optional<std::string> mappingsDir{};    // default: <repo>/mappings
     std::vector<std::string> extraSyncLines{};   // e.g. "reconcile: never"
     std::vector<std::string> extraSourceLines{};  // e.g. "max_attempts: 2"
 };

@@ -191,7 +191,8 @@ TEST(MappingLoaderErrors, UnknownKeysGetDidYouMean) {
               "F.yaml:7:1: unknown key 'primay_key' in the stream — did you mean 'primary_key'?");
     EXPECT_EQ(
         problem(kBase + "colour: red\n"),
-        "F.yaml:7:1: unknown key 'colour' in the stream — allowed keys: stream, endpoint, table, "
+        "F.yaml:7:1: unknown key 'colour' in the stream — allowed keys: stream, endpoint, "
+              "endpoints, since, until, table, "
         "primary_key, "
         "cursor, sync_mode, paging, params, extra, keep_raw, ambiguous_time, columns, children");
     EXPECT_EQ(problem(kBase + "  - {name: x, source: x, type: text, requird: true}\n"),
