@@ -114,11 +114,7 @@ SyncReport SyncJob::run() {
             totals.requests = client.stats().requests;
             totals.retries = client.stats().retries;
             totals.bytes = client.stats().bytes;
-            try {
-                history.finishRun(*conn, report.runId, report.outcome, totals, log::redact(e.what()));
-            } catch (const std::exception& again) {
-                log::error("could not record the run's outcome", {{"error", again.what()}});
-            }
+            history.finishRunOrReport(*conn, report.runId, report.outcome, totals, log::redact(e.what()));
             throw;
         }
     }();
@@ -213,12 +209,8 @@ SyncReport SyncJob::run() {
         std::string outcome = outcomeOf(streamError);
         if (!streamError && sr.outcome.totals.rejected > 0) outcome = "partial";
         sr.result = outcome;
-        try {
-            history.finishStream(*conn, report.runId, spec.name, outcome, sr.outcome.totals,
-                                 log::redact(streamErrorText));
-        } catch (const std::exception& e) {
-            log::error("could not record the stream's outcome", {{"error", e.what()}});
-        }
+        history.finishStreamOrReport(*conn, report.runId, spec.name, outcome, sr.outcome.totals,
+                                     log::redact(streamErrorText));
         report.totals.upserted += sr.outcome.totals.upserted;
         report.totals.deleted += sr.outcome.totals.deleted;
         report.totals.rejected += sr.outcome.totals.rejected;
@@ -275,12 +267,10 @@ SyncReport SyncJob::run() {
     std::string outcome = outcomeOf(failure);
     if (!failure && report.totals.rejected > 0) outcome = "partial";
     report.outcome = outcome;
-    try {
-        history.finishRun(*conn, report.runId, outcome, report.totals, log::redact(failureText));
-    } catch (const std::exception& e) {
-        log::error("could not record the run's outcome", {{"error", e.what()}});
-    }
+    history.finishRunOrReport(*conn, report.runId, outcome, report.totals, log::redact(failureText));
     if (failure) std::rethrow_exception(failure);
+    // The data is committed, but sync_runs does not say so: alerts would read it wrong.
+    if (!history.writeFailure().empty()) throw TargetError(log::redact(history.writeFailure()));
     return report;
 }
 
