@@ -1,8 +1,6 @@
 #include "cli/Config.hpp"
 
 #include <Poco/Base64Encoder.h>
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -280,18 +278,13 @@ Config loadConfig(const std::string& path) {
             c.metrics.pushgateway = r.text(metrics["pushgateway"], "metrics.pushgateway");
             for (const auto& form : secrets::urlPasswordForms(c.metrics.pushgateway)) log::addSecret(form);
             // And as it goes out in the Authorization header (a gateway may echo it).
-            try {
-                const std::string info = Poco::URI(c.metrics.pushgateway).getUserInfo();
-                if (info.find(':') != std::string::npos) {
-                    std::ostringstream b64;
-                    Poco::Base64Encoder encoder(b64);
-                    encoder.rdbuf()->setLineLength(0);
-                    encoder << info;
-                    encoder.close();
-                    log::addSecret(b64.str());
-                }
-            } catch (const Poco::Exception&) {
-                // An invalid URL fails later, with a message that leaves the user info out.
+            if (const auto creds = secrets::urlCredentials(c.metrics.pushgateway); creds.present) {
+                std::ostringstream b64;
+                Poco::Base64Encoder encoder(b64);
+                encoder.rdbuf()->setLineLength(0);
+                encoder << creds.user << ':' << creds.password;
+                encoder.close();
+                log::addSecret(b64.str());
             }
         }
     }

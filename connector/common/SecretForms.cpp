@@ -59,6 +59,23 @@ std::string percentDecode(const std::string& s) {
     return out;
 }
 
+UrlCredentials urlCredentials(const std::string& url) {
+    UrlCredentials out;
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) return out;
+    const std::size_t start = scheme + 3;
+    std::size_t authorityEnd = url.find_first_of("/?#", start);
+    if (authorityEnd == std::string::npos) authorityEnd = url.size();
+    const auto at = url.rfind('@', authorityEnd - 1);
+    if (at == std::string::npos || at < start) return out;
+    const std::string userInfo = url.substr(start, at - start);
+    const auto colon = userInfo.find(':');
+    out.present = true;
+    out.user = percentDecode(userInfo.substr(0, colon));
+    if (colon != std::string::npos) out.password = percentDecode(userInfo.substr(colon + 1));
+    return out;
+}
+
 std::string withoutUserInfo(const std::string& url) {
     const auto scheme = url.find("://");
     if (scheme == std::string::npos) return url;

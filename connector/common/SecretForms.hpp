@@ -18,6 +18,13 @@ std::vector<std::string> urlPasswordForms(const std::string& url);
 
 std::string percentDecode(const std::string& s);
 
+// user and password of a URL's user info, percent-decoded; empty strings when none.
+struct UrlCredentials {
+    std::string user, password;
+    bool present = false;
+};
+UrlCredentials urlCredentials(const std::string& url);
+
 // The URL with any user:password@ removed, for messages.
 std::string withoutUserInfo(const std::string& url);
 
