@@ -113,7 +113,8 @@ public:
         }
         if (v < min || v > max)
             throw ConfigError(at(n) + ": '" + key + "' must be between " + std::to_string(min) +
-                              " and " + std::to_string(max) + ", not " + shown(n, s));
+                              " and " + std::to_string(max) + ", not " +
+                              (n.Scalar().find("${") == std::string::npos ? s : shown(n, s)));
         return v;
     }
 
