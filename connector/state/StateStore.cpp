@@ -79,11 +79,13 @@ Checkpoint fromRow(const pqxx::row& row) {
 Checkpoint StateStore::load(pqxx::transaction_base& tx, const std::string& stream) const {
     tx.exec("SET LOCAL TIME ZONE 'UTC'");
     pqxx::result r = tx.exec_params(
-        "SELECT cursor_modified, cursor_keys, cursor_complete, position, total FROM " +
+        "SELECT cursor_modified, cursor_keys, cursor_complete, position, total, updated_at FROM " +
             qualified(schema_, "sync_state") + " WHERE stream = $1",
         stream);
     if (r.empty()) return {};
-    return fromRow(r[0]);
+    Checkpoint cp = fromRow(r[0]);
+    if (!r[0]["updated_at"].is_null()) cp.savedAtMicros = parseUtcTimestamp(r[0]["updated_at"].c_str());
+    return cp;
 }
 
 void StateStore::save(pqxx::transaction_base& tx, const std::string& stream,

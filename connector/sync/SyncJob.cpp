@@ -18,6 +18,7 @@
 #include "sync/FullReplaceSync.hpp"
 #include "sync/IncrementalSync.hpp"
 #include "sync/Reconciler.hpp"
+#include "sync/RepeatedHour.hpp"
 #include "common/SqlIdentifier.hpp"
 
 namespace intouch {
@@ -172,6 +173,7 @@ SyncReport SyncJob::run() {
                     start = state.load(tx, spec.name);
                     tx.commit();
                 }
+                start = rewindOverRepeatedHourLogged(start, zone, settings_.options.settleSeconds, spec.name);
                 IncrementalSync sync(fetcher, writer, mapper, spec, settings_.options);
                 sr.outcome = sync.run(start);
                 if (!settings_.options.dryRun && reconcileDue(*conn, spec, sr.outcome)) {
