@@ -29,6 +29,15 @@ std::unique_ptr<pqxx::connection> TargetDatabase::connect(const std::string& dsn
     if (const char* pg = std::getenv("PGPASSWORD")) log::addSecret(pg);
     try {
         auto conn = std::make_unique<pqxx::connection>(dsn);
+        // libpqxx 6 silently opens a new session after a lost one, without the session's
+        // advisory locks (the stream locks, the run's liveness lock): a run would go on
+        // writing a stream another run may now hold. A lost connection ends the run (exit 6).
+        // (Deprecated in 6.4 because reactivation itself is going away in 7; until then it
+        // is the only way to turn it off.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        conn->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
         pqxx::nontransaction tx(*conn);
         tx.exec("SET application_name = 'intouch-sync'");
         return conn;
