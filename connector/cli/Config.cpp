@@ -1,14 +1,18 @@
 #include "cli/Config.hpp"
 
+#include <Poco/Base64Encoder.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "cli/InstalledFiles.hpp"
 #include "common/Errors.hpp"
+#include "common/Log.hpp"
+#include "common/SecretForms.hpp"
 
 namespace intouch {
 
@@ -46,6 +50,24 @@ std::string expandEnvironment(const std::string& text, const std::string& where)
 }
 
 namespace {
+
+// Values of the ${VAR}s (and ${VAR:-default}s) in a raw secret setting. Secrets are
+// registered with the log the moment such a setting is read, before any log line or
+// error message could quote them.
+std::vector<std::string> environmentValuesIn(const std::string& raw) {
+    std::vector<std::string> out;
+    for (std::size_t i = raw.find("${"); i != std::string::npos; i = raw.find("${", i + 2)) {
+        const std::size_t end = raw.find('}', i + 2);
+        if (end == std::string::npos) break;
+        std::string name = raw.substr(i + 2, end - i - 2);
+        if (auto d = name.find(":-"); d != std::string::npos) {
+            out.push_back(name.substr(d + 2));
+            name = name.substr(0, d);
+        }
+        if (const char* v = std::getenv(name.c_str())) out.emplace_back(v);
+    }
+    return out;
+}
 
 class Reader {
 public:
@@ -88,11 +110,12 @@ public:
                 v = static_cast<T>(std::stod(s, &used));
             if (used != s.size()) throw std::invalid_argument(s);
         } catch (const std::exception&) {
-            throw ConfigError(at(n) + ": '" + key + "' must be a number, not '" + s + "'");
+            throw ConfigError(at(n) + ": '" + key + "' must be a number, not " + shown(n, s));
         }
         if (v < min || v > max)
             throw ConfigError(at(n) + ": '" + key + "' must be between " + std::to_string(min) +
-                              " and " + std::to_string(max) + ", not " + s);
+                              " and " + std::to_string(max) + ", not " +
+                              (n.Scalar().find("${") == std::string::npos ? s : shown(n, s)));
         return v;
     }
 
@@ -100,7 +123,15 @@ public:
         std::string s = text(n, key);
         if (s == "true" || s == "yes" || s == "on") return true;
         if (s == "false" || s == "no" || s == "off") return false;
-        throw ConfigError(at(n) + ": '" + key + "' must be true or false, not '" + s + "'");
+        throw ConfigError(at(n) + ": '" + key + "' must be true or false, not " + shown(n, s));
+    }
+
+    // A wrong value as messages quote it: what the file says. A value that came from the
+    // environment is not repeated (the variable may be a password put in the wrong key).
+    static std::string shown(const YAML::Node& n, const std::string& expanded) {
+        if (n.IsScalar() && n.Scalar().find("${") != std::string::npos)
+            return "'" + n.Scalar() + "' (from the environment)";
+        return "'" + expanded + "'";
     }
 
     const std::string& file() const { return file_; }
@@ -132,6 +163,8 @@ Config loadConfig(const std::string& path) {
                 {"source", "target", "mappings", "migrations", "streams", "sync", "log", "metrics"});
     Config c;
     c.path = path;
+    // libpq reads it whatever the DSN says; it may show in a connection error.
+    if (const char* pg = std::getenv("PGPASSWORD")) log::addSecret(pg);
     const std::string base = fs::absolute(path).parent_path().string();
 
     const YAML::Node source = root["source"];
@@ -140,13 +173,16 @@ Config loadConfig(const std::string& path) {
                 {"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
                  "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
                  "max_attempts", "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
-                 "initial_backoff_seconds", "max_backoff_seconds"});
+                 "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"});
     for (const char* required : {"url", "username", "password"})
         if (!source[required])
             throw ConfigError(r.at(source) + ": source." + required + " is required");
     c.source.url = r.text(source["url"], "source.url");
     c.source.username = r.text(source["username"], "source.username");
+    if (source["password"].IsScalar())
+        for (const auto& v : environmentValuesIn(source["password"].Scalar())) log::addSecret(v);
     c.source.password = r.text(source["password"], "source.password");
+    log::addSecret(c.source.password);
     if (source["page_size"]) c.source.pageSize = r.number<int>(source["page_size"], "source.page_size", 1, 1000);
     if (source["ca_file"]) c.source.caFile = resolvePath(base, r.text(source["ca_file"], "source.ca_file"));
     if (source["insecure_skip_verify"])
@@ -176,11 +212,18 @@ Config loadConfig(const std::string& path) {
         c.source.maxBackoffSeconds =
             r.number<double>(source["max_backoff_seconds"], "source.max_backoff_seconds", 0, 86400);
 
+    if (source["max_response_bytes"])
+        c.source.maxResponseBytes = r.number<std::int64_t>(source["max_response_bytes"], "source.max_response_bytes",
+                                                           std::int64_t{64} << 10, std::int64_t{16} << 30);
+
     const YAML::Node target = root["target"];
     if (!target) throw ConfigError(path + ": missing section 'target' (dsn, schema)");
     r.allowOnly(target, "target", {"dsn", "schema"});
     if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
+    if (target["dsn"].IsScalar())
+        for (const auto& v : environmentValuesIn(target["dsn"].Scalar())) log::addSecret(v);
     c.target.dsn = r.text(target["dsn"], "target.dsn");
+    for (const auto& form : secrets::dsnPasswordForms(c.target.dsn)) log::addSecret(form);
     if (target["schema"]) c.target.schema = r.text(target["schema"], "target.schema");
     if (c.target.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
 
@@ -202,8 +245,8 @@ Config loadConfig(const std::string& path) {
         if (sync["reconcile"]) {
             c.sync.reconcile = r.text(sync["reconcile"], "sync.reconcile");
             if (c.sync.reconcile != "auto" && c.sync.reconcile != "always" && c.sync.reconcile != "never")
-                throw ConfigError(r.at(sync["reconcile"]) + ": 'sync.reconcile' must be auto, always or never, not '" +
-                                  c.sync.reconcile + "'");
+                throw ConfigError(r.at(sync["reconcile"]) + ": 'sync.reconcile' must be auto, always or never, not " +
+                                  Reader::shown(sync["reconcile"], c.sync.reconcile));
         }
         if (sync["reconcile_every_runs"])
             c.sync.reconcileEveryRuns =
@@ -211,8 +254,8 @@ Config loadConfig(const std::string& path) {
         if (sync["delete_mode"]) {
             std::string mode = r.text(sync["delete_mode"], "sync.delete_mode");
             if (mode != "soft" && mode != "hard")
-                throw ConfigError(r.at(sync["delete_mode"]) + ": 'sync.delete_mode' must be soft or hard, not '" +
-                                  mode + "'");
+                throw ConfigError(r.at(sync["delete_mode"]) + ": 'sync.delete_mode' must be soft or hard, not " +
+                                  Reader::shown(sync["delete_mode"], mode));
             c.sync.hardDelete = mode == "hard";
         }
         if (sync["lookback_seconds"])
@@ -233,7 +276,21 @@ Config loadConfig(const std::string& path) {
         if (metrics["file"])
             c.metrics.file = resolvePath(base, r.text(metrics["file"], "metrics.file"));
         if (metrics["pushgateway"])
+        {
+            if (metrics["pushgateway"].IsScalar())
+                for (const auto& v : environmentValuesIn(metrics["pushgateway"].Scalar())) log::addSecret(v);
             c.metrics.pushgateway = r.text(metrics["pushgateway"], "metrics.pushgateway");
+            for (const auto& form : secrets::urlPasswordForms(c.metrics.pushgateway)) log::addSecret(form);
+            // And as it goes out in the Authorization header (a gateway may echo it).
+            if (const auto creds = secrets::urlCredentials(c.metrics.pushgateway); creds.present) {
+                std::ostringstream b64;
+                Poco::Base64Encoder encoder(b64);
+                encoder.rdbuf()->setLineLength(0);
+                encoder << creds.user << ':' << creds.password;
+                encoder.close();
+                log::addSecret(b64.str());
+            }
+        }
     }
     return c;
 }

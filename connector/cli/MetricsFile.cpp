@@ -12,9 +12,13 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+
+#include "common/SecretForms.hpp"
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -91,8 +95,20 @@ void PrometheusText::sample(const MetricLabels& labels, double value) {
 
 void writeFileAtomically(const std::string& path, const std::string& content) {
     const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // The textfile directory is often shared: never follow a link someone put at the temp
+    // path, never write into a file that already exists. A leftover of a crashed run with
+    // the same pid is removed first (unlink removes a link itself, not its target).
+    if (::unlink(tmp.c_str()) != 0 && errno != ENOENT)
+        throw std::runtime_error(errnoText("cannot remove the stale", tmp));
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) throw std::runtime_error(errnoText("cannot create", tmp));
+    // node_exporter runs as another user: readable by all whatever the umask.
+    if (::fchmod(fd, 0644) != 0) {
+        std::string err = errnoText("cannot chmod", tmp);
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw std::runtime_error(err);
+    }
     std::size_t done = 0;
     while (done < content.size()) {
         ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -124,7 +140,8 @@ void pushToGateway(const std::string& baseUrl, const std::string& job, const std
     try {
         uri = Poco::URI(baseUrl);
     } catch (const Poco::Exception& e) {
-        throw std::runtime_error("pushgateway URL '" + baseUrl + "' is invalid: " + e.message());
+        throw std::runtime_error("pushgateway URL '" + secrets::withoutUserInfo(baseUrl) +
+                                 "' is invalid: " + e.message());
     }
     std::string path = uri.getPath();
     while (!path.empty() && path.back() == '/') path.pop_back();
@@ -149,7 +166,7 @@ void pushToGateway(const std::string& baseUrl, const std::string& job, const std
         } else if (uri.getScheme() == "http") {
             session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
         } else {
-            throw std::runtime_error("pushgateway URL '" + baseUrl +
+            throw std::runtime_error("pushgateway URL '" + secrets::withoutUserInfo(baseUrl) +
                                      "' must start with http(s)://");
         }
         session->setTimeout(
@@ -158,11 +175,10 @@ void pushToGateway(const std::string& baseUrl, const std::string& job, const std
                                        Poco::Net::HTTPMessage::HTTP_1_1);
         request.setContentType("text/plain; version=0.0.4; charset=utf-8");
         request.setContentLength(static_cast<std::streamsize>(body.size()));
-        if (const std::string info = uri.getUserInfo(); !info.empty()) {
-            // user:password@ in the URL is the usual way to reach a protected gateway.
-            const auto colon = info.find(':');
-            Poco::Net::HTTPBasicCredentials credentials(
-                info.substr(0, colon), colon == std::string::npos ? "" : info.substr(colon + 1));
+        if (const auto creds = secrets::urlCredentials(baseUrl); creds.present) {
+            // user:password@ in the URL is the usual way to reach a protected gateway; both
+            // are percent-encoded there (a password may hold @ : / %).
+            Poco::Net::HTTPBasicCredentials credentials(creds.user, creds.password);
             credentials.authenticate(request);
         }
         session->sendRequest(request) << body;

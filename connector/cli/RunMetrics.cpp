@@ -6,6 +6,7 @@
 #include "cli/MetricsFile.hpp"
 #include "cli/StreamHealth.hpp"
 #include "common/Log.hpp"
+#include "common/SecretForms.hpp"
 #include "sink/TargetDatabase.hpp"
 
 namespace intouch {
@@ -197,13 +198,13 @@ void publishRunMetrics(const MetricsTarget& target, const Config& config,
             writeFileAtomically(target.file, text);
             log::debug("metrics written", {{"file", target.file}});
         } catch (const std::exception& e) {
-            log::warn("metrics: cannot write the file", {{"error", e.what()}});
+            log::warn("metrics: cannot write the file", {{"error", log::redact(e.what())}});
         }
     }
     if (!target.pushgateway.empty()) {
         try {
             pushToGateway(target.pushgateway, "intouch_sync", text, 10);
-            log::debug("metrics pushed", {{"pushgateway", log::redact(target.pushgateway)}});
+            log::debug("metrics pushed", {{"pushgateway", secrets::withoutUserInfo(target.pushgateway)}});
         } catch (const std::exception& e) {
             log::warn("metrics: cannot push to the Pushgateway",
                       {{"error", log::redact(e.what())}});

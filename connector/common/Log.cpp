@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -47,11 +48,48 @@ std::string timestamp() {
     return buf;
 }
 
+// Secrets this long are masked wherever they appear. A shorter one (a 1-3 character
+// password) would mask ordinary words in every line, so it is masked where a credential
+// stands: a whole value, after password= / password=' / "password":", and between : and @
+// of a URL's user info.
+constexpr std::size_t kMaskAnywhere = 4;
+
+bool credentialBefore(const std::string& text, std::size_t p) {
+    const std::string_view left(text.data(), p);
+    for (std::string_view key : {"password=", "password='", "password = ", "password='",
+                                 "\"password\":\"", "password: ", "PGPASSWORD="})
+        if (left.size() >= key.size() && left.substr(left.size() - key.size()) == key) return true;
+    return false;
+}
+
+bool credentialAfter(const std::string& text, std::size_t end) {
+    if (end >= text.size()) return true;
+    const char c = text[end];
+    return c == ' ' || c == '\'' || c == '"' || c == '&' || c == ';' || c == ',' || c == ')' ||
+           c == '\n' || c == '\r' || c == '\t' || c == '@' || c == '\\';
+}
+
+bool inUserInfo(const std::string& text, std::size_t p, std::size_t end) {
+    if (p == 0 || text[p - 1] != ':' || end >= text.size() || text[end] != '@') return false;
+    const std::size_t tokenStart = text.find_last_of(" \t\"'", p - 1);
+    const std::size_t scheme = text.rfind("://", p - 1);
+    return scheme != std::string::npos && (tokenStart == std::string::npos || scheme > tokenStart);
+}
+
 std::string redactLocked(const State& s, std::string text) {
     for (const auto& secret : s.secrets) {
-        for (std::size_t p = text.find(secret); p != std::string::npos;
-             p = text.find(secret, p + 3))
-            text.replace(p, secret.size(), "***");
+        if (text == secret) return "***";
+        const bool anywhere = secret.size() >= kMaskAnywhere;
+        for (std::size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p)) {
+            const std::size_t end = p + secret.size();
+            if (anywhere || ((credentialBefore(text, p) && credentialAfter(text, end)) ||
+                             inUserInfo(text, p, end))) {
+                text.replace(p, secret.size(), "***");
+                p += 3;
+            } else {
+                p += 1;
+            }
+        }
     }
     return text;
 }
@@ -89,11 +127,22 @@ Level parseLevel(const std::string& name) {
 }
 
 void addSecret(const std::string& secret) {
-    // Very short secrets would mask ordinary words in every line; they are still
-    // kept out of logs because no code logs credentials in the first place.
-    if (secret.size() < 3) return;
+    if (secret.empty()) return;
+    // The JSON-escaped form too: a message may quote a JSON body, and a "json" log line
+    // escapes the secret before the line is masked again as a whole.
+    std::string escaped;
+    json::appendQuoted(escaped, secret);
+    escaped = escaped.substr(1, escaped.size() - 2);
     std::lock_guard lock(state().mutex);
-    state().secrets.push_back(secret);
+    auto& all = state().secrets;
+    for (const std::string& form : {secret, escaped}) {
+        bool known = false;
+        for (const auto& s : all) known = known || s == form;
+        if (!known) all.push_back(form);
+    }
+    // Longest first: a secret containing another is masked whole.
+    std::stable_sort(all.begin(), all.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 std::string redact(std::string text) {
@@ -101,10 +150,16 @@ std::string redact(std::string text) {
     return redactLocked(state(), std::move(text));
 }
 
-void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
+void write(Level level, std::string_view rawMessage, std::initializer_list<Field> rawFields) {
     State& s = state();
     std::lock_guard lock(s.mutex);
     if (level < s.level) return;
+    // Masked before escaping: escaping turns " and \ in a secret into \" and \\, which the
+    // raw secret no longer matches.
+    const std::string message = redactLocked(s, std::string(rawMessage));
+    std::vector<std::pair<std::string_view, std::string>> fields;
+    fields.reserve(rawFields.size());
+    for (const auto& [k, v] : rawFields) fields.emplace_back(k, redactLocked(s, v));
     std::string line;
     if (s.format == Format::Json) {
         line = "{\"ts\":\"" + timestamp() + "\",\"level\":\"" + levelName(level) + "\",\"msg\":";
@@ -117,7 +172,7 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
         }
         line += "}";
     } else {
-        line = timestamp() + " " + levelName(level) + " " + std::string(message);
+        line = timestamp() + " " + levelName(level) + " " + message;
         for (const auto& [k, v] : fields) {
             line += " ";
             line += k;
@@ -129,6 +184,7 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
             }
         }
     }
+    // And once more after: the escaped forms are registered too.
     line = redactLocked(s, std::move(line));
     line.push_back('\n');
     std::fwrite(line.data(), 1, line.size(), stderr);

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "common/Utf8Text.hpp"
 #include "common/Errors.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "sink/CopyWriter.hpp"
@@ -175,14 +176,15 @@ void PostgresWriter::storeRejects(pqxx::transaction_base& tx, const PageBatch& b
         if (r.key.empty()) {
             tx.exec_params("INSERT INTO " + table +
                                " (stream, record_key, raw_json, error, run_id) VALUES ($1, '', $2, $3, $4)",
-                           spec_.name, r.rawJson, r.error, runId_);
+                           spec_.name, r.rawJson, text::validUtf8(r.error), runId_);
         } else {
             tx.exec_params("INSERT INTO " + table +
                                " (stream, record_key, raw_json, error, run_id) VALUES ($1, $2, $3, $4, $5) "
                                "ON CONFLICT (stream, record_key) WHERE record_key <> '' DO UPDATE SET "
                                "raw_json = EXCLUDED.raw_json, error = EXCLUDED.error, run_id = "
                                "EXCLUDED.run_id, rejected_at = now()",
-                           spec_.name, r.key, r.rawJson, r.error, runId_);
+                           // A raw key may hold NUL, which libpq would silently cut there.
+                           spec_.name, text::validUtf8(r.key), r.rawJson, text::validUtf8(r.error), runId_);
         }
     }
 }

@@ -1,9 +1,12 @@
 #include "sink/TargetDatabase.hpp"
 
+#include <cstdlib>
+
 #include <chrono>
 
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
+#include "common/SecretForms.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "common/StopSignal.hpp"
 
@@ -20,19 +23,21 @@ StreamLock::~StreamLock() {
 }
 
 std::unique_ptr<pqxx::connection> TargetDatabase::connect(const std::string& dsn) {
-    // A password inside the DSN must not reach the logs through an error message.
-    if (auto p = dsn.find("password="); p != std::string::npos) {
-        auto end = dsn.find(' ', p);
-        log::addSecret(dsn.substr(p + 9, end == std::string::npos ? std::string::npos : end - p - 9));
-    }
-    if (auto scheme = dsn.find("://"); scheme != std::string::npos) {
-        auto at = dsn.find('@', scheme);
-        auto colon = dsn.find(':', scheme + 3);
-        if (at != std::string::npos && colon != std::string::npos && colon < at)
-            log::addSecret(dsn.substr(colon + 1, at - colon - 1));
-    }
+    // A password inside the DSN must not reach the logs through an error message, in
+    // whatever quoting it was written.
+    for (const auto& form : secrets::dsnPasswordForms(dsn)) log::addSecret(form);
+    if (const char* pg = std::getenv("PGPASSWORD")) log::addSecret(pg);
     try {
         auto conn = std::make_unique<pqxx::connection>(dsn);
+        // libpqxx 6 silently opens a new session after a lost one, without the session's
+        // advisory locks (the stream locks, the run's liveness lock): a run would go on
+        // writing a stream another run may now hold. A lost connection ends the run (exit 6).
+        // (Deprecated in 6.4 because reactivation itself is going away in 7; until then it
+        // is the only way to turn it off.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        conn->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
         pqxx::nontransaction tx(*conn);
         tx.exec("SET application_name = 'intouch-sync'");
         return conn;

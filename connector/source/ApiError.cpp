@@ -1,5 +1,7 @@
 #include "source/ApiError.hpp"
 
+#include "common/Utf8Text.hpp"
+
 #include "common/Json.hpp"
 
 namespace intouch {
@@ -42,12 +44,11 @@ std::string excerpt(const std::string& body) {
         if (space) out.push_back(' ');
         space = false;
         out.push_back(c);
-        if (out.size() >= 200) {
-            out += "...";
-            break;
-        }
+        if (out.size() > 1000) break;
     }
-    return out;
+    // An error page may be windows-1250, or cut here inside a character: the message
+    // goes to PostgreSQL (sync_runs.error), which refuses invalid UTF-8.
+    return text::cutUtf8(out, 203);
 }
 }  // namespace
 
@@ -70,7 +71,7 @@ std::string describeHttpFailure(const std::string& request, const HttpResponse& 
     } else {
         msg += " (empty body)";
     }
-    return msg;
+    return text::validUtf8(msg);
 }
 
 }  // namespace intouch

@@ -1,15 +1,18 @@
 #include "source/HttpTransport.hpp"
 
 #include <Poco/Exception.h>
-#include <Poco/InflatingStream.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -18,6 +21,7 @@
 
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
+#include "source/BodyDecoder.hpp"
 #include "source/TlsClientContext.hpp"
 
 namespace intouch {
@@ -76,10 +80,52 @@ bool isUnexpectedClose(const Poco::Exception& e) {
     return lower(e.displayText()).find("unexpected eof") != std::string::npos;
 }
 
+template <class Session>
+class RawSession : public Session, public HttpTransport::RawReader {
+  public:
+    using Session::Session;
+    int rawRead(char* buffer, std::streamsize length) override { return this->read(buffer, length); }
+};
+
 }  // namespace
 
+bool isLoopbackAddress(const std::string& literal) {
+    std::string h = literal;
+    if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+    in_addr v4{};
+    if (::inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+        // ::ffff:127.x.y.z is IPv4 loopback written as IPv6.
+        return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+    }
+    return false;
+}
+
+// Only an address literal or the name localhost, and localhost only if every address it
+// resolves to is loopback: a name like 127.example.com is whatever its DNS says.
 bool isLoopbackHost(const std::string& host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    if (isLoopbackAddress(host)) return true;
+    std::string name = lower(host);
+    if (!name.empty() && name.back() == '.') name.pop_back();
+    if (name != "localhost") return false;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(name.c_str(), nullptr, &hints, &found) != 0 || !found) return false;
+    bool all = true;
+    for (const addrinfo* a = found; a; a = a->ai_next) {
+        char text[INET6_ADDRSTRLEN] = {};
+        if (a->ai_family == AF_INET)
+            ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr, text, sizeof text);
+        else if (a->ai_family == AF_INET6)
+            ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr, text, sizeof text);
+        if (!isLoopbackAddress(text)) all = false;
+    }
+    ::freeaddrinfo(found);
+    return all;
 }
 
 HttpTransport::HttpTransport(const SourceConfig& config) : config_(config) {
@@ -111,6 +157,86 @@ HttpTransport::HttpTransport(const SourceConfig& config) : config_(config) {
 HttpTransport::~HttpTransport() = default;
 
 void HttpTransport::reset() { session_.reset(); }
+
+void HttpTransport::readBody(const std::string& what, bool chunked, std::int64_t contentLength,
+                             BodyDecoder& body, Clock::time_point deadline) {
+    std::vector<char> buffer(64 * 1024);
+    auto cutOff = [&](const std::string& where) {
+        return TransportError(what + ": the connection closed " + where + " after " +
+                                  std::to_string(body.wireBytes()) + " body bytes",
+                              TransportError::Kind::Network);
+    };
+    // Reads up to n bytes (n > 0); 0 only at the end of the connection.
+    auto readSome = [&](std::size_t n) {
+        limitSocketWait(deadline);
+        return raw_->rawRead(buffer.data(), static_cast<std::streamsize>(std::min(n, buffer.size())));
+    };
+    if (!chunked) {
+        if (contentLength >= 0) body.expectLength(contentLength, "announced by Content-Length");
+        std::int64_t left = contentLength;
+        while (contentLength < 0 || left > 0) {
+            const std::size_t want = contentLength < 0 ? buffer.size() : static_cast<std::size_t>(std::min<std::int64_t>(left, static_cast<std::int64_t>(buffer.size())));
+            const int n = readSome(want);
+            if (n <= 0) {
+                if (contentLength < 0) return;  // the body ends with the connection
+                throw TransportError(what + ": the connection closed after " +
+                                         std::to_string(body.wireBytes()) + " of " +
+                                         std::to_string(contentLength) + " body bytes",
+                                     TransportError::Kind::Network);
+            }
+            body.append(buffer.data(), static_cast<std::size_t>(n));
+            left -= n;
+        }
+        return;
+    }
+    // Chunked: "<hex size>[;ext]CRLF <data> CRLF" ... "0 CRLF [trailers] CRLF". A body
+    // that stops before the last chunk is a cut answer, not a short page.
+    auto readLine = [&](const char* where) {
+        std::string line;
+        for (;;) {
+            limitSocketWait(deadline);
+            char c = 0;
+            if (raw_->rawRead(&c, 1) <= 0) throw cutOff(where);
+            if (c == '\n') break;
+            if (line.size() >= 4096)
+                throw TransportError(what + ": malformed chunked body (a chunk header line is too long)",
+                                     TransportError::Kind::CorruptBody);
+            line.push_back(c);
+        }
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return line;
+    };
+    for (;;) {
+        const std::string header = readLine("in the middle of a chunked body");
+        std::size_t used = 0;
+        std::uint64_t size = 0;
+        for (; used < header.size() && std::isxdigit(static_cast<unsigned char>(header[used])); ++used) {
+            if (size > (std::uint64_t{1} << 40))
+                throw TransportError(what + ": malformed chunked body (chunk size '" + header + "')",
+                                     TransportError::Kind::CorruptBody);
+            const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(header[used])));
+            size = size * 16 + static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        if (used == 0 || (used < header.size() && header[used] != ';' && header[used] != ' ' && header[used] != '\t'))
+            throw TransportError(what + ": malformed chunked body (chunk size line '" + header.substr(0, 40) + "')",
+                                 TransportError::Kind::CorruptBody);
+        if (size == 0) {
+            while (!readLine("in the trailer of a chunked body").empty()) {
+            }
+            return;
+        }
+        body.expectLength(static_cast<std::int64_t>(body.wireBytes() + size), "announced by a chunk");
+        for (std::uint64_t left = size; left > 0;) {
+            const int n = readSome(static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size())));
+            if (n <= 0) throw cutOff("in the middle of a chunk");
+            body.append(buffer.data(), static_cast<std::size_t>(n));
+            left -= static_cast<std::uint64_t>(n);
+        }
+        if (!readLine("in the middle of a chunked body").empty())
+            throw TransportError(what + ": malformed chunked body (no line end after a chunk)",
+                                 TransportError::Kind::CorruptBody);
+    }
+}
 
 // Each socket wait is the read timeout, but never beyond the whole-request
 // deadline: Poco's timeouts restart with every packet, so a server dripping a
@@ -151,9 +277,14 @@ HttpResponse HttpTransport::exchange(const std::string& pathAndQuery, const std:
         if (!session_) {
             if (tls_) {
                 tls_->beginHandshake();
-                session_ = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, tls_->context());
+                auto s = std::make_unique<RawSession<Poco::Net::HTTPSClientSession>>(host_, port_,
+                                                                                    tls_->context());
+                raw_ = s.get();
+                session_ = std::move(s);
             } else {
-                session_ = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+                auto s = std::make_unique<RawSession<Poco::Net::HTTPClientSession>>(host_, port_);
+                raw_ = s.get();
+                session_ = std::move(s);
             }
             session_->setKeepAlive(true);
             // Idle connections are retired by kMaxIdle above, visibly; Poco's own
@@ -175,53 +306,35 @@ HttpResponse HttpTransport::exchange(const std::string& pathAndQuery, const std:
         phase = Phase::Headers;
         limitSocketWait(deadline);
         Poco::Net::HTTPResponse response;
-        std::istream& in = session_->receiveResponse(response);
+        session_->receiveResponse(response);
         HttpResponse out;
         out.status = static_cast<int>(response.getStatus());
         out.reason = response.getReason();
         for (const auto& [name, value] : response) out.headers[lower(name)] = value;
 
-        // A page is parsed whole or not at all: the body is read completely
-        // (and checked against Content-Length) before anything looks at it.
+        // A page is parsed whole or not at all: the body is read completely (its
+        // framing checked: Content-Length or the chunked end marker) before anything
+        // looks at it, and never beyond source.max_response_bytes.
         phase = Phase::Body;
-        in.exceptions(std::ios::badbit);  // let Poco's network exceptions through
-        std::string raw;
-        std::vector<char> chunk(64 * 1024);
-        for (;;) {
-            limitSocketWait(deadline);
-            if (in.peek() == std::char_traits<char>::eof()) break;  // one socket read at most
-            raw.append(chunk.data(), static_cast<std::size_t>(in.readsome(chunk.data(),
-                                                                         static_cast<std::streamsize>(chunk.size()))));
-        }
-        out.wireBytes = raw.size();
-        if (response.hasContentLength() &&
-            static_cast<std::streamsize>(raw.size()) != response.getContentLength64()) {
-            session_.reset();
-            throw TransportError(what + ": the connection closed after " + std::to_string(raw.size()) +
-                                     " of " + std::to_string(response.getContentLength64()) +
-                                     " body bytes",
-                                 TransportError::Kind::Network);
-        }
         const std::string encoding = lower(out.header("content-encoding") ? *out.header("content-encoding") : "");
-        if (encoding == "gzip" || encoding == "x-gzip") {
-            std::istringstream compressed(raw);
-            Poco::InflatingInputStream inflater(compressed, Poco::InflatingStreamBuf::STREAM_GZIP);
-            try {
-                Poco::StreamCopier::copyToString(inflater, out.body);
-            } catch (const Poco::Exception& e) {
-                session_.reset();
-                throw TransportError(what + ": corrupt gzip body: " + e.displayText(),
-                                     TransportError::Kind::CorruptBody);
-            }
-        } else if (encoding.empty() || encoding == "identity") {
-            out.body = std::move(raw);
-        } else {
+        const bool gzip = encoding == "gzip" || encoding == "x-gzip";
+        if (!gzip && !encoding.empty() && encoding != "identity") {
             session_.reset();
             throw TransportError(what + ": unsupported Content-Encoding '" + encoding +
                                      "' (only gzip was offered)",
                                  TransportError::Kind::CorruptBody);
         }
-        if (!response.getKeepAlive()) session_.reset();
+        BodyDecoder body(what, gzip, config_.maxResponseBytes);
+        const bool noBody = out.status == 204 || out.status == 304 || (out.status >= 100 && out.status < 200);
+        if (!noBody) {
+            const std::int64_t length = response.hasContentLength() ? response.getContentLength64() : -1;
+            readBody(what, response.getChunkedTransferEncoding(), length, body, deadline);
+            // Without a length or chunks the body ends with the connection.
+            if (!response.getChunkedTransferEncoding() && length < 0) session_.reset();
+        }
+        out.wireBytes = body.wireBytes();
+        out.body = body.finish();
+        if (session_ && !response.getKeepAlive()) session_.reset();
         if (log::enabled(log::Level::Debug))
             log::debug("http exchange",
                        {{"request", what},

@@ -21,6 +21,7 @@ class HTTPClientSession;
 namespace intouch {
 
 class TlsClientContext;
+class BodyDecoder;
 
 class TransportError : public std::runtime_error {
 public:
@@ -30,10 +31,11 @@ public:
         CorruptBody,      // the body arrived but cannot be decoded (bad gzip)
         Tls,              // certificate refused or TLS handshake impossible: not retryable
         StaleConnection,  // a kept-alive connection the server had closed; nothing was answered
+        TooLarge,         // the answer exceeds source.max_response_bytes: asking again would not help
     };
     TransportError(const std::string& what, Kind kind) : std::runtime_error(what), kind_(kind) {}
     Kind kind() const { return kind_; }
-    bool retryable() const { return kind_ != Kind::Tls; }
+    bool retryable() const { return kind_ != Kind::Tls && kind_ != Kind::TooLarge; }
 
 private:
     Kind kind_;
@@ -58,6 +60,13 @@ public:
     // Drops the connection; the next request opens a new one.
     void reset();
 
+    // Byte access to the connection below Poco's body streams, which end a cut chunked
+    // body silently (as if it were complete).
+    struct RawReader {
+        virtual ~RawReader() = default;
+        virtual int rawRead(char* buffer, std::streamsize length) = 0;  // 0 at the end
+    };
+
     // Connections opened so far (keep-alive working means far fewer than requests).
     std::int64_t connectionsOpened() const { return connectionsOpened_; }
 
@@ -65,6 +74,10 @@ private:
     HttpResponse exchange(const std::string& pathAndQuery, const std::string& authorization,
                           std::chrono::steady_clock::time_point deadline);
     void limitSocketWait(std::chrono::steady_clock::time_point deadline);
+    void readBody(const std::string& what, bool chunked, std::int64_t contentLength,
+                  BodyDecoder& body, std::chrono::steady_clock::time_point deadline);
+
+    RawReader* raw_ = nullptr;  // the same object as session_
 
     SourceConfig config_;
     std::string scheme_;
@@ -78,7 +91,10 @@ private:
     std::int64_t connectionsOpened_ = 0;
 };
 
-// True when host names a loopback address (plain http is allowed only there).
+// True when host is a loopback address literal (127.0.0.0/8, ::1, ::ffff:127.x.y.z, with or
+// without [ ]) or the name localhost resolving to loopback addresses only. Plain http is
+// allowed only there. Any other name is false, whatever it looks like ("127.example.com").
 bool isLoopbackHost(const std::string& host);
+bool isLoopbackAddress(const std::string& literal);
 
 }  // namespace intouch

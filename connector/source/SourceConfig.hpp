@@ -22,6 +22,10 @@ struct SourceConfig {
     double maxRetryWaitSeconds = 300;    // total backoff budget per request (Retry-After included)
     double initialBackoffSeconds = 0.5;
     double maxBackoffSeconds = 30;
+    // Largest answer accepted, counted on the wire and again after gzip inflating. A page of
+    // 1000 large records (custom fields, long notes) is a few MiB; 64 MiB leaves ample room
+    // while a gzip bomb or a runaway server cannot exhaust memory.
+    std::int64_t maxResponseBytes = std::int64_t{64} << 20;
     std::string timeZone;  // CRM time zone override; empty = from /api/about
 };
 

@@ -22,6 +22,8 @@ struct Checkpoint {
     // Hints for the next run's search: the position and total seen last.
     std::int64_t position = 0;
     std::int64_t total = -1;
+    // When it was stored (sync_state.updated_at, UTC microseconds); not part of equality.
+    std::optional<std::int64_t> savedAtMicros;
 
     bool empty() const { return !modifiedMicros.has_value(); }
     bool operator==(const Checkpoint& o) const {

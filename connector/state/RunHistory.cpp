@@ -1,25 +1,86 @@
 #include "state/RunHistory.hpp"
 
+#include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
+#include "common/Utf8Text.hpp"
 
 namespace intouch {
 
 namespace {
+
+// Error texts quote the network (error pages, reason phrases, record keys): PostgreSQL
+// refuses the whole UPDATE over one invalid byte or a NUL, so they are made valid first.
+constexpr std::size_t kMaxErrorBytes = 8000;
+
 std::optional<std::string> nullIfEmpty(const std::string& s) {
     if (s.empty()) return std::nullopt;
-    return s;
+    return text::cutUtf8(s, kMaxErrorBytes);
 }
+
+// pg_advisory_lock(int, int) keys of a run's liveness lock. The two-key form never meets the
+// one-key stream locks (pg_locks.objsubid 2, not 1); the schema is in the first key so that
+// runs of two deployments in one database do not vouch for each other.
+const char* kRunLockKeys = "hashtext('intouch-sync-run:' || $1), ($2 % 2147483647)::int";
+
 }  // namespace
 
 std::int64_t RunHistory::startRun(pqxx::connection_base& conn, const std::string& command,
                                   const std::vector<std::string>& streams) const {
     if (!recording_) return 0;
-    pqxx::work tx(conn);
-    auto r = tx.exec_params("INSERT INTO " + qualified(schema_, "sync_runs") +
-                                " (command, streams) VALUES ($1, $2::text[]) RETURNING run_id",
-                            command, textArrayLiteral(streams));
-    tx.commit();
-    return r[0][0].as<std::int64_t>();
+    std::int64_t runId = 0;
+    {
+        pqxx::work tx(conn);
+        auto r = tx.exec_params("INSERT INTO " + qualified(schema_, "sync_runs") +
+                                    " (command, streams) VALUES ($1, $2::text[]) RETURNING run_id",
+                                command, textArrayLiteral(streams));
+        runId = r[0][0].as<std::int64_t>();
+        // Taken before the row is visible to anyone: no other run can see this one
+        // `running` without its lock held.
+        tx.exec_params(std::string("SELECT pg_advisory_lock(") + kRunLockKeys + ")", schema_, runId);
+        tx.commit();
+    }
+    markAbandoned(conn, runId);
+    return runId;
+}
+
+std::vector<std::int64_t> RunHistory::markAbandoned(pqxx::connection_base& conn,
+                                                    std::int64_t ownRunId) const {
+    std::vector<std::int64_t> marked;
+    if (!recording_) return marked;
+    std::vector<std::int64_t> running;
+    {
+        pqxx::nontransaction tx(conn);
+        for (const auto& row : tx.exec_params("SELECT run_id FROM " + qualified(schema_, "sync_runs") +
+                                                  " WHERE outcome = 'running' AND run_id <> $1 ORDER BY run_id",
+                                              ownRunId))
+            running.push_back(row[0].as<std::int64_t>());
+    }
+    for (std::int64_t id : running) {
+        pqxx::work tx(conn);
+        // Free lock = no live session of that run. Holding it while updating keeps a second
+        // run from doing the same at the same moment (it sees the lock taken and skips).
+        if (!tx.exec_params(std::string("SELECT pg_try_advisory_xact_lock(") + kRunLockKeys + ")", schema_, id)[0][0]
+                 .as<bool>())
+            continue;
+        const std::string why = "abandoned: the run ended without recording its outcome (killed by "
+                                "SIGKILL, out of memory, power loss or a lost database connection); "
+                                "noticed by run " + std::to_string(ownRunId);
+        auto r = tx.exec_params("UPDATE " + qualified(schema_, "sync_runs") +
+                                    " SET outcome = 'abandoned', error = coalesce(error, $2) "
+                                    "WHERE run_id = $1 AND outcome = 'running'",
+                                id, why);
+        tx.exec_params("UPDATE " + qualified(schema_, "sync_stream_runs") +
+                           " SET outcome = 'abandoned', error = coalesce(error, $2) "
+                           "WHERE run_id = $1 AND outcome = 'running'",
+                       id, why);
+        tx.commit();
+        if (r.affected_rows() > 0) {
+            marked.push_back(id);
+            log::warn("an earlier run never recorded its end; marked abandoned",
+                      {{"run_id", std::to_string(id)}});
+        }
+    }
+    return marked;
 }
 
 void RunHistory::finishRun(pqxx::connection_base& conn, std::int64_t runId,
@@ -61,6 +122,38 @@ void RunHistory::finishStream(pqxx::connection_base& conn, std::int64_t runId,
     tx.commit();
 }
 
+void RunHistory::finishRunOrReport(pqxx::connection_base& conn, std::int64_t runId,
+                                   const std::string& outcome, const RunTotals& totals,
+                                   const std::string& error) const {
+    try {
+        finishRun(conn, runId, outcome, totals, error);
+        // Released now rather than at disconnect: the run is over as far as others care.
+        if (recording_) {
+            pqxx::nontransaction tx(conn);
+            tx.exec_params(std::string("SELECT pg_advisory_unlock(") + kRunLockKeys + ")", schema_, runId);
+        }
+    } catch (const std::exception& e) {
+        writeFailure_ = "could not record the outcome '" + outcome + "' of run " + std::to_string(runId) +
+                        " in " + schema_ + ".sync_runs: " + e.what();
+        log::error("could not record the run's outcome in the run history",
+                   {{"run_id", std::to_string(runId)}, {"outcome", outcome}, {"error", e.what()}});
+    }
+}
+
+void RunHistory::finishStreamOrReport(pqxx::connection_base& conn, std::int64_t runId,
+                                      const std::string& stream, const std::string& outcome,
+                                      const StreamRunTotals& totals, const std::string& error) const {
+    try {
+        finishStream(conn, runId, stream, outcome, totals, error);
+    } catch (const std::exception& e) {
+        writeFailure_ = "could not record the outcome '" + outcome + "' of stream " + stream + " (run " +
+                        std::to_string(runId) + ") in " + schema_ + ".sync_stream_runs: " + e.what();
+        log::error("could not record the stream's outcome in the run history",
+                   {{"run_id", std::to_string(runId)}, {"stream", stream}, {"outcome", outcome},
+                    {"error", e.what()}});
+    }
+}
+
 std::vector<StreamRunSummary> RunHistory::lastRuns(pqxx::transaction_base& tx) const {
     const std::string table = qualified(schema_, "sync_stream_runs");
     pqxx::result r = tx.exec(
@@ -71,7 +164,7 @@ std::vector<StreamRunSummary> RunHistory::lastRuns(pqxx::transaction_base& tx) c
         " x WHERE x.stream = s.stream AND x.outcome IN ('success', 'partial')), "
         "(SELECT max(coalesce(finished_at, started_at))::text FROM " +
         table +
-        " x WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted', 'unavailable')) "
+        " x WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted', 'unavailable', 'abandoned')) "
         "FROM " +
         table + " s ORDER BY s.stream, s.started_at DESC");
     std::vector<StreamRunSummary> out;

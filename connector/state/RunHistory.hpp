@@ -41,8 +41,14 @@ class RunHistory {
     explicit RunHistory(std::string schema, bool recording = true)
         : schema_(std::move(schema)), recording_(recording) {}
 
+    // Also marks `abandoned` every run left `running` whose process is gone (see
+    // markAbandoned), and holds this run's liveness lock on conn until it closes.
     std::int64_t startRun(pqxx::connection_base& conn, const std::string& command,
                           const std::vector<std::string>& streams) const;
+    // A run holds a session advisory lock for as long as its connection lives; a run still
+    // `running` whose lock is free was killed (SIGKILL, out of memory, power loss, lost
+    // connection) and is marked `abandoned`. Returns the run ids marked.
+    std::vector<std::int64_t> markAbandoned(pqxx::connection_base& conn, std::int64_t ownRunId) const;
     void finishRun(pqxx::connection_base& conn, std::int64_t runId, const std::string& outcome,
                    const RunTotals& totals, const std::string& error) const;
     void startStream(pqxx::connection_base& conn, std::int64_t runId,
@@ -50,12 +56,23 @@ class RunHistory {
     void finishStream(pqxx::connection_base& conn, std::int64_t runId, const std::string& stream,
                       const std::string& outcome, const StreamRunTotals& totals,
                       const std::string& error) const;
+    // The finish* calls for use on the way out of a run: a failure to write is logged
+    // (never thrown, the run's own error must leave) and remembered for writeFailure().
+    void finishRunOrReport(pqxx::connection_base& conn, std::int64_t runId, const std::string& outcome,
+                           const RunTotals& totals, const std::string& error) const;
+    void finishStreamOrReport(pqxx::connection_base& conn, std::int64_t runId, const std::string& stream,
+                              const std::string& outcome, const StreamRunTotals& totals,
+                              const std::string& error) const;
+    // Non-empty after a history write failed: a run whose history lies must not exit 0.
+    const std::string& writeFailure() const { return writeFailure_; }
+
     // Last run of each stream ever synced, with the last success and failure.
     std::vector<StreamRunSummary> lastRuns(pqxx::transaction_base& tx) const;
 
   private:
     std::string schema_;
     bool recording_ = true;
+    mutable std::string writeFailure_;
 };
 
 }  // namespace intouch

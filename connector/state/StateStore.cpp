@@ -6,14 +6,60 @@ namespace intouch {
 
 namespace {
 
+// A key is text the CRM sent: a rejected record's raw key may hold NUL, which neither
+// PostgreSQL text nor libpq's C-string parameters can carry (the array literal would be
+// cut and the page fail on every run). Such a key is stored as SOH + its bytes with %,
+// NUL and SOH percent-encoded; every other key is stored as it is, as before.
+constexpr char kEncoded = '\x01';
+
+std::string storedKey(const std::string& key) {
+    if (key.find('\0') == std::string::npos && (key.empty() || key[0] != kEncoded)) return key;
+    std::string out(1, kEncoded);
+    for (char c : key) {
+        if (c == '%')
+            out += "%25";
+        else if (c == '\0')
+            out += "%00";
+        else if (c == kEncoded)
+            out += "%01";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string loadedKey(const std::string& stored) {
+    if (stored.empty() || stored[0] != kEncoded) return stored;
+    std::string out;
+    for (std::size_t i = 1; i < stored.size(); ++i) {
+        if (stored[i] == '%' && i + 2 < stored.size()) {
+            const std::string hex = stored.substr(i + 1, 2);
+            if (hex == "25" || hex == "00" || hex == "01") {
+                out += static_cast<char>(std::stoi(hex, nullptr, 16));
+                i += 2;
+                continue;
+            }
+        }
+        out += stored[i];
+    }
+    return out;
+}
+
 std::set<std::string> parseTextArray(const pqxx::field& f) {
     std::set<std::string> out;
     if (f.is_null()) return out;
     pqxx::array_parser parser = f.as_array();
     for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
          item = parser.get_next()) {
-        if (item.first == pqxx::array_parser::string_value) out.insert(item.second);
+        if (item.first == pqxx::array_parser::string_value) out.insert(loadedKey(item.second));
     }
+    return out;
+}
+
+std::vector<std::string> storedKeys(const std::set<std::string>& keys) {
+    std::vector<std::string> out;
+    out.reserve(keys.size());
+    for (const auto& k : keys) out.push_back(storedKey(k));
     return out;
 }
 
@@ -33,11 +79,13 @@ Checkpoint fromRow(const pqxx::row& row) {
 Checkpoint StateStore::load(pqxx::transaction_base& tx, const std::string& stream) const {
     tx.exec("SET LOCAL TIME ZONE 'UTC'");
     pqxx::result r = tx.exec_params(
-        "SELECT cursor_modified, cursor_keys, cursor_complete, position, total FROM " +
+        "SELECT cursor_modified, cursor_keys, cursor_complete, position, total, updated_at FROM " +
             qualified(schema_, "sync_state") + " WHERE stream = $1",
         stream);
     if (r.empty()) return {};
-    return fromRow(r[0]);
+    Checkpoint cp = fromRow(r[0]);
+    if (!r[0]["updated_at"].is_null()) cp.savedAtMicros = parseUtcTimestamp(r[0]["updated_at"].c_str());
+    return cp;
 }
 
 void StateStore::save(pqxx::transaction_base& tx, const std::string& stream,
@@ -51,7 +99,7 @@ void StateStore::save(pqxx::transaction_base& tx, const std::string& stream,
                        "EXCLUDED.cursor_modified, cursor_keys = EXCLUDED.cursor_keys, "
                        "cursor_complete = EXCLUDED.cursor_complete, position = EXCLUDED.position, "
                        "total = EXCLUDED.total, updated_at = now()",
-                   stream, modified, textArrayLiteral(cp.tieKeys), cp.tieComplete, cp.position,
+                   stream, modified, textArrayLiteral(storedKeys(cp.tieKeys)), cp.tieComplete, cp.position,
                    cp.total);
 }
 

@@ -18,6 +18,7 @@
 #include "sync/FullReplaceSync.hpp"
 #include "sync/IncrementalSync.hpp"
 #include "sync/Reconciler.hpp"
+#include "sync/RepeatedHour.hpp"
 #include "sync/StreamFailure.hpp"
 #include "sync/StreamPlan.hpp"
 #include "common/SqlIdentifier.hpp"
@@ -127,12 +128,10 @@ SyncReport SyncJob::run() {
     std::string outcome = outcomeOf(failure);
     if (!failure && report_.totals.rejected > 0) outcome = "partial";
     report_.outcome = outcome;
-    try {
-        history.finishRun(*conn, report_.runId, outcome, report_.totals, log::redact(failureText));
-    } catch (const std::exception& e) {
-        log::error("could not record the run's outcome", {{"error", e.what()}});
-    }
+    history.finishRunOrReport(*conn, report_.runId, outcome, report_.totals, log::redact(failureText));
     if (failure) std::rethrow_exception(failure);
+    // The data is committed, but sync_runs does not say so: alerts would read it wrong.
+    if (!history.writeFailure().empty()) throw TargetError(log::redact(history.writeFailure()));
     return report_;
 }
 
@@ -159,12 +158,8 @@ void SyncJob::openRun(RunContext& ctx) {
         totals.requests = ctx.client.stats().requests;
         totals.retries = ctx.client.stats().retries;
         totals.bytes = ctx.client.stats().bytes;
-        try {
-            ctx.history.finishRun(ctx.conn, report_.runId, report_.outcome, totals,
-                                  log::redact(e.what()));
-        } catch (const std::exception& again) {
-            log::error("could not record the run's outcome", {{"error", again.what()}});
-        }
+        ctx.history.finishRunOrReport(ctx.conn, report_.runId, report_.outcome, totals,
+                                      log::redact(e.what()));
         throw;
     }
 }
@@ -204,6 +199,7 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
             start = ctx.state.load(tx, spec.name);
             tx.commit();
         }
+        start = rewindOverRepeatedHourLogged(start, ctx.zone, settings_.options.settleSeconds, spec.name);
         IncrementalSync sync(ctx.fetcher, writer, mapper, spec, settings_.options);
         outcome = sync.run(start);
         if (!settings_.options.dryRun && reconcileDue(conn, spec, outcome)) {
@@ -266,12 +262,8 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
         sr.error = plan.skipReason;
         log::warn("stream skipped: this CRM version does not serve it",
                   {{"stream", spec.name}, {"reason", plan.skipReason}});
-        try {
-            ctx.history.finishStream(ctx.conn, report_.runId, spec.name, sr.result, sr.outcome.totals,
-                                     sr.error);
-        } catch (const std::exception& e) {
-            log::error("could not record the stream's outcome", {{"error", e.what()}});
-        }
+        ctx.history.finishStreamOrReport(ctx.conn, report_.runId, spec.name, sr.result,
+                                         sr.outcome.totals, sr.error);
         return sr;
     }
     try {
@@ -295,12 +287,8 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     sr.outcome.totals.requests = sr.requests;
     sr.result = outcomeOf(sr.failure);
     if (!sr.failure && sr.outcome.totals.rejected > 0) sr.result = "partial";
-    try {
-        ctx.history.finishStream(ctx.conn, report_.runId, spec.name, sr.result, sr.outcome.totals,
-                                 log::redact(sr.error));
-    } catch (const std::exception& e) {
-        log::error("could not record the stream's outcome", {{"error", e.what()}});
-    }
+    ctx.history.finishStreamOrReport(ctx.conn, report_.runId, spec.name, sr.result,
+                                     sr.outcome.totals, log::redact(sr.error));
     report_.totals.upserted += sr.outcome.totals.upserted;
     report_.totals.deleted += sr.outcome.totals.deleted;
     report_.totals.rejected += sr.outcome.totals.rejected;

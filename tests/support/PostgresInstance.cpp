@@ -212,6 +212,8 @@ PostgresInstance::PostgresInstance(PostgresOptions options)
                                 " -c fsync=off -c synchronous_commit=off"
                                 " -c full_page_writes=off -c max_connections=50";
     for (const auto& setting : options.settings) serverOptions += " -c " + shellQuote(setting);
+    serverOptions_ = serverOptions;
+    startTimeout_ = options.startTimeout;
 
     rc = runTool("pg_ctl",
                  {"-w", "-t", std::to_string(options.startTimeout.count()), "-D", dataDir_.string(),
@@ -230,6 +232,19 @@ PostgresInstance::PostgresInstance(PostgresOptions options)
 
 PostgresInstance::~PostgresInstance() {
     stop();
+}
+
+void PostgresInstance::restart() {
+    stop();
+    std::string output;
+    const int rc = runTool("pg_ctl",
+                           {"-w", "-t", std::to_string(startTimeout_.count()), "-D", dataDir_.string(),
+                            "-l", logFile_.string(), "-o", serverOptions_, "start"},
+                           &output);
+    running_ = true;
+    if (rc != 0)
+        throw std::runtime_error("PostgreSQL failed to restart (pg_ctl exit " + std::to_string(rc) +
+                                 "): " + output + "\n" + logTail());
 }
 
 void PostgresInstance::stop() noexcept {

@@ -34,6 +34,9 @@ class PostgresInstance {
 
     // Stops the server now; idempotent. Files are removed by the destructor.
     void stop() noexcept;
+    // Stops the server in immediate mode (every connection dies, as in a crash) and starts
+    // it again on the same port and socket; blocks until it accepts connections.
+    void restart();
 
     // libpq keyword/value connection string: "host=SOCKDIR port=PORT user=postgres dbname=..."
     std::string dsn(const std::string& dbname = "postgres") const;
@@ -64,6 +67,8 @@ class PostgresInstance {
     int runTool(const std::string& tool, const std::vector<std::string>& args, std::string* output);
 
     std::filesystem::path binDir_;
+    std::string serverOptions_;
+    std::chrono::seconds startTimeout_{60};
     std::string osUser_;  // empty when not root: run the tools as ourselves
     TempDirectory root_;
     std::filesystem::path dataDir_;
