@@ -169,20 +169,16 @@ ExitCode cmdCheck(const Loaded& l) {
     if (!about.inMaintenance()) {
         for (const auto& spec : l.streams) {
             try {
-                if (spec.paging == Paging::Paged) {
-                    PageRequest probe;
-                    probe.endpoint = spec.endpoint;
-                    probe.size = 1;
-                    probe.params = spec.params;
-                    Page page = fetcher.page(probe);
-                    std::printf("crm: stream %s readable (%s records)\n", spec.name.c_str(),
-                                page.total ? std::to_string(*page.total).c_str() : "?");
-                } else {
-                    Page page = fetcher.whole(spec.endpoint, spec.params,
-                                              spec.paging == Paging::PlainArray);
-                    std::printf("crm: stream %s readable (%zu records)\n", spec.name.c_str(),
-                                page.items.size());
-                }
+                // One small request per stream, in the shape a sync reads it.
+                PageRequest probe;
+                probe.endpoint = spec.endpoint;
+                probe.size = spec.paging == Paging::Paged ? 1 : l.config.sync.pageSize;
+                probe.params = spec.params;
+                probe.acceptPlainArray = spec.paging != Paging::Paged;
+                probe.sendPaging = spec.paging != Paging::PlainArray;
+                Page page = fetcher.page(probe);
+                std::printf("crm: stream %s readable (%s records)\n", spec.name.c_str(),
+                            page.total ? std::to_string(*page.total).c_str() : "?");
             } catch (const ForbiddenError& e) {
                 std::printf(
                     "crm: stream %s NOT readable by API user '%s': check the user's roles "

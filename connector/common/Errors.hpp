@@ -51,6 +51,21 @@ public:
     ExitCode exitCode() const override { return ExitCode::SourceUnavailable; }
 };
 
+// 404 for a resource that was expected: the caller decides whether "gone" is an error
+// (a code list deleted between /api/lists and /api/lists/{id} is not).
+class NotFoundError : public SourceError {
+public:
+    using SourceError::SourceError;
+};
+
+// The CRM answered 2xx, but the answers do not add up to a complete, consistent read of a
+// list (no `total`, fewer distinct records than `total`, order broken within an answer,
+// `position` ignored, one key with two contents). Nothing is deleted on such a read.
+class InconsistentReadError : public SourceError {
+public:
+    using SourceError::SourceError;
+};
+
 class TargetError : public Error {
 public:
     using Error::Error;

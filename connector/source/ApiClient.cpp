@@ -176,6 +176,7 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
         a.kind = "5xx";
     } else {
         // 400, 404 and the like: asking again would get the same answer.
+        if (r.status == 404) throw NotFoundError(describeHttpFailure(what, r));
         throw SourceError(describeHttpFailure(what, r));
     }
     a.failure = describeHttpFailure(what, r);

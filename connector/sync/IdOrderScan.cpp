@@ -41,8 +41,9 @@ void IdOrderScan::run(const Visitor& visit, std::optional<std::int64_t> stopAfte
         }
         for (const ListItem* item : fresh) lastId = *item->numericId;
         visit(page, fresh);
-        if (page.reachesEnd(position, pageSize_) || !lastId) break;
+        if (page.reachesEnd(position) || !lastId) break;
         if (stopAfterId && *lastId >= *stopAfterId) break;
+        reader_.checks().requireOverlapStep(n, position);
         position += n - 1;
         overlap = true;
     }

@@ -77,6 +77,17 @@ Setter nonNegative(std::function<int64_t&(RuntimeConfig&)> field) {
     };
 }
 
+using Streams = std::array<bool, kResourceCount>;
+
+Setter streamList(std::function<Streams&(RuntimeConfig&)> field) {
+    return [field](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
+        auto s = parseStreamList(v);
+        if (!s) return "must be a comma-separated list of stream names";
+        field(c) = *s;
+        return std::nullopt;
+    };
+}
+
 const std::map<std::string, Setter, std::less<>>& setters() {
     static const std::map<std::string, Setter, std::less<>> m{
         {"mutate_per_request",
@@ -113,6 +124,16 @@ const std::map<std::string, Setter, std::less<>>& setters() {
         {"retry_after_http_date",
          flag([](RuntimeConfig& c) -> bool& { return c.faults.retryAfterHttpDate; })},
         {"slow_ms", nonNegative([](RuntimeConfig& c) -> int64_t& { return c.faults.slowMs; })},
+        {"page_members_files",
+         flag([](RuntimeConfig& c) -> bool& { return c.shape.pageMembersFiles; })},
+        {"lists_without_items",
+         flag([](RuntimeConfig& c) -> bool& { return c.shape.listsWithoutItems; })},
+        {"size_cap", nonNegative([](RuntimeConfig& c) -> int64_t& { return c.shape.sizeCap; })},
+        {"omit_total", streamList([](RuntimeConfig& c) -> Streams& { return c.shape.omitTotal; })},
+        {"ignore_order_by",
+         streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignoreOrderBy; })},
+        {"ignore_position",
+         streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignorePosition; })},
     };
     return m;
 }
@@ -166,6 +187,12 @@ void appendConfigMembers(std::string& out, const RuntimeConfig& c) {
     member("retry_after", std::to_string(c.faults.retryAfterSeconds));
     member("retry_after_http_date", boolean(c.faults.retryAfterHttpDate));
     member("slow_ms", std::to_string(c.faults.slowMs));
+    member("page_members_files", boolean(c.shape.pageMembersFiles));
+    member("lists_without_items", boolean(c.shape.listsWithoutItems));
+    member("size_cap", std::to_string(c.shape.sizeCap));
+    member("omit_total", json::quote(streamListText(c.shape.omitTotal)));
+    member("ignore_order_by", json::quote(streamListText(c.shape.ignoreOrderBy)));
+    member("ignore_position", json::quote(streamListText(c.shape.ignorePosition)));
 }
 
 }  // namespace intouch::sim

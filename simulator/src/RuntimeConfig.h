@@ -19,6 +19,17 @@ struct FaultKnobs {
     int64_t slowMs = 2000;
 };
 
+// Answer shapes the documentation leaves open, each one a real server could pick (or a
+// misbehaviour a connector must detect rather than trust).
+struct ShapeKnobs {
+    bool pageMembersFiles = false;   // members/files answered like every paged list (size 20)
+    bool listsWithoutItems = false;  // /api/lists gives {id, name, locked}; items via /api/lists/{id}
+    int64_t sizeCap = 0;             // > 0: pages hold at most this many records, whatever was asked
+    std::array<bool, kResourceCount> omitTotal{};       // envelopes without `total`
+    std::array<bool, kResourceCount> ignoreOrderBy{};   // `orderBy`/`desc` ignored: id order
+    std::array<bool, kResourceCount> ignorePosition{};  // `position` ignored: always the first page
+};
+
 // Knobs that tests may change while the simulator runs (POST /_sim/config).
 struct RuntimeConfig {
     int64_t mutatePerRequest = 0;
@@ -29,6 +40,7 @@ struct RuntimeConfig {
     // Resources the API user has no rights to: answered 403 after authentication.
     std::array<bool, kResourceCount> forbidden{};  // indexed by Resource
     FaultKnobs faults;
+    ShapeKnobs shape;
 
     RuntimeConfig() { mutateStreams[static_cast<std::size_t>(Resource::Parties)] = true; }
 };
