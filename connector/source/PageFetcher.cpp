@@ -42,9 +42,9 @@ std::string requestUrl(const PageRequest& r) {
         sep();
         url += "orderBy=" + urlEncode(r.orderBy);
     }
-    if (r.desc) {
+    if (r.desc || r.sendDesc) {
         sep();
-        url += "desc=true";
+        url += r.desc ? "desc=true" : "desc=false";
     }
     appendParams(url, r.params, first);
     return url;

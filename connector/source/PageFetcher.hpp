@@ -19,6 +19,8 @@ struct PageRequest {
     int size = 1000;
     std::string orderBy;  // empty: server default order
     bool desc = false;
+    // Send `desc` also when false: endpoints whose default is descending (files).
+    bool sendDesc = false;
     std::vector<std::pair<std::string, std::string>> params;  // e.g. caseType=0
     // The docs leave the shape open (members, files, lists): a plain JSON array is then
     // accepted as the whole list.

@@ -118,6 +118,17 @@ WholeRead FullReplaceSync::readWhole(ListReader& reader, StreamOutcome& outcome)
     request.size = options_.pageSize;
     request.acceptPlainArray = true;
     request.sendPaging = spec_.paging != Paging::PlainArray;
+    // A list paged in its default order (files: `modified`, descending) shows a random
+    // subset on each side of a page border inside a tie group; ordered by a unique key it
+    // has no ties. So an unpaged stream keyed by one plain field is asked for that order
+    // (files document `orderBy`); members (two key fields) keep the server's order.
+    if (spec_.paging == Paging::Unpaged && spec_.primaryKey.size() == 1) {
+        for (const auto& c : spec_.columns)
+            if (c.name == spec_.primaryKey[0] &&
+                c.sourcePath.find_first_of(".[") == std::string::npos)
+                request.orderBy = c.sourcePath;
+        request.sendDesc = !request.orderBy.empty();  // files default to descending
+    }
     WholeRead read;
     std::int64_t position = 0;
     bool envelope = true;

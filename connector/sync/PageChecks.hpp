@@ -25,8 +25,8 @@ class PageChecks {
 
     // Throws InconsistentReadError when the answer to `request` breaks a rule: a page
     // envelope without `total`; `position` echoed differently from the request, or the
-    // same records as the previous answer at another position (the server ignores
-    // `position`); `modified` (orderBy = the cursor field) or `id` (orderBy=id)
+    // same records (two or more) as the previous answer at a larger position (the server
+    // ignores `position`); `modified` (orderBy = the cursor field) or `id` (orderBy=id)
     // decreasing within the answer.
     void check(const PageRequest& request, const Page& page, const std::vector<ListItem>& items);
 
