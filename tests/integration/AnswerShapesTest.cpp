@@ -224,3 +224,30 @@ TEST(AnswerShapes, FutureStampedRecordDoesNotFreezeTheStream) {
     ASSERT_EQ(later.exitCode, 0) << later.describe();
     expectEqualToSource(world, "parties", "edits after the future-stamped record");
 }
+
+// Point 3: `--full-refresh` swaps its shadow tables in only after a read that reached the end
+// of the list. Under continuous edits a run stops at its horizon: it fails, the live table is
+// untouched, and once the CRM is quiet the next --full-refresh goes on and completes.
+TEST(AnswerShapes, FullRefreshStoppedAtItsHorizonDoesNotSwap) {
+    INTOUCH_REQUIRE_BINARIES();
+    // As ChaosRegression.RunUnderContinuousEditsEnds: 150 edits/s outgrow a page of 10 every
+    // second, so the run cannot catch up and ends at its horizon.
+    SyncWorld world(SimSettings{.records = 2000},
+                    ConfigSettings{.pageSize = 10, .requestsPerSecond = 150});
+    migrateOk(world);
+    ASSERT_EQ(world.sync({"--stream", "parties"}).exitCode, 0);
+    world.simPost("/_sim/mutate?stream=parties&deletes=5");
+    const auto before = databaseFingerprint(world.dsn());
+    world.setKnobs("mutate_streams=parties&mutate_per_request=1&edit_weight=100&insert_weight=0&"
+                   "delete_weight=0");
+    RunResult r = world.sync({"--stream", "parties", "--full-refresh"});
+    world.setKnobs("mutate_per_request=0");
+    EXPECT_EQ(r.exitCode, kSourceError) << r.describe();
+    EXPECT_TRUE(mentions(r, "did not reach the end")) << r.describe();
+    EXPECT_EQ(before.at("parties"), databaseFingerprint(world.dsn()).at("parties"))
+        << "the live table was replaced by an incomplete read";
+    RunResult quiet = world.sync({"--stream", "parties", "--full-refresh"});
+    ASSERT_EQ(quiet.exitCode, 0) << quiet.describe();
+    EXPECT_TRUE(mentions(quiet, "resuming an interrupted full refresh")) << quiet.describe();
+    expectEqualToSource(world, "parties", "full refresh completed when the CRM was quiet");
+}
