@@ -356,6 +356,8 @@ SimResponse ApiHandlers::members(const SimRequest& req) {
 
 SimResponse ApiHandlers::lists(const std::optional<std::string>& id) {
     const auto& all = codeLists();
+    if (id && sim_.runtime().shape.listVanished(*id))
+        return notFound("List '" + *id + "' not found");
     if (id) {
         for (const auto& l : all)
             if (l.id == *id) return jsonResponse(l.json);

@@ -64,8 +64,10 @@ SimResponse ControlHandlers::handle(const SimRequest& req) {
 
 SimResponse ControlHandlers::dump(const std::string& name, const SimRequest& req) {
     if (name == "lists") {
+        const ShapeKnobs shape = sim_.runtime().shape;
         std::string out = "[";
         for (const auto& l : codeLists()) {
+            if (shape.listVanished(l.id)) continue;  // deleted in the CRM
             if (out.size() > 1) out.push_back(',');
             out.append(l.json);
         }

@@ -134,6 +134,11 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignoreOrderBy; })},
         {"ignore_position",
          streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignorePosition; })},
+        {"vanished_lists",
+         [](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
+             c.shape.vanishedLists = v;
+             return std::nullopt;
+         }},
     };
     return m;
 }
@@ -193,6 +198,7 @@ void appendConfigMembers(std::string& out, const RuntimeConfig& c) {
     member("omit_total", json::quote(streamListText(c.shape.omitTotal)));
     member("ignore_order_by", json::quote(streamListText(c.shape.ignoreOrderBy)));
     member("ignore_position", json::quote(streamListText(c.shape.ignorePosition)));
+    member("vanished_lists", json::quote(c.shape.vanishedLists));
 }
 
 }  // namespace intouch::sim

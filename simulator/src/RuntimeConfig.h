@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "PagingRequest.h"
 #include "QueryParams.h"
@@ -28,6 +29,20 @@ struct ShapeKnobs {
     std::array<bool, kResourceCount> omitTotal{};       // envelopes without `total`
     std::array<bool, kResourceCount> ignoreOrderBy{};   // `orderBy`/`desc` ignored: id order
     std::array<bool, kResourceCount> ignorePosition{};  // `position` ignored: always the first page
+    // Code lists deleted right after /api/lists named them: still in that array, but
+    // /api/lists/{id} answers 404 and /_sim/dump/lists leaves them out. Comma list of ids.
+    std::string vanishedLists;
+
+    bool listVanished(std::string_view id) const {
+        std::size_t start = 0;
+        while (start <= vanishedLists.size()) {
+            std::size_t comma = vanishedLists.find(',', start);
+            if (comma == std::string::npos) comma = vanishedLists.size();
+            if (std::string_view(vanishedLists).substr(start, comma - start) == id) return true;
+            start = comma + 1;
+        }
+        return false;
+    }
 };
 
 // Knobs that tests may change while the simulator runs (POST /_sim/config).

@@ -458,6 +458,12 @@ TEST_F(Handlers, ShapeKnobListsWithoutItems) {
     EXPECT_TRUE(lists->getObject(0)->has("name"));
     EXPECT_TRUE(obj(get("/api/lists/countries"))->getArray("items")->size() > 0);
     EXPECT_EQ(get("/api/lists/vanished").status, 404);
+    // A list deleted right after the array named it.
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"vanished_lists", "countries,units"}}).status, 200);
+    EXPECT_EQ(arr(get("/api/lists"))->size(), 10u);
+    EXPECT_EQ(get("/api/lists/countries").status, 404);
+    EXPECT_EQ(get("/api/lists/currencies").status, 200);
+    EXPECT_EQ(arr(ctl("GET", "/_sim/dump/lists"))->size(), 8u);
 }
 
 TEST_F(Handlers, ShapeKnobsCapSizeOmitTotalIgnoreOrderAndPosition) {

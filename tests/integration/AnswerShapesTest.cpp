@@ -251,3 +251,21 @@ TEST(AnswerShapes, FullRefreshStoppedAtItsHorizonDoesNotSwap) {
     EXPECT_TRUE(mentions(quiet, "resuming an interrupted full refresh")) << quiet.describe();
     expectEqualToSource(world, "parties", "full refresh completed when the CRM was quiet");
 }
+
+// Point 2: code lists named by /api/lists without items are read from /api/lists/{list};
+// a 404 there (deleted between the two requests) is not an error: the list is gone.
+TEST(AnswerShapes, CodeListVanishedBetweenTheTwoRequestsIsNotAnError) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 20}, ConfigSettings{.pageSize = 50});
+    migrateOk(world);
+    ASSERT_EQ(world.sync({"--stream", "lists"}).exitCode, 0);
+    EXPECT_EQ(countRows(world.dsn(), "FROM intouch.lists WHERE id = 'countries'"), 1);
+    world.setKnobs("lists_without_items=1&vanished_lists=countries");
+    RunResult r = world.sync({"--stream", "lists"});
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+    EXPECT_EQ(countRows(world.dsn(), "FROM intouch.lists WHERE id = 'countries'"), 0);
+    EXPECT_EQ(countRows(world.dsn(), "FROM intouch.lists"), 9);
+    expectEqualToSource(world, "lists", "a list vanished");
+    EXPECT_GT(countRows(world.dsn(), "FROM intouch.lists_items"), 9)
+        << "every remaining list brought its items";
+}
