@@ -102,7 +102,7 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     s.fullRefresh = cl.fullRefresh;
     s.reconcileOnly = reconcileOnly;
     if (cl.hardDelete) s.options.hardDelete = true;
-    // Overlap checks need two records per page; a page size of 1 is read as 2.
+    // Overlap checks need two records per page (the config refuses 1; this guards other callers).
     s.options.pageSize = std::max(2, s.options.pageSize);
     s.waitLockSeconds = cl.waitLockSeconds;
     SyncJob job(s);
