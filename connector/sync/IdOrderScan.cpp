@@ -41,9 +41,10 @@ void IdOrderScan::run(const Visitor& visit, std::optional<std::int64_t> stopAfte
         }
         for (const ListItem* item : fresh) lastId = *item->numericId;
         visit(page, fresh);
+        reachedTotal_ = page.total && position + n >= *page.total;
         if (page.reachesEnd(position) || !lastId) break;
         if (stopAfterId && *lastId >= *stopAfterId) break;
-        reader_.checks().requireOverlapStep(n, position);
+        if (reader_.endsShortOfTotal(page, position, "id")) break;
         position += n - 1;
         overlap = true;
     }

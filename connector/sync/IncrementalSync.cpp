@@ -331,10 +331,10 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             fresh.push_back(&item);
             noteHot(item, f.serverDate);
         }
-        const bool atEnd = f.reachesEnd(position);
         // A server capping `size` is read with the step it serves; one record per answer
-        // leaves no room for the overlap.
-        if (!atEnd) reader_.checks().requireOverlapStep(n, position);
+        // leaves no room for the overlap (unless it is the end of an overstated list).
+        const bool atEnd =
+            f.reachesEnd(position) || reader_.endsShortOfTotal(f, position, cursorField);
         Checkpoint next = cp;
         std::int64_t nextPosition = position + std::max<std::int64_t>(n - 1, 1);
         std::optional<std::int64_t> bigTie;

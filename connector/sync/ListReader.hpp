@@ -45,6 +45,12 @@ public:
     // A one-record page for position searches; nullopt past the end.
     std::optional<ListItem> probe(std::int64_t position, const std::string& orderBy, std::int64_t& total);
 
+    // For a paging loop that reads with a one-record overlap: an answer of fewer than two
+    // records short of `total` is the end of a list whose `total` overstates it when nothing
+    // follows it (true), and a server serving one record per answer otherwise (throws
+    // InconsistentReadError: it cannot be read with an overlap).
+    bool endsShortOfTotal(const ListPage& page, std::int64_t position, const std::string& orderBy);
+
     const StreamSpec& spec() const { return spec_; }
     PageChecks& checks() { return checks_; }
     PageFetcher& fetcher() { return fetcher_; }

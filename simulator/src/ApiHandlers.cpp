@@ -282,7 +282,8 @@ SimResponse ApiHandlers::list(Resource r, RecordView view, const SimRequest& req
     lr.position = paging.position;
     lr.size = paging.size;
     const auto result = sim_.list(lr);
-    return jsonResponse(pageEnvelope(schema, view, sim_.format(), result.total, paging.position,
+    return jsonResponse(pageEnvelope(schema, view, sim_.format(), result.total + knobs.totalExcess,
+                                     paging.position,
                                      paging.size, paging.orderBy, paging.desc, result.items,
                                      withTotal(knobs, r)));
 }
@@ -326,7 +327,8 @@ SimResponse ApiHandlers::files(const SimRequest& req, Simulator::Filter filter) 
     const auto result = sim_.list(lr);
     const int64_t position = knobs.pageMembersFiles ? paging.position : 0;
     const int64_t size = knobs.pageMembersFiles ? paging.size : result.total;
-    return jsonResponse(pageEnvelope(schema, RecordView{}, sim_.format(), result.total, position,
+    return jsonResponse(pageEnvelope(schema, RecordView{}, sim_.format(),
+                                     result.total + knobs.totalExcess, position,
                                      size, paging.orderBy, paging.desc, result.items,
                                      withTotal(knobs, Resource::Files)));
 }
@@ -350,7 +352,7 @@ SimResponse ApiHandlers::members(const SimRequest& req) {
         result.items = std::vector<RecordPtr>(result.items.begin() + from, result.items.begin() + to);
     }
     return jsonResponse(pageEnvelope(schemaFor(Resource::Members), RecordView{}, sim_.format(),
-                                     result.total, position, size, std::nullopt, false,
+                                     result.total + knobs.totalExcess, position, size, std::nullopt, false,
                                      result.items, withTotal(knobs, Resource::Members)));
 }
 

@@ -134,6 +134,8 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignoreOrderBy; })},
         {"ignore_position",
          streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignorePosition; })},
+        {"total_excess",
+         nonNegative([](RuntimeConfig& c) -> int64_t& { return c.shape.totalExcess; })},
         {"vanished_lists",
          [](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
              c.shape.vanishedLists = v;
@@ -199,6 +201,7 @@ void appendConfigMembers(std::string& out, const RuntimeConfig& c) {
     member("ignore_order_by", json::quote(streamListText(c.shape.ignoreOrderBy)));
     member("ignore_position", json::quote(streamListText(c.shape.ignorePosition)));
     member("vanished_lists", json::quote(c.shape.vanishedLists));
+    member("total_excess", std::to_string(c.shape.totalExcess));
 }
 
 }  // namespace intouch::sim

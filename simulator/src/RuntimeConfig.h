@@ -32,6 +32,8 @@ struct ShapeKnobs {
     // Code lists deleted right after /api/lists named them: still in that array, but
     // /api/lists/{id} answers 404 and /_sim/dump/lists leaves them out. Comma list of ids.
     std::string vanishedLists;
+    // > 0: `total` in every page envelope overstates the list by this many records.
+    int64_t totalExcess = 0;
 
     bool listVanished(std::string_view id) const {
         std::size_t start = 0;

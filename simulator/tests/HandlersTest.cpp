@@ -490,6 +490,11 @@ TEST_F(Handlers, ShapeKnobsCapSizeOmitTotalIgnoreOrderAndPosition) {
     auto again = obj(get("/api/parties", {{"position", "40"}, {"size", "5"}}));
     EXPECT_EQ(again->getValue<int>("position"), 0);
     EXPECT_EQ(ids(again->getArray("items")), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"ignore_position", ""}, {"total_excess", "5"}}).status, 200);
+    auto over = obj(get("/api/parties", {{"position", "55"}, {"size", "10"}}));
+    EXPECT_EQ(over->getValue<int>("total"), 65);
+    EXPECT_EQ(over->getArray("items")->size(), 5u);
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"total_excess", "0"}, {"ignore_position", "parties"}}).status, 200);
     auto cfg = obj(ctl("GET", "/_sim/config"));
     EXPECT_EQ(cfg->getValue<std::string>("ignore_position"), "parties");
     EXPECT_EQ(cfg->getValue<int>("size_cap"), 0);

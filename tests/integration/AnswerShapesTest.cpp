@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "SourceComparison.hpp"
@@ -246,6 +248,9 @@ TEST(AnswerShapes, FullRefreshStoppedAtItsHorizonDoesNotSwap) {
     EXPECT_TRUE(mentions(r, "did not reach the end")) << r.describe();
     EXPECT_EQ(before.at("parties"), databaseFingerprint(world.dsn()).at("parties"))
         << "the live table was replaced by an incomplete read";
+    // Records edited in the last second cannot be settled yet (the run would stop at them
+    // again): let the CRM's clock move on first.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     RunResult quiet = world.sync({"--stream", "parties", "--full-refresh"});
     ASSERT_EQ(quiet.exitCode, 0) << quiet.describe();
     EXPECT_TRUE(mentions(quiet, "resuming an interrupted full refresh")) << quiet.describe();
@@ -268,4 +273,25 @@ TEST(AnswerShapes, CodeListVanishedBetweenTheTwoRequestsIsNotAnError) {
     expectEqualToSource(world, "lists", "a list vanished");
     EXPECT_GT(countRows(world.dsn(), "FROM intouch.lists_items"), 9)
         << "every remaining list brought its items";
+}
+
+// Points 4 and 5: a `total` larger than the list neither makes a run loop nor lets
+// reconcile mark rows deleted on the strength of a scan that never reached that total.
+TEST(AnswerShapes, TotalLargerThanTheListNeitherLoopsNorDeletes) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 200}, ConfigSettings{.pageSize = 30});
+    migrateOk(world);
+    ASSERT_EQ(world.sync({"--stream", "parties"}).exitCode, 0);
+    world.setKnobs("total_excess=40");
+    world.simPost("/_sim/mutate?stream=parties&edits=12&inserts=3");
+    RunResult r = world.sync({"--stream", "parties"});
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+    EXPECT_LT(r.seconds, 60) << r.describe();
+    expectEqualToSource(world, "parties", "total overstated by 40");
+
+    world.simPost("/_sim/mutate?stream=parties&deletes=4");
+    RunResult rec = world.reconcile({"--stream", "parties"});
+    EXPECT_EQ(rec.exitCode, kSourceError) << rec.describe();
+    EXPECT_TRUE(mentions(rec, "nothing is marked deleted")) << rec.describe();
+    EXPECT_EQ(countRows(world.dsn(), "FROM intouch.parties WHERE deleted_at IS NOT NULL"), 0);
 }
