@@ -133,7 +133,7 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     s.fullRefresh = cl.fullRefresh;
     s.reconcileOnly = reconcileOnly;
     if (cl.hardDelete) s.options.hardDelete = true;
-    // Overlap checks need two records per page; a page size of 1 is read as 2.
+    // Overlap checks need two records per page (the config refuses 1; this guards other callers).
     s.options.pageSize = std::max(2, s.options.pageSize);
     s.waitLockSeconds = cl.waitLockSeconds;
     SyncJob job(s);
@@ -202,19 +202,15 @@ ExitCode cmdCheck(const Loaded& l) {
                         ? std::string()
                         : " via /" + candidate.endpoint + " (" + choiceReason(spec, plan, i) + ")";
                 try {
-                    std::string count;
-                    if (candidate.paging == Paging::Paged) {
-                        PageRequest probe;
-                        probe.endpoint = candidate.endpoint;
-                        probe.size = 1;
-                        probe.params = candidate.params;
-                        Page page = fetcher.page(probe);
-                        count = page.total ? std::to_string(*page.total) : "?";
-                    } else {
-                        Page page = fetcher.whole(candidate.endpoint, candidate.params,
-                                                  candidate.paging == Paging::PlainArray);
-                        count = std::to_string(page.items.size());
-                    }
+                    // One small request per stream, in the shape a sync reads it.
+                    PageRequest probe;
+                    probe.endpoint = candidate.endpoint;
+                    probe.size = candidate.paging == Paging::Paged ? 1 : l.config.sync.pageSize;
+                    probe.params = candidate.params;
+                    probe.acceptPlainArray = candidate.paging != Paging::Paged;
+                    probe.sendPaging = candidate.paging != Paging::PlainArray;
+                    Page page = fetcher.page(probe);
+                    const std::string count = page.total ? std::to_string(*page.total) : "?";
                     std::printf("crm: stream %s readable%s (%s records)\n", spec.name.c_str(),
                                 via.c_str(), count.c_str());
                     break;

@@ -183,7 +183,9 @@ Config loadConfig(const std::string& path) {
         for (const auto& v : environmentValuesIn(source["password"].Scalar())) log::addSecret(v);
     c.source.password = r.text(source["password"], "source.password");
     log::addSecret(c.source.password);
-    if (source["page_size"]) c.source.pageSize = r.number<int>(source["page_size"], "source.page_size", 1, 1000);
+    // Every page after the first overlaps the previous one by a record (to prove nothing
+    // slid past unseen), so a page of 1 could never move forward.
+    if (source["page_size"]) c.source.pageSize = r.number<int>(source["page_size"], "source.page_size", 2, 1000);
     if (source["ca_file"]) c.source.caFile = resolvePath(base, r.text(source["ca_file"], "source.ca_file"));
     if (source["insecure_skip_verify"])
         c.source.insecureSkipVerify = r.boolean(source["insecure_skip_verify"], "source.insecure_skip_verify");

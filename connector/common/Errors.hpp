@@ -62,6 +62,8 @@ public:
 
 // 404 Not Found. On a stream's first request it means this CRM does not serve the endpoint
 // (an older or newer version): the stream fails alone, or the next endpoint name is tried.
+// Elsewhere the caller decides whether "gone" is an error (a code list deleted between
+// /api/lists and /api/lists/{id} is not).
 class NotFoundError : public SourceError {
 public:
     using SourceError::SourceError;
@@ -83,6 +85,14 @@ public:
 
 private:
     ExitCode code_;
+};
+
+// The CRM answered 2xx, but the answers do not add up to a complete, consistent read of a
+// list (no `total`, fewer distinct records than `total`, order broken within an answer,
+// `position` ignored, one key with two contents). Nothing is deleted on such a read.
+class InconsistentReadError : public SourceError {
+public:
+    using SourceError::SourceError;
 };
 
 class TargetError : public Error {

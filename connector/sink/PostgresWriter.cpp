@@ -332,10 +332,26 @@ WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
             if (!match.empty()) match += " AND ";
             match += "s." + quoteIdent(k) + " = t." + quoteIdent(k);
         }
+        // A record the mapping rejected is still in the CRM: its previous row stays (the
+        // key text is built as keyText() builds it, as for sync_rejects).
+        std::string keep;
+        for (const auto& r : batch.rejects) {
+            if (r.key.empty()) continue;
+            keep += (keep.empty() ? "" : ", ") + tx.quote(r.key);
+        }
+        if (!keep.empty()) {
+            std::string keyExpr;
+            for (std::size_t i = 0; i < spec_.primaryKey.size(); ++i) {
+                if (i) keyExpr += " || ',' || ";
+                keyExpr += tx.quote(spec_.primaryKey[i] + "=") + " || t." +
+                           quoteIdent(spec_.primaryKey[i]) + "::text";
+            }
+            keep = " AND (" + keyExpr + ") NOT IN (" + keep + ")";
+        }
         // Children go with their parents (ON DELETE CASCADE).
         result.deleted = static_cast<std::int64_t>(
             tx.exec("DELETE FROM " + qualified(schema_, spec_.table) + " t WHERE NOT EXISTS (SELECT 1 FROM " +
-                    quoteIdent(stage_) + " s WHERE " + match + ")")
+                    quoteIdent(stage_) + " s WHERE " + match + ")" + keep)
                 .affected_rows());
         storeRejects(tx, batch);
         result.rejected = static_cast<std::int64_t>(batch.rejects.size());

@@ -22,7 +22,8 @@ Page parsePageEnvelope(json::Value body, const std::string& what) {
                           json::typeName(body.type()));
     Page page;
     page.total = optionalInt(body, "total", what);
-    page.position = optionalInt(body, "position", what).value_or(0);
+    page.echoedPosition = optionalInt(body, "position", what);
+    page.position = page.echoedPosition.value_or(0);
     for (auto& [key, value] : body.members()) {
         if (key != "items") continue;
         if (!value.isArray())

@@ -15,6 +15,11 @@ namespace intouch {
 struct Page {
     std::optional<std::int64_t> total;
     std::int64_t position = 0;
+    // `position` as the server echoed it (nullopt when absent): a server that ignores the
+    // parameter gives itself away by echoing another one.
+    std::optional<std::int64_t> echoedPosition;
+    // False for a plain JSON array: the whole list in one answer, total = its length.
+    bool envelope = true;
     std::vector<json::Value> items;
     // The body the items were parsed from: lets the mapper hash a record's bytes
     // as received instead of re-serializing it (json::Value::canonicalText).

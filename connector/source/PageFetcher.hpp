@@ -19,8 +19,19 @@ struct PageRequest {
     int size = 1000;
     std::string orderBy;  // empty: server default order
     bool desc = false;
+    // Send `desc` also when false: endpoints whose default is descending (files).
+    bool sendDesc = false;
     std::vector<std::pair<std::string, std::string>> params;  // e.g. caseType=0
+    // The docs leave the shape open (members, files, lists): a plain JSON array is then
+    // accepted as the whole list.
+    bool acceptPlainArray = false;
+    // False: no position/size parameters (an endpoint documented without paging, asked
+    // for its first answer).
+    bool sendPaging = true;
 };
+
+// The URL of a request, relative to the API base: also the name errors give it.
+std::string requestUrl(const PageRequest& request);
 
 class PageFetcher {
 public:
@@ -28,10 +39,9 @@ public:
 
     AboutInfo about();
     Page page(const PageRequest& request);
-    // An endpoint answered in one piece: a page envelope without paging (members,
-    // files) or a plain JSON array (lists).
-    Page whole(const std::string& endpoint, const std::vector<std::pair<std::string, std::string>>& params,
-               bool plainArray);
+
+    // One object (e.g. lists/{id}); throws NotFoundError for 404.
+    json::Value object(const std::string& endpoint);
 
     ApiClient& client() { return client_; }
 

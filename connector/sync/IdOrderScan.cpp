@@ -41,8 +41,10 @@ void IdOrderScan::run(const Visitor& visit, std::optional<std::int64_t> stopAfte
         }
         for (const ListItem* item : fresh) lastId = *item->numericId;
         visit(page, fresh);
-        if (page.reachesEnd(position, pageSize_) || !lastId) break;
+        reachedTotal_ = page.total && position + n >= *page.total;
+        if (page.reachesEnd(position) || !lastId) break;
         if (stopAfterId && *lastId >= *stopAfterId) break;
+        if (reader_.endsShortOfTotal(page, position, "id")) break;
         position += n - 1;
         overlap = true;
     }

@@ -28,12 +28,16 @@ class IdOrderScan {
     // cover the records that existed when it began.
     void run(const Visitor& visit, std::optional<std::int64_t> stopAfterId = std::nullopt);
     std::int64_t relocations() const { return relocations_; }
+    // The last answer reached the `total` it reported (false when the walk ended on an
+    // empty answer short of it, a `total` larger than the list, or at stopAfterId).
+    bool reachedTotal() const { return reachedTotal_; }
 
   private:
     ListReader& reader_;
     int pageSize_;
     int maxRelocations_;
     std::int64_t relocations_ = 0;
+    bool reachedTotal_ = false;
 };
 
 }  // namespace intouch

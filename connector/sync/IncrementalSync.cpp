@@ -133,13 +133,28 @@ void IncrementalSync::leaveRestToNextRun(std::int64_t reached, std::optional<std
 }
 
 void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> serverDate) {
-    if (item.cursor) noteHot(*item.cursor, serverDate);
+    if (!item.cursor) return;
+    const std::int64_t now = serverDate.value_or(nowMicros());
+    if (*item.cursor > now)
+        log::warn("record stamped later than the server's clock (a clock error in the CRM?); it "
+                  "is written, but the checkpoint stays before the clock, so it is read again "
+                  "on every run until the clock passes it",
+                  {{"stream", spec_.name},
+                   {"record", item.key},
+                   {"modified", formatUtcMicros(*item.cursor)},
+                   {"server_clock", formatUtcMicros(now)}});
+    noteHot(*item.cursor, serverDate);
 }
 
 void IncrementalSync::noteHot(std::int64_t value, std::optional<std::int64_t> serverDate) {
     const std::int64_t now = serverDate.value_or(nowMicros());
     const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
-    if (value + settle >= now && (!hotFloor_ || value < *hotFloor_)) hotFloor_ = value;
+    if (value + settle < now) return;
+    // A value past the clock (a clock error in the data) would freeze the checkpoint there
+    // for good: edits made later are stamped before it. The checkpoint is held at the
+    // clock minus the settle time instead, which every later edit passes.
+    const std::int64_t floor = value > now ? now - settle : value;
+    if (!hotFloor_ || floor < *hotFloor_) hotFloor_ = floor;
 }
 
 Checkpoint IncrementalSync::persisted(const Checkpoint& next) const {
@@ -316,7 +331,10 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             fresh.push_back(&item);
             noteHot(item, f.serverDate);
         }
-        const bool atEnd = f.reachesEnd(position, size);
+        // A server capping `size` is read with the step it serves; one record per answer
+        // leaves no room for the overlap (unless it is the end of an overstated list).
+        const bool atEnd =
+            f.reachesEnd(position) || reader_.endsShortOfTotal(f, position, cursorField);
         Checkpoint next = cp;
         std::int64_t nextPosition = position + std::max<std::int64_t>(n - 1, 1);
         std::optional<std::int64_t> bigTie;
@@ -407,7 +425,8 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             outcome_.readToEnd = true;
             break;
         }
-        position = std::max(position + 1, nextPosition - slack);
+        // The widened overlap is bounded by the step the server actually serves.
+        position = std::max(position + 1, nextPosition - std::min(slack, n / 4));
         overlap = true;
     }
     WriteResult written = pipeline_->finish();

@@ -5,20 +5,45 @@
 
 namespace intouch {
 
+ListReader::ListReader(PageFetcher& fetcher, const RecordMapper& mapper,
+                       const PostgresWriter& writer, const StreamSpec& spec)
+    : fetcher_(fetcher),
+      mapper_(mapper),
+      writer_(writer),
+      spec_(spec),
+      checks_(spec.name, mapper.cursorSourceField()) {}
+
 ListPage ListReader::read(std::int64_t position, int size, const std::string& orderBy) {
-    if (stopRequested()) throw InterruptedError("stopped while syncing " + spec_.name);
     PageRequest request;
     request.endpoint = spec_.endpoint;
     request.position = position;
     request.size = size;
     request.orderBy = orderBy;
     request.params = spec_.params;
+    return read(std::move(request));
+}
+
+ListPage ListReader::read(PageRequest request) {
+    if (stopRequested()) throw InterruptedError("stopped while syncing " + spec_.name);
     Page page = fetcher_.page(request);
     ListPage out;
     out.items = mapItems(page.items, mapper_, writer_, page.text);
+    checks_.check(request, page, out.items);
+    out.raw = std::move(page.items);
     out.total = page.total;
     out.serverDate = page.serverDateMicros;
+    out.envelope = page.envelope;
     return out;
+}
+
+bool ListReader::endsShortOfTotal(const ListPage& page, std::int64_t position,
+                                  const std::string& orderBy) {
+    const auto n = static_cast<std::int64_t>(page.items.size());
+    if (n >= 2) return false;
+    std::int64_t total = -1;
+    if (!probe(position + n, orderBy, total)) return true;
+    checks_.requireOverlapStep(n, position);
+    return false;
 }
 
 std::optional<ListItem> ListReader::probe(std::int64_t position, const std::string& orderBy,

@@ -1,5 +1,7 @@
 #include "sync/PositionSearch.hpp"
 
+#include <algorithm>
+
 namespace intouch {
 
 std::int64_t PositionSearch::firstAfter(const Predicate& after) {
@@ -20,8 +22,11 @@ std::int64_t PositionSearch::firstAfter(const Predicate& after) {
         ++probes_;
         std::int64_t t = -1;
         auto item = probe_(p, t);
-        if (!item) {  // the list shrank below p
-            hi = std::min(hi, std::max<std::int64_t>(lo + 1, t));
+        if (!item) {
+            // Nothing at p: the list shrank below p, or its `total` overstates it. Either
+            // way it ends at or before p, so hi moves down (never stays: no loop).
+            hi = std::max<std::int64_t>(lo + 1, std::min({hi, p, t >= 0 ? t : p}));
+            step *= 2;
             continue;
         }
         if (after(*item)) {
@@ -47,6 +52,7 @@ std::int64_t PositionSearch::firstAfterNear(std::int64_t hint, const Predicate& 
         auto item = probe_(p, total);
         if (!item) {  // the list shrank below p: its end is the new upper bound
             hi = std::min(p, std::max<std::int64_t>(total, 0));
+            step *= 2;  // a `total` overstating the list must not cost a probe per record
             continue;
         }
         if (after(*item)) {

@@ -1,5 +1,6 @@
 #include "sync/Reconciler.hpp"
 
+#include "common/Errors.hpp"
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "sync/IdOrderScan.hpp"
@@ -32,6 +33,14 @@ StreamOutcome Reconciler::run(bool hardDelete) {
         outcome.totals.rejected += r.rejected;
     });
     outcome.relocations = scan.relocations();
+    if (!scan.reachedTotal())
+        // An empty answer before `total`: the CRM overstates its list, or lost records
+        // from it. Rows not seen are not proven gone, so none is marked deleted.
+        throw InconsistentReadError("stream " + spec_.name + ": the id-order scan ended on an " +
+                                    "empty answer before the list's reported total (" +
+                                    std::to_string(outcome.apiTotal.value_or(-1)) + ", " +
+                                    std::to_string(outcome.totals.seen) +
+                                    " records seen); nothing is marked deleted");
     outcome.readToEnd = true;
     if (!options_.dryRun) outcome.totals.deleted = writer_.finishReconcile(hardDelete);
     log::info("reconciled", {{"stream", spec_.name}, {"seen", std::to_string(outcome.totals.seen)},

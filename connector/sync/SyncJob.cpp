@@ -191,6 +191,14 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
         PostgresWriter shadowWriter(conn, settings_.schema, shadow, report_.runId);
         IncrementalSync sync(ctx.fetcher, shadowWriter, mapper, shadow, settings_.options);
         outcome = sync.run(start);
+        // Only a read that reached the end replaces the live tables; a run that
+        // stopped at its horizon keeps its shadow tables for the next one to go on.
+        if (!outcome.readToEnd)
+            throw InconsistentReadError(
+                "stream " + spec.name + ": the full refresh did not reach the end of the "
+                "list (records changed during the run are left to the next run; " +
+                std::to_string(outcome.totals.seen) + " read so far); the live table "
+                "is unchanged, run --full-refresh again to go on from where it stopped");
         if (!settings_.options.dryRun) ShadowTables::swapIn(conn, settings_.schema, spec);
     } else if (spec.mode == SyncMode::Incremental) {
         Checkpoint start;

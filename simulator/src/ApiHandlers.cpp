@@ -47,6 +47,23 @@ SimResponse badRequest(const ParamProblem& p) {
     return errorResponse(400, p.message, p.field);
 }
 
+// Applies the shape knobs of resource r to a validated request: what this server actually
+// serves (see ShapeKnobs).
+PagingRequest shaped(const ShapeKnobs& k, Resource r, PagingRequest p) {
+    const auto i = static_cast<std::size_t>(r);
+    if (k.ignorePosition[i]) p.position = 0;
+    if (k.ignoreOrderBy[i]) {
+        p.orderBy.reset();
+        p.desc = false;
+    }
+    if (k.sizeCap > 0) p.size = std::min(p.size, k.sizeCap);
+    return p;
+}
+
+bool withTotal(const ShapeKnobs& k, Resource r) {
+    return !k.omitTotal[static_cast<std::size_t>(r)];
+}
+
 }  // namespace
 
 std::vector<std::string> apiPathSegments(std::string_view path) {
@@ -71,12 +88,16 @@ std::optional<int64_t> parseId(std::string_view text) {
 std::string pageEnvelope(const ResourceSchema& schema, const RecordView& view, DateTimeFormat f,
                          int64_t total, int64_t position, int64_t size,
                          const std::optional<std::string>& orderBy, bool desc,
-                         const std::vector<RecordPtr>& items) {
+                         const std::vector<RecordPtr>& items, bool withTotal) {
     std::string out;
     out.reserve(64 + items.size() * 1024);
-    out.append("{\"total\":");
-    json::appendInt(out, total);
-    out.append(",\"position\":");
+    out.push_back('{');
+    if (withTotal) {
+        out.append("\"total\":");
+        json::appendInt(out, total);
+        out.push_back(',');
+    }
+    out.append("\"position\":");
     json::appendInt(out, position);
     out.append(",\"size\":");
     json::appendInt(out, size);
@@ -124,7 +145,7 @@ SimResponse ApiHandlers::handle(const SimRequest& req) {
     const std::string& head = seg[0];
     std::function<SimResponse()> route;
     if (head == "members" && seg.size() == 1) {
-        route = [this] { return members(); };
+        route = [this, &req] { return members(req); };
     } else if (head == "lists" && seg.size() <= 2) {
         std::optional<std::string> id;
         if (seg.size() == 2) id = seg[1];
@@ -210,7 +231,8 @@ SimResponse ApiHandlers::list(Resource r, RecordView view, const SimRequest& req
                               Simulator::Filter filter) {
     auto parsed = parsePagingRequest(req.query);
     if (auto* p = std::get_if<ParamProblem>(&parsed)) return badRequest(*p);
-    const PagingRequest paging = std::get<PagingRequest>(parsed);
+    const ShapeKnobs knobs = sim_.runtime().shape;
+    const PagingRequest paging = shaped(knobs, r, std::get<PagingRequest>(parsed));
     const ResourceSchema& schema = schemaFor(r);
 
     std::vector<Simulator::Filter> filters;
@@ -268,8 +290,10 @@ SimResponse ApiHandlers::list(Resource r, RecordView view, const SimRequest& req
     lr.position = paging.position;
     lr.size = paging.size;
     const auto result = sim_.list(lr);
-    return jsonResponse(pageEnvelope(schema, view, sim_.format(), result.total, paging.position,
-                                     paging.size, paging.orderBy, paging.desc, result.items));
+    return jsonResponse(pageEnvelope(schema, view, sim_.format(), result.total + knobs.totalExcess,
+                                     paging.position,
+                                     paging.size, paging.orderBy, paging.desc, result.items,
+                                     withTotal(knobs, r)));
 }
 
 SimResponse ApiHandlers::single(Resource r, const RecordView& view, std::string_view idText) {
@@ -282,9 +306,21 @@ SimResponse ApiHandlers::single(Resource r, const RecordView& view, std::string_
 }
 
 SimResponse ApiHandlers::files(const SimRequest& req, Simulator::Filter filter) {
+    const ShapeKnobs knobs = sim_.runtime().shape;
     auto parsed = parseFilesRequest(req.query);
     if (auto* p = std::get_if<ParamProblem>(&parsed)) return badRequest(*p);
-    const PagingRequest paging = std::get<PagingRequest>(parsed);
+    PagingRequest paging = std::get<PagingRequest>(parsed);
+    if (knobs.pageMembersFiles) {
+        // Paged like every list, but keeping the files defaults (modified, descending).
+        auto withPaging = parsePagingRequest(req.query);
+        if (auto* p = std::get_if<ParamProblem>(&withPaging)) return badRequest(*p);
+        paging.position = std::get<PagingRequest>(withPaging).position;
+        paging.size = std::get<PagingRequest>(withPaging).size;
+        paging = shaped(knobs, Resource::Files, paging);
+    } else if (knobs.ignoreOrderBy[static_cast<std::size_t>(Resource::Files)]) {
+        paging.orderBy.reset();
+        paging.desc = false;
+    }
     const ResourceSchema& schema = schemaFor(Resource::Files);
     auto sort = sortFor(schema, RecordView{}, paging);
     if (auto* p = std::get_if<ParamProblem>(&sort)) return badRequest(*p);
@@ -292,32 +328,63 @@ SimResponse ApiHandlers::files(const SimRequest& req, Simulator::Filter filter) 
     lr.resource = Resource::Files;
     lr.filter = std::move(filter);
     lr.sort = std::get<SortSpec>(sort);
+    if (knobs.pageMembersFiles) {
+        lr.position = paging.position;
+        lr.size = paging.size;
+    }
     const auto result = sim_.list(lr);
-    return jsonResponse(pageEnvelope(schema, RecordView{}, sim_.format(), result.total, 0,
-                                     result.total, paging.orderBy, paging.desc, result.items));
+    const int64_t position = knobs.pageMembersFiles ? paging.position : 0;
+    const int64_t size = knobs.pageMembersFiles ? paging.size : result.total;
+    return jsonResponse(pageEnvelope(schema, RecordView{}, sim_.format(),
+                                     result.total + knobs.totalExcess, position,
+                                     size, paging.orderBy, paging.desc, result.items,
+                                     withTotal(knobs, Resource::Files)));
 }
 
-SimResponse ApiHandlers::members() {
+SimResponse ApiHandlers::members(const SimRequest& req) {
+    const ShapeKnobs knobs = sim_.runtime().shape;
     Simulator::ListRequest lr;
     lr.resource = Resource::Members;
     auto result = sim_.list(lr);
     sortMembersByKey(result.items);
+    int64_t position = 0, size = result.total;
+    if (knobs.pageMembersFiles) {
+        // Paged like every list; members have one order only, so orderBy/desc are ignored.
+        auto parsed = parsePagingRequest(req.query);
+        if (auto* p = std::get_if<ParamProblem>(&parsed)) return badRequest(*p);
+        const PagingRequest paging = shaped(knobs, Resource::Members, std::get<PagingRequest>(parsed));
+        position = paging.position;
+        size = paging.size;
+        const auto n = static_cast<int64_t>(result.items.size());
+        const int64_t from = std::min(position, n), to = std::min(n, from + size);
+        result.items = std::vector<RecordPtr>(result.items.begin() + from, result.items.begin() + to);
+    }
     return jsonResponse(pageEnvelope(schemaFor(Resource::Members), RecordView{}, sim_.format(),
-                                     result.total, 0, result.total, std::nullopt, false,
-                                     result.items));
+                                     result.total + knobs.totalExcess, position, size, std::nullopt, false,
+                                     result.items, withTotal(knobs, Resource::Members)));
 }
 
 SimResponse ApiHandlers::lists(const std::optional<std::string>& id) {
     const auto& all = codeLists();
+    if (id && sim_.runtime().shape.listVanished(*id))
+        return notFound("List '" + *id + "' not found");
     if (id) {
         for (const auto& l : all)
             if (l.id == *id) return jsonResponse(l.json);
         return notFound("List '" + *id + "' not found");
     }
+    const bool withoutItems = sim_.runtime().shape.listsWithoutItems;
     std::string out = "[";
     for (std::size_t i = 0; i < all.size(); ++i) {
         if (i) out.push_back(',');
-        out.append(all[i].json);
+        if (withoutItems) {
+            // The 6.2 reading: the array names the lists; their items come one list at a time.
+            const std::string& j = all[i].json;
+            out.append(j, 0, j.find(",\"items\":"));
+            out.push_back('}');
+        } else {
+            out.append(all[i].json);
+        }
     }
     out.push_back(']');
     return jsonResponse(std::move(out));

@@ -24,7 +24,7 @@ class ApiHandlers {
     SimResponse list(Resource r, RecordView view, const SimRequest& req, Simulator::Filter filter);
     SimResponse single(Resource r, const RecordView& view, std::string_view idText);
     SimResponse files(const SimRequest& req, Simulator::Filter filter);
-    SimResponse members();
+    SimResponse members(const SimRequest& req);
     SimResponse lists(const std::optional<std::string>& id);
 
     Simulator& sim_;
@@ -38,10 +38,10 @@ std::optional<int64_t> parseId(std::string_view text);
 // Members have no id; they are served and dumped in (org, member) order.
 void sortMembersByKey(std::vector<RecordPtr>& items);
 
-// Writes {"total":..,"position":..,"size":..,["orderBy":..,"desc":..,]"items":[...]}.
+// Writes ({"total":.. unless !withTotal),"position":..,"size":..,["orderBy":..,"desc":..,]"items":[...]}.
 std::string pageEnvelope(const ResourceSchema& schema, const RecordView& view, DateTimeFormat f,
                          int64_t total, int64_t position, int64_t size,
                          const std::optional<std::string>& orderBy, bool desc,
-                         const std::vector<RecordPtr>& items);
+                         const std::vector<RecordPtr>& items, bool withTotal = true);
 
 }  // namespace intouch::sim

@@ -64,8 +64,10 @@ SimResponse ControlHandlers::handle(const SimRequest& req) {
 
 SimResponse ControlHandlers::dump(const std::string& name, const SimRequest& req) {
     if (name == "lists") {
+        const ShapeKnobs shape = sim_.runtime().shape;
         std::string out = "[";
         for (const auto& l : codeLists()) {
+            if (shape.listVanished(l.id)) continue;  // deleted in the CRM
             if (out.size() > 1) out.push_back(',');
             out.append(l.json);
         }
@@ -178,8 +180,16 @@ SimResponse ControlHandlers::set(const SimRequest& req) {
     if (*field == "id") return badRequest("field", "id cannot be set");
     const auto* text = findParam(req.query, "value");
     const auto* json = findParam(req.query, "json");
-    if ((text != nullptr) == (json != nullptr))
-        return badRequest("value", "give exactly one of value (a string) and json (raw JSON text)");
+    const auto* epoch = findParam(req.query, "epoch");
+    if ((text != nullptr) + (json != nullptr) + (epoch != nullptr) != 1)
+        return badRequest("value",
+                          "give exactly one of value (a string), json (raw JSON text) and epoch "
+                          "(a datetime in epoch seconds)");
+    std::optional<int64_t> epochSeconds;
+    if (epoch) {
+        epochSeconds = parseInt64(*epoch);
+        if (!epochSeconds) return badRequest("epoch", "epoch must be an integer (seconds)");
+    }
     bool touch = false;
     if (const auto* v = findParam(req.query, "touch")) {
         auto b = parseBool(*v, true);
@@ -187,7 +197,11 @@ SimResponse ControlHandlers::set(const SimRequest& req) {
         touch = *b;
     }
     // Both are kept byte for byte: that is the point (invalid UTF-8, NUL, broken JSON).
-    Value v = text ? Value(*text) : Value(RawJson{*json});
+    // epoch: a real datetime (sorted by instant, written per --datetime-format), e.g. a record
+    // stamped in the future by a server whose clock was wrong.
+    Value v = epochSeconds ? Value(DateTime{*epochSeconds})
+              : text       ? Value(*text)
+                           : Value(RawJson{*json});
     RecordPtr rec = sim_.setField(*r, *id, *index, std::move(v), touch);
     if (!rec) return errorResponse(404, "no record " + std::to_string(*id) + " in " + *stream);
     std::string out;

@@ -533,12 +533,11 @@ Record RecordGenerator::file(Rng& rng, int64_t id, int64_t entered, int64_t modi
 }
 
 Record RecordGenerator::member(Rng& rng, int64_t internalId, int64_t org, int64_t memberId) const {
-    static const std::vector<std::string_view> roles{"jednatel", "účetní", "nákup", "technik",
-                                                     "ředitelka \"pro vše\""};
     RecordBuilder b(Resource::Members, internalId);
     b.set("org", org).set("member", memberId);
     b.set("priority", rng.between(1, 5));
-    b.set("forContact", rng.chance(0.6) ? Value{std::string(rng.pick(roles))} : Value{nullptr});
+    // A boolean or null, as in the API's documented example.
+    b.set("forContact", rng.chance(0.6) ? Value{rng.chance(0.5)} : Value{nullptr});
     return b.build();
 }
 

@@ -77,6 +77,17 @@ Setter nonNegative(std::function<int64_t&(RuntimeConfig&)> field) {
     };
 }
 
+using Streams = std::array<bool, kResourceCount>;
+
+Setter streamList(std::function<Streams&(RuntimeConfig&)> field) {
+    return [field](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
+        auto s = parseStreamList(v);
+        if (!s) return "must be a comma-separated list of stream names";
+        field(c) = *s;
+        return std::nullopt;
+    };
+}
+
 const std::map<std::string, Setter, std::less<>>& setters() {
     static const std::map<std::string, Setter, std::less<>> m{
         {"mutate_per_request",
@@ -120,6 +131,23 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              return std::nullopt;
          }},
         {"slow_ms", nonNegative([](RuntimeConfig& c) -> int64_t& { return c.faults.slowMs; })},
+        {"page_members_files",
+         flag([](RuntimeConfig& c) -> bool& { return c.shape.pageMembersFiles; })},
+        {"lists_without_items",
+         flag([](RuntimeConfig& c) -> bool& { return c.shape.listsWithoutItems; })},
+        {"size_cap", nonNegative([](RuntimeConfig& c) -> int64_t& { return c.shape.sizeCap; })},
+        {"omit_total", streamList([](RuntimeConfig& c) -> Streams& { return c.shape.omitTotal; })},
+        {"ignore_order_by",
+         streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignoreOrderBy; })},
+        {"ignore_position",
+         streamList([](RuntimeConfig& c) -> Streams& { return c.shape.ignorePosition; })},
+        {"total_excess",
+         nonNegative([](RuntimeConfig& c) -> int64_t& { return c.shape.totalExcess; })},
+        {"vanished_lists",
+         [](RuntimeConfig& c, const std::string& v) -> std::optional<std::string> {
+             c.shape.vanishedLists = v;
+             return std::nullopt;
+         }},
     };
     return m;
 }
@@ -174,6 +202,14 @@ void appendConfigMembers(std::string& out, const RuntimeConfig& c) {
     member("retry_after_http_date", boolean(c.faults.retryAfterHttpDate));
     member("slow_ms", std::to_string(c.faults.slowMs));
     member("crm_version", json::quote(simCrmVersionText(c.crmVersion)));
+    member("page_members_files", boolean(c.shape.pageMembersFiles));
+    member("lists_without_items", boolean(c.shape.listsWithoutItems));
+    member("size_cap", std::to_string(c.shape.sizeCap));
+    member("omit_total", json::quote(streamListText(c.shape.omitTotal)));
+    member("ignore_order_by", json::quote(streamListText(c.shape.ignoreOrderBy)));
+    member("ignore_position", json::quote(streamListText(c.shape.ignorePosition)));
+    member("vanished_lists", json::quote(c.shape.vanishedLists));
+    member("total_excess", std::to_string(c.shape.totalExcess));
 }
 
 }  // namespace intouch::sim

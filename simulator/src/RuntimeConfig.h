@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "PagingRequest.h"
 #include "QueryParams.h"
@@ -20,6 +21,33 @@ struct FaultKnobs {
     int64_t slowMs = 2000;
 };
 
+// Answer shapes the documentation leaves open, each one a real server could pick (or a
+// misbehaviour a connector must detect rather than trust).
+struct ShapeKnobs {
+    bool pageMembersFiles = false;   // members/files answered like every paged list (size 20)
+    bool listsWithoutItems = false;  // /api/lists gives {id, name, locked}; items via /api/lists/{id}
+    int64_t sizeCap = 0;             // > 0: pages hold at most this many records, whatever was asked
+    std::array<bool, kResourceCount> omitTotal{};       // envelopes without `total`
+    std::array<bool, kResourceCount> ignoreOrderBy{};   // `orderBy`/`desc` ignored: id order
+    std::array<bool, kResourceCount> ignorePosition{};  // `position` ignored: always the first page
+    // Code lists deleted right after /api/lists named them: still in that array, but
+    // /api/lists/{id} answers 404 and /_sim/dump/lists leaves them out. Comma list of ids.
+    std::string vanishedLists;
+    // > 0: `total` in every page envelope overstates the list by this many records.
+    int64_t totalExcess = 0;
+
+    bool listVanished(std::string_view id) const {
+        std::size_t start = 0;
+        while (start <= vanishedLists.size()) {
+            std::size_t comma = vanishedLists.find(',', start);
+            if (comma == std::string::npos) comma = vanishedLists.size();
+            if (std::string_view(vanishedLists).substr(start, comma - start) == id) return true;
+            start = comma + 1;
+        }
+        return false;
+    }
+};
+
 // Knobs that tests may change while the simulator runs (POST /_sim/config).
 struct RuntimeConfig {
     int64_t mutatePerRequest = 0;
@@ -32,6 +60,7 @@ struct RuntimeConfig {
     FaultKnobs faults;
     // The CRM version played (VersionRules.h); empty = the default (every endpoint, 6.2 in about).
     SimCrmVersion crmVersion;
+    ShapeKnobs shape;
 
     RuntimeConfig() { mutateStreams[static_cast<std::size_t>(Resource::Parties)] = true; }
 };

@@ -164,7 +164,7 @@ std::array<ResourceSchema, kResourceCount> buildSchemas() {
 
     s[9] = {Resource::Members,
             "members",
-            {{"org", K::Int}, {"member", K::Int}, {"priority", K::Int}, {"forContact", K::String}},
+            {{"org", K::Int}, {"member", K::Int}, {"priority", K::Int}, {"forContact", K::Bool}},
             false,
             false};
     return s;

@@ -42,6 +42,17 @@ Apply flag(bool SimConfig::*member) {
     };
 }
 
+using Streams = std::array<bool, kResourceCount>;
+
+Apply streams(std::function<Streams&(SimConfig&)> field) {
+    return [field](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+        auto s = parseStreamList(v);
+        if (!s) return "expects a comma-separated list of stream names";
+        field(c) = *s;
+        return std::nullopt;
+    };
+}
+
 const std::map<std::string, OptionDef, std::less<>>& options() {
     static const std::map<std::string, OptionDef, std::less<>> m{
         {"port",
@@ -96,6 +107,25 @@ const std::map<std::string, OptionDef, std::less<>>& options() {
               return std::nullopt;
           }}},
         {"precompute", {false, flag(&SimConfig::precompute)}},
+        {"page-members-files",
+         {false,
+          [](SimConfig& c, const std::string&) -> std::optional<std::string> {
+              c.shape.pageMembersFiles = true;
+              return std::nullopt;
+          }}},
+        {"lists-without-items",
+         {false,
+          [](SimConfig& c, const std::string&) -> std::optional<std::string> {
+              c.shape.listsWithoutItems = true;
+              return std::nullopt;
+          }}},
+        {"size-cap",
+         {true, integer([](SimConfig& c, int64_t v) { c.shape.sizeCap = v; }, 0, kMaxPageSize)}},
+        {"omit-total", {true, streams([](SimConfig& c) -> Streams& { return c.shape.omitTotal; })}},
+        {"ignore-order-by",
+         {true, streams([](SimConfig& c) -> Streams& { return c.shape.ignoreOrderBy; })}},
+        {"ignore-position",
+         {true, streams([](SimConfig& c) -> Streams& { return c.shape.ignorePosition; })}},
         {"crm-id", {true, text(&SimConfig::crmId)}},
         {"crm-version",
          {true,
@@ -169,6 +199,12 @@ Simulated InTouch CRM REST API (see simulator/README.md).
   --crm-version X.Y[.Z]    play this CRM version: /api/about reports it; 6.2 has no
                            /api/members, 7.x has /api/comments instead of /api/notes
                            (default: 6.5.0.1234 in about, every endpoint served)
+  --page-members-files     members and files honour position/size (default size 20)
+  --lists-without-items    /api/lists without items; they come from /api/lists/{id}
+  --size-cap N             pages hold at most N records whatever size asks (0 = none)
+  --omit-total LIST        streams whose page envelopes leave out `total`
+  --ignore-order-by LIST   streams that ignore orderBy/desc (id order)
+  --ignore-position LIST   streams that ignore position (always the first page)
   --help                   this text
 )";
 }
@@ -181,6 +217,7 @@ RuntimeConfig initialRuntimeConfig(const SimConfig& c) {
     r.maintenance = c.maintenance;
     r.forbidden = c.forbidden;
     r.crmVersion = c.crmVersion;
+    r.shape = c.shape;
     return r;
 }
 

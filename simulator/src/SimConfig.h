@@ -34,6 +34,7 @@ struct SimConfig {
     std::array<bool, kResourceCount> mutateStreams = RuntimeConfig{}.mutateStreams;
     std::array<bool, kResourceCount> forbidden{};
     bool precompute = false;
+    ShapeKnobs shape;  // --page-members-files, --lists-without-items, --size-cap, ...
     std::string crmId = "SIM-CRM-0001";
     SimCrmVersion crmVersion;  // empty = the default (VersionRules.h)
     bool help = false;

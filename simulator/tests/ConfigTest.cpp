@@ -109,3 +109,19 @@ TEST(RuntimeConfig, JsonUsesTheKeysItAccepts) {
     EXPECT_NE(out.find("\"slow_ms\":2000"), std::string::npos);
     EXPECT_NE(out.find("\"forbidden\":\"\""), std::string::npos);
 }
+
+TEST(CommandLine, ShapeOptionsBecomeTheInitialKnobs) {
+    auto parsed = parseCommandLine({"--page-members-files", "--lists-without-items", "--size-cap",
+                                    "100", "--omit-total", "comm", "--ignore-order-by=files",
+                                    "--ignore-position", "members"});
+    ASSERT_TRUE(std::holds_alternative<SimConfig>(parsed)) << std::get<std::string>(parsed);
+    const RuntimeConfig r = initialRuntimeConfig(std::get<SimConfig>(parsed));
+    EXPECT_TRUE(r.shape.pageMembersFiles);
+    EXPECT_TRUE(r.shape.listsWithoutItems);
+    EXPECT_EQ(r.shape.sizeCap, 100);
+    EXPECT_EQ(streamListText(r.shape.omitTotal), "comm");
+    EXPECT_EQ(streamListText(r.shape.ignoreOrderBy), "files");
+    EXPECT_EQ(streamListText(r.shape.ignorePosition), "members");
+    EXPECT_TRUE(std::holds_alternative<std::string>(parseCommandLine({"--size-cap", "1001"})));
+    EXPECT_TRUE(std::holds_alternative<std::string>(parseCommandLine({"--omit-total", "unicorns"})));
+}

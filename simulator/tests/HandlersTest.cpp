@@ -424,3 +424,94 @@ TEST_F(Handlers, SetEndpointPutsExactBytesIntoAField) {
               400);
     EXPECT_EQ(ctl("GET", "/_sim/set").status, 405);
 }
+
+// Answer shapes the docs leave open (issue 10): each knob changes exactly what it names.
+TEST_F(Handlers, ShapeKnobPagesMembersAndFilesWithTheDefaultSize) {
+    const int allMembers = obj(get("/api/members"))->getValue<int>("total");
+    const int allFiles = obj(get("/api/files"))->getValue<int>("total");
+    ASSERT_GT(allMembers, 0);
+    ASSERT_GT(allFiles, 0);
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"page_members_files", "1"}}).status, 200);
+    auto m = obj(get("/api/members"));
+    EXPECT_EQ(m->getValue<int>("total"), allMembers);
+    EXPECT_EQ(m->getArray("items")->size(), std::min<std::size_t>(20, allMembers));
+    EXPECT_EQ(m->getValue<int>("size"), 20);
+    auto m2 = obj(get("/api/members", {{"position", "3"}, {"size", "2"}}));
+    EXPECT_EQ(m2->getValue<int>("position"), 3);
+    ASSERT_EQ(m2->getArray("items")->size(), 2u);
+    // Position 3 of the (org, member) order.
+    auto first = obj(get("/api/members", {{"position", "0"}, {"size", "5"}}))->getArray("items");
+    EXPECT_EQ(m2->getArray("items")->getObject(0)->getValue<int64_t>("member"),
+              first->getObject(3)->getValue<int64_t>("member"));
+    auto f = obj(get("/api/files", {{"position", "1"}, {"size", "3"}}));
+    EXPECT_EQ(f->getValue<int>("total"), allFiles);
+    EXPECT_EQ(f->getArray("items")->size(), 3u);
+    EXPECT_EQ(f->getValue<std::string>("orderBy"), "modified");
+    EXPECT_EQ(get("/api/files", {{"size", "0"}}).status, 400);
+}
+
+TEST_F(Handlers, ShapeKnobListsWithoutItems) {
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"lists_without_items", "1"}}).status, 200);
+    auto lists = arr(get("/api/lists"));
+    ASSERT_EQ(lists->size(), 10u);
+    EXPECT_FALSE(lists->getObject(0)->has("items"));
+    EXPECT_TRUE(lists->getObject(0)->has("name"));
+    EXPECT_TRUE(obj(get("/api/lists/countries"))->getArray("items")->size() > 0);
+    EXPECT_EQ(get("/api/lists/vanished").status, 404);
+    // A list deleted right after the array named it.
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"vanished_lists", "countries,units"}}).status, 200);
+    EXPECT_EQ(arr(get("/api/lists"))->size(), 10u);
+    EXPECT_EQ(get("/api/lists/countries").status, 404);
+    EXPECT_EQ(get("/api/lists/currencies").status, 200);
+    EXPECT_EQ(arr(ctl("GET", "/_sim/dump/lists"))->size(), 8u);
+}
+
+TEST_F(Handlers, ShapeKnobsCapSizeOmitTotalIgnoreOrderAndPosition) {
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"size_cap", "7"}}).status, 200);
+    auto capped = obj(get("/api/parties", {{"size", "50"}}));
+    EXPECT_EQ(capped->getArray("items")->size(), 7u);
+    EXPECT_EQ(capped->getValue<int>("total"), 60);
+
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"size_cap", "0"}, {"omit_total", "comm"}}).status, 200);
+    EXPECT_FALSE(obj(get("/api/comm"))->has("total"));
+    EXPECT_TRUE(obj(get("/api/parties"))->has("total"));
+
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"omit_total", ""}, {"ignore_order_by", "parties"}})
+                  .status,
+              200);
+    auto byId = ids(obj(get("/api/parties", {{"orderBy", "modified"}, {"size", "60"}}))->getArray("items"));
+    std::vector<int64_t> ascending(60);
+    for (int i = 0; i < 60; ++i) ascending[static_cast<std::size_t>(i)] = i + 1;
+    EXPECT_EQ(byId, ascending);
+
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"ignore_order_by", ""}, {"ignore_position", "parties"}})
+                  .status,
+              200);
+    auto again = obj(get("/api/parties", {{"position", "40"}, {"size", "5"}}));
+    EXPECT_EQ(again->getValue<int>("position"), 0);
+    EXPECT_EQ(ids(again->getArray("items")), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"ignore_position", ""}, {"total_excess", "5"}}).status, 200);
+    auto over = obj(get("/api/parties", {{"position", "55"}, {"size", "10"}}));
+    EXPECT_EQ(over->getValue<int>("total"), 65);
+    EXPECT_EQ(over->getArray("items")->size(), 5u);
+    ASSERT_EQ(ctl("POST", "/_sim/config", {{"total_excess", "0"}, {"ignore_position", "parties"}}).status, 200);
+    auto cfg = obj(ctl("GET", "/_sim/config"));
+    EXPECT_EQ(cfg->getValue<std::string>("ignore_position"), "parties");
+    EXPECT_EQ(cfg->getValue<int>("size_cap"), 0);
+}
+
+TEST_F(Handlers, SetEpochStampsARecordInTheFuture) {
+    // 2099-01-01T00:00:00Z: sorted by instant, so it is the last record by modified.
+    ASSERT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "parties"}, {"id", "9"}, {"field", "modified"}, {"epoch", "4070908800"}})
+                  .status,
+              200);
+    EXPECT_EQ(obj(get("/api/parties/9"))->getValue<std::string>("modified"),
+              "2099-01-01T01:00:00+01:00");
+    auto last = obj(get("/api/parties", {{"orderBy", "modified"}, {"position", "59"}, {"size", "1"}}));
+    EXPECT_EQ(ids(last->getArray("items")), (std::vector<int64_t>{9}));
+    EXPECT_EQ(ctl("POST", "/_sim/set",
+                  {{"stream", "parties"}, {"id", "9"}, {"field", "modified"}, {"epoch", "soon"}})
+                  .status,
+              400);
+}

@@ -62,6 +62,8 @@ struct Scenario {
     int bulkEdits = 0;  // one /_sim/mutate?tie=1 call between the mutating runs (0 = none)
     int bulkInserts = 0;
     int bulkDeletes = 0;
+    // Issue 10: answer shapes (simulator options), e.g. --size-cap N, --page-members-files.
+    std::vector<std::string> simArgs{};
 
     std::string describe() const {
         std::ostringstream o;
@@ -72,6 +74,7 @@ struct Scenario {
           << insertWeight << ":" << deleteWeight << " datetime_format=" << datetimeFormat
           << " mutating_runs=" << mutatingRuns << " bulk_tie(edits/inserts/deletes)=" << bulkEdits
           << "/" << bulkInserts << "/" << bulkDeletes;
+        for (const auto& a : simArgs) o << " " << a;
         return o.str();
     }
 };
@@ -169,7 +172,8 @@ void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* 
                     .shuffleTies = s.shuffleTies,
                     .datetimeFormat = s.datetimeFormat,
                     .mutatePerRequest = s.mutatePerRequest,
-                    .mutateStreams = "parties,comm"};
+                    .mutateStreams = "parties,comm",
+                    .extraArgs = s.simArgs};
     SyncWorld world(sim,
                     ConfigSettings{.pageSize = s.pageSize, .requestsPerSecond = s.requestsPerSecond},
                     "chaos_" + std::to_string(s.seed));
@@ -272,6 +276,19 @@ void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* 
         mismatched += static_cast<long>(c.mismatched.size() + c.childMismatched.size());
         if (!c.equal()) detail += "\n  after reconcile: " + c.summary();
     }
+    if (std::find(s.simArgs.begin(), s.simArgs.end(), "--page-members-files") !=
+        s.simArgs.end()) {
+        // The paged full-replace lists, read with the same size cap.
+        RunResult lists = world.sync({"--stream", "members", "--stream", "files"});
+        ASSERT_EQ(lists.exitCode, 0) << lists.describe() << "\n" << reproduce(s, filter);
+        for (const char* stream : {"members", "files"}) {
+            Comparison c = compareWithSource(world, stream);
+            lost += static_cast<long>(c.missing.size());
+            extra += static_cast<long>(c.extra.size());
+            mismatched += static_cast<long>(c.mismatched.size() + c.childMismatched.size());
+            if (!c.equal()) detail += "\n  paged list: " + c.summary();
+        }
+    }
     const long mutations = world.mutationCount();
 
     ++totals.scenarios;
@@ -341,6 +358,23 @@ TEST_P(Chaos, KilledAtRandomMomentsLosesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shard, Chaos, ::testing::Range(0, kShards));
+
+// Issue 10: the same scenarios against a server that caps `size` below page_size and pages
+// members/files like every list. A few seeds only (INTOUCH_CHAOS_SHAPE_SCENARIOS, default
+// 6): the paging loops are shared with the suite above.
+TEST(ChaosShapes, SizeCapAndPagedListsLoseNothing) {
+    INTOUCH_REQUIRE_BINARIES();
+    Totals totals;
+    const long count = envNumber("INTOUCH_CHAOS_SHAPE_SCENARIOS", 6);
+    for (long i = 0; i < count; ++i) {
+        Scenario s = makeScenario(static_cast<unsigned>(200001 + i));
+        const int cap = std::max(3, s.pageSize / 2);
+        s.simArgs = {"--size-cap", std::to_string(cap), "--page-members-files"};
+        runScenario(s, /*withKills=*/false, totals, "ChaosShapes.*");
+        if (::testing::Test::HasFatalFailure()) return;
+    }
+    std::cout << "[chaos shapes] " << totals.line() << std::endl;
+}
 
 // KNOWN CONNECTOR BUG (reported): a record of a shuffled tie group is skipped for good.
 // Checkpoint (T, keys {63}, incomplete) after a page whose last record was tie member 63;

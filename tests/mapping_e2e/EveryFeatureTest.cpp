@@ -127,8 +127,8 @@ void expectDataExercisesTheMapping(const SourceData& d, DateFormat f) {
     EXPECT_GT(countIf(d.comm, [](const json::Value& r) { return isString(member(&r, "contactedTime")); }), 0);
     EXPECT_GT(countIf(d.comm, [](const json::Value& r) { return !isString(member(&r, "contactedTime")); }), 0);
     EXPECT_GT(countIf(d.comm, [](const json::Value& r) { return stringOr(member(&r, "contactType")) == "TEL"; }), 0);
-    EXPECT_GT(countIf(d.members, [](const json::Value& r) { return isString(member(&r, "forContact")); }), 0);
-    EXPECT_GT(countIf(d.members, [](const json::Value& r) { return !isString(member(&r, "forContact")); }), 0);
+    EXPECT_GT(countIf(d.members, [](const json::Value& r) { const json::Value* v = member(&r, "forContact"); return v && v->isBool(); }), 0);
+    EXPECT_GT(countIf(d.members, [](const json::Value& r) { const json::Value* v = member(&r, "forContact"); return !v || v->isNull(); }), 0);
     EXPECT_GT(d.serviceCases.items().size(), 0u);
 }
 

@@ -124,7 +124,7 @@ columns:
   - {name: org, source: org, type: bigint, required: true}
   - {name: member, source: member, type: bigint, required: true}
   - {name: priority, source: priority, type: integer}
-  - {name: for_contact, source: forContact, type: text, transforms: [trim, upper, empty_to_null]}
+  - {name: for_contact, source: forContact, type: boolean}
 )YAML"},
         {"lists.yaml", R"YAML(stream: lists
 table: crm_lists
@@ -408,17 +408,12 @@ std::vector<ExpectedTable> expectedFeatureTables(const SourceData& d, DateFormat
                           {{"org", "bigint NOT NULL"},
                            {"member", "bigint NOT NULL"},
                            {"priority", "integer"},
-                           {"for_contact", "text"},
+                           {"for_contact", "boolean"},
                            {"extra", "jsonb"},
                            {"record_hash", "text NOT NULL"}},
                           {"org", "member"}, kFullReplaceSystem);
     for (const json::Value& r : d.members.items()) {
-        const json::Value* forContact = member(&r, "forContact");
-        std::string fc = "NULL";
-        if (forContact && forContact->isString()) {
-            const std::string cleaned = uppered(trimmed(forContact->asString()));
-            fc = cleaned.empty() ? "NULL" : quote(cleaned);
-        }
+        const std::string fc = boolOf(member(&r, "forContact"));  // a boolean (issue 10)
         json::Value extra = r;
         eraseMembers(extra, {"org", "member", "priority", "forContact"});
         members.addRow({numberOf(member(&r, "org"), "bigint"), numberOf(member(&r, "member"), "bigint"),

@@ -118,7 +118,11 @@ TEST(Config, ErrorsNameFileLineAndKey) {
                      "(export it, or write ${INTOUCH_UNSET_VAR:-default})");
     path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\n  page_size: 5000\ntarget:\n  dsn: x\n");
     EXPECT_EQ(errorOf([&] { loadConfig(path); }),
-              path + ":5:14: 'source.page_size' must be between 1 and 1000, not 5000");
+              path + ":5:14: 'source.page_size' must be between 2 and 1000, not 5000");
+    // A page of one record cannot overlap the previous one and move on: refused (issue 10).
+    path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\n  page_size: 1\ntarget:\n  dsn: x\n");
+    EXPECT_EQ(errorOf([&] { loadConfig(path); }),
+              path + ":5:14: 'source.page_size' must be between 2 and 1000, not 1");
     path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\n  pagesize: 5\ntarget:\n  dsn: x\n");
     EXPECT_NE(errorOf([&] { loadConfig(path); }).find(":5:3: unknown key 'pagesize' in source"), std::string::npos);
 }

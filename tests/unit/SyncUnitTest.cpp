@@ -4,7 +4,9 @@
 
 #include "state/Checkpoint.hpp"
 #include "sync/IncrementalSync.hpp"
+#include "sync/PageChecks.hpp"
 #include "sync/PositionSearch.hpp"
+#include "common/Errors.hpp"
 
 using namespace intouch;
 
@@ -95,4 +97,85 @@ TEST(PositionSearch, NearAHintCostsProbesInTheDistanceNotTheListSize) {
     // The hint lies beyond the end of a list that shrank: still the right answer.
     PositionSearch shrunk(list.probe());
     EXPECT_EQ(shrunk.firstAfterNear(2000000, after(499990)), 999982);
+}
+
+// Issue 10: a server whose `total` overstates its list (probes past the real end answer
+// nothing) must not make the search loop; it finds the right place in few probes.
+TEST(PositionSearch, ATotalLargerThanTheListDoesNotLoop) {
+    FakeList list;
+    for (int i = 0; i < 1000; ++i) list.values.push_back(i);
+    const std::int64_t claimed = 5000;  // the server says 5000, holds 1000
+    PositionSearch::Probe lying = [&](std::int64_t p, std::int64_t& total) {
+        std::int64_t ignored = 0;
+        auto item = list.probe()(p, ignored);
+        total = claimed;
+        return item;
+    };
+    PositionSearch s(lying);
+    EXPECT_EQ(s.firstAfter([](const ListItem& i) { return *i.cursor > 990; }), 991);
+    EXPECT_LE(s.probes(), 40);
+    PositionSearch none(lying);
+    EXPECT_EQ(none.firstAfter([](const ListItem& i) { return *i.cursor > 5000; }), 1000);
+    EXPECT_LE(none.probes(), 40);
+}
+
+// Issue 10: the server-shape rules, in their one place.
+TEST(PageChecks, EndIsDecidedByTotalNotByAShortPage) {
+    EXPECT_FALSE(PageChecks::reachesEnd(0, 100, 375));   // capped at 100 of 1000 asked
+    EXPECT_TRUE(PageChecks::reachesEnd(300, 75, 375));
+    EXPECT_TRUE(PageChecks::reachesEnd(400, 0, 375));    // empty: ends whatever total says
+    EXPECT_TRUE(PageChecks::reachesEnd(20, 0, 5000));    // total larger than the list
+}
+
+TEST(PageChecks, RejectsAnAnswerWithoutTotalOrOutOfOrderOrIgnoringPosition) {
+    auto item = [](std::int64_t id, std::int64_t cursor) {
+        ListItem i;
+        i.key = "id=" + std::to_string(id);
+        i.numericId = id;
+        i.cursor = cursor;
+        return i;
+    };
+    PageRequest r;
+    r.endpoint = "parties";
+    r.orderBy = "modified";
+    r.size = 3;
+    Page page;
+    page.total = 10;
+    std::vector<ListItem> sorted{item(1, 10), item(2, 20), item(3, 20)};
+    PageChecks checks("parties", "modified");
+    EXPECT_NO_THROW(checks.check(r, page, sorted));
+    // The same three records at another position: position ignored.
+    r.position = 2;
+    EXPECT_THROW(checks.check(r, page, sorted), InconsistentReadError);
+    // ... but at a smaller position it is a list that slid back under deletions: fine.
+    PageChecks slid("parties", "modified");
+    r.position = 5;
+    EXPECT_NO_THROW(slid.check(r, page, sorted));
+    r.position = 4;
+    EXPECT_NO_THROW(slid.check(r, page, sorted));
+    r.position = 2;
+    // Position echoed differently.
+    PageChecks echo("parties", "modified");
+    page.echoedPosition = 0;
+    EXPECT_THROW(echo.check(r, page, sorted), InconsistentReadError);
+    page.echoedPosition.reset();
+    // Out of order by modified.
+    PageChecks order("parties", "modified");
+    std::vector<ListItem> unsorted{item(1, 30), item(2, 20)};
+    EXPECT_THROW(order.check(r, page, unsorted), InconsistentReadError);
+    r.orderBy = "id";
+    EXPECT_NO_THROW(PageChecks("parties", "modified").check(r, page, unsorted));
+    // No total.
+    page.total.reset();
+    try {
+        PageChecks("parties", "modified").check(r, page, sorted);
+        FAIL() << "accepted a page without total";
+    } catch (const InconsistentReadError& e) {
+        EXPECT_NE(std::string(e.what()).find("GET parties?position=2&size=3&orderBy=id"),
+                  std::string::npos)
+            << e.what();
+    }
+    // A plain array has no total to miss.
+    page.envelope = false;
+    EXPECT_NO_THROW(PageChecks("lists", "").check(r, page, {}));
 }
