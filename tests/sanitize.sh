@@ -9,10 +9,12 @@
 # code), so every sanitizer writes its reports to files and any such file fails the pass.
 #   tests/sanitize.sh            both passes
 #   tests/sanitize.sh asan -R EndToEnd    one pass, extra arguments to ctest
+#   tests/sanitize.sh asan tsan           both, named
 set -euo pipefail
 cd "$(dirname "$0")/.."
-passes=(asan tsan)
-if [[ $# -gt 0 && ( "$1" == asan || "$1" == tsan ) ]]; then passes=("$1"); shift; fi
+passes=()
+while [[ $# -gt 0 && ( "$1" == asan || "$1" == tsan ) ]]; do passes+=("$1"); shift; done
+[[ ${#passes[@]} -eq 0 ]] && passes=(asan tsan)
 JOBS=$(( $(nproc) * 2 ))
 
 run_pass() {

@@ -8,6 +8,7 @@
 #include "common/Log.hpp"
 #include "common/SecretForms.hpp"
 #include "sink/TargetDatabase.hpp"
+#include "sync/StreamFailure.hpp"
 
 namespace intouch {
 
@@ -17,23 +18,6 @@ namespace {
 // `intouch_sync_run_outcome{outcome="failed"} == 1` without knowing the others.
 const char* const kOutcomes[] = {"success", "partial",     "failed",     "interrupted",
                                  "locked",  "unavailable", "skipped"};
-
-std::string outcomeOfExit(ExitCode code) {
-    switch (code) {
-        case ExitCode::Success:
-            return "success";
-        case ExitCode::CompletedWithRejects:
-            return "partial";
-        case ExitCode::Interrupted:
-            return "interrupted";
-        case ExitCode::Locked:
-            return "locked";
-        case ExitCode::StreamsUnavailable:
-            return "unavailable";
-        default:
-            return "failed";
-    }
-}
 
 double seconds(std::int64_t micros) {
     return static_cast<double>(micros) / 1e6;
@@ -76,7 +60,7 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
     const std::string& schema = config.target.schema;
     const MetricLabels run = {{"schema", schema}, {"command", command}};
     PrometheusText p;
-    const std::string outcome = outcomeOfExit(exitCode);
+    const std::string outcome = outcomeOfExitCode(exitCode);
 
     p.family("intouch_sync_run_outcome", "gauge",
              "Outcome of the last run: 1 for the outcome it had, 0 for the others.");

@@ -1,6 +1,7 @@
 #include "common/SecretForms.hpp"
 
 #include <cctype>
+#include <optional>
 
 namespace intouch::secrets {
 
@@ -40,6 +41,22 @@ void queryPasswords(const std::string& query, std::vector<std::string>& out) {
     }
 }
 
+// Where the user info of a URL stands: [start, at) before the last '@' of the authority
+// (a password may hold an unencoded '@'); nullopt when the URL has none.
+struct UserInfoSpan {
+    std::size_t start, at;
+};
+std::optional<UserInfoSpan> userInfoSpan(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) return std::nullopt;
+    const std::size_t start = scheme + 3;
+    std::size_t authorityEnd = url.find_first_of("/?#", start);
+    if (authorityEnd == std::string::npos) authorityEnd = url.size();
+    const auto at = url.rfind('@', authorityEnd - 1);
+    if (at == std::string::npos || at < start) return std::nullopt;
+    return UserInfoSpan{start, at};
+}
+
 }  // namespace
 
 std::string percentDecode(const std::string& s) {
@@ -61,14 +78,9 @@ std::string percentDecode(const std::string& s) {
 
 UrlCredentials urlCredentials(const std::string& url) {
     UrlCredentials out;
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos) return out;
-    const std::size_t start = scheme + 3;
-    std::size_t authorityEnd = url.find_first_of("/?#", start);
-    if (authorityEnd == std::string::npos) authorityEnd = url.size();
-    const auto at = url.rfind('@', authorityEnd - 1);
-    if (at == std::string::npos || at < start) return out;
-    const std::string userInfo = url.substr(start, at - start);
+    const auto span = userInfoSpan(url);
+    if (!span) return out;
+    const std::string userInfo = url.substr(span->start, span->at - span->start);
     const auto colon = userInfo.find(':');
     out.present = true;
     out.user = percentDecode(userInfo.substr(0, colon));
@@ -77,27 +89,16 @@ UrlCredentials urlCredentials(const std::string& url) {
 }
 
 std::string withoutUserInfo(const std::string& url) {
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    const std::size_t start = scheme + 3;
-    std::size_t authorityEnd = url.find_first_of("/?#", start);
-    if (authorityEnd == std::string::npos) authorityEnd = url.size();
-    const auto at = url.rfind('@', authorityEnd - 1);
-    if (at == std::string::npos || at < start) return url;
-    return url.substr(0, start) + url.substr(at + 1);
+    const auto span = userInfoSpan(url);
+    if (!span) return url;
+    return url.substr(0, span->start) + url.substr(span->at + 1);
 }
 
 std::vector<std::string> urlPasswordForms(const std::string& url) {
     std::vector<std::string> out;
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos) return out;
-    const std::size_t start = scheme + 3;
-    std::size_t authorityEnd = url.find_first_of("/?#", start);
-    if (authorityEnd == std::string::npos) authorityEnd = url.size();
-    // The last @ of the authority ends the user info (a password may hold an unencoded @).
-    const auto at = url.rfind('@', authorityEnd - 1);
-    if (at == std::string::npos || at < start) return out;
-    const std::string userInfo = url.substr(start, at - start);
+    const auto span = userInfoSpan(url);
+    if (!span) return out;
+    const std::string userInfo = url.substr(span->start, span->at - span->start);
     const auto colon = userInfo.find(':');
     if (colon == std::string::npos) return out;
     const std::string raw = userInfo.substr(colon + 1);

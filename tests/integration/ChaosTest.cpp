@@ -503,8 +503,17 @@ TEST(ChaosRegression, RunUnderContinuousEditsEnds) {
     EXPECT_NE(again.stderrText.find("table holds more live rows than the CRM lists"),
               std::string::npos)
         << again.describe();
-    EXPECT_EQ(countRows(world.dsn(), "FROM intouch.parties WHERE deleted_at IS NOT NULL"), 5)
-        << again.describe();
+    // Each of the 5 deleted records that was in the table is now marked: none is left live.
+    // (A record edited before any run could read it and then deleted was never in the table,
+    // so the count of marked rows is at most 5; how many depends on the machine's speed.)
+    const Comparison afterDeletes = compareWithSource(world, "parties");
+    EXPECT_TRUE(afterDeletes.extra.empty())
+        << afterDeletes.extra.size() << " deleted records still live, e.g. "
+        << afterDeletes.extra.front() << "\n" << again.describe();
+    const long long marked =
+        countRows(world.dsn(), "FROM intouch.parties WHERE deleted_at IS NOT NULL");
+    EXPECT_GE(marked, 1) << again.describe();
+    EXPECT_LE(marked, 5) << again.describe();
 
     // Once the CRM is quiet, one more run brings the table level with the source.
     world.setKnobs("mutate_per_request=0");
