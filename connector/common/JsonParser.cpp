@@ -208,6 +208,11 @@ struct ThreadState {
     std::size_t capacity = 0;
     std::string repaired;
     std::vector<std::size_t> repairs;
+    // Elements of the containers being read, shared by all depths: a container's
+    // vector is then allocated once at its final size instead of grown by
+    // doubling; kept between pages so that they are not grown again for each.
+    std::vector<Value> itemStack;
+    std::vector<Member> memberStack;
 
     std::string_view load(std::string_view text) {
         if (capacity < text.size() + simdjson::SIMDJSON_PADDING) {
@@ -225,8 +230,10 @@ struct ThreadState {
 // Walks simdjson's On-Demand view of the text and builds the Value tree.
 class Parser {
 public:
-    Parser(std::string_view buffer, std::size_t originalSize, const std::vector<std::size_t>& repairs)
-        : buf_(buffer), originalSize_(originalSize), repairs_(repairs) {}
+    Parser(std::string_view buffer, std::size_t originalSize, const std::vector<std::size_t>& repairs,
+           std::vector<Value>& itemStack, std::vector<Member>& memberStack)
+        : buf_(buffer), originalSize_(originalSize), repairs_(repairs), itemStack_(itemStack),
+          memberStack_(memberStack) {}
 
     Value document(od::document& doc) {
         doc_ = &doc;
@@ -265,10 +272,8 @@ private:
     std::size_t nextRepair_ = 0;  // first replacement not yet inside a visited string
     od::document* doc_ = nullptr;
     const char* containerKind_ = "value";  // for "unterminated array/object"
-    // Elements of the containers being read, shared by all depths: a container's
-    // vector is then allocated once at its final size instead of grown by doubling.
-    std::vector<Value> itemStack_;
-    std::vector<Member> memberStack_;
+    std::vector<Value>& itemStack_;
+    std::vector<Member>& memberStack_;
 
     // Offset in the caller's text of a position in buf_: each U+FFFD before it
     // added two bytes.
@@ -334,26 +339,41 @@ private:
         return any;
     }
 
-    // Length of the compact form of a string whose opening quote is at `quote` and
-    // whose decoded contents are `decoded`, when the text there is exactly that
-    // form; kNotCanonical otherwise (\u and \/ escapes, which appendQuoted writes
-    // another way, or bytes the repair replaced).
-    std::size_t canonicalString(const char* quote, std::string_view decoded) const {
-        const std::size_t n = decoded.size();
-        const char* end = buf_.data() + buf_.size();
-        if (n + 2 > static_cast<std::size_t>(end - quote)) return kNotCanonical;
-        // Raw bytes equal to the decoded ones, then the closing quote: the string
-        // had no escapes at all (no backslash in it), which is how appendQuoted
-        // writes it (simdjson has already refused raw control characters).
-        if (std::memcmp(quote + 1, decoded.data(), n) == 0 && quote[n + 1] == '"' &&
-            std::memchr(decoded.data(), '\\', n) == nullptr)
-            return n + 2;
-        std::string quoted;
-        appendQuoted(quoted, decoded);
-        if (quoted.size() <= static_cast<std::size_t>(end - quote) &&
-            std::memcmp(quote, quoted.data(), quoted.size()) == 0)
-            return quoted.size();
-        return kNotCanonical;
+    // The string token whose opening quote is at `quote`, up to just before
+    // `limit` (the next token: only whitespace and, after a key, ':' lie between).
+    static std::string_view stringToken(const char* quote, const char* limit) {
+        while (limit > quote && isSpace(limit[-1])) --limit;
+        if (limit - quote < 2 || *quote != '"' || limit[-1] != '"') return {};
+        return {quote, static_cast<std::size_t>(limit - quote)};
+    }
+
+    // Whether the escapes in a string's contents (simdjson has checked them) are
+    // the ones appendQuoted writes: \" \\ \b \f \n \r \t, and \u00xx in lower-case
+    // hex for the other control characters. \/ and any other \u are written
+    // another way by toJson(), so their container gets no canonical span.
+    static bool escapesAreCanonical(std::string_view contents) {
+        std::size_t i = 0;
+        while (true) {
+            const void* hit = std::memchr(contents.data() + i, '\\', contents.size() - i);
+            if (hit == nullptr) return true;
+            i = static_cast<std::size_t>(static_cast<const char*>(hit) - contents.data()) + 1;
+            if (i >= contents.size()) return false;
+            const char e = contents[i];
+            if (e == '"' || e == '\\' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+                ++i;
+                continue;
+            }
+            if (e != 'u' || contents.size() - i < 5) return false;
+            const std::string_view hex = contents.substr(i + 1, 4);
+            const char lo = hex[3];
+            const bool lowerHexDigit = isDigit(lo) || (lo >= 'a' && lo <= 'f');
+            if (hex[0] != '0' || hex[1] != '0' || (hex[2] != '0' && hex[2] != '1') || !lowerHexDigit)
+                return false;
+            // \u0008 \u0009 \u000a \u000c \u000d have short forms appendQuoted uses.
+            if (hex[2] == '0' && (lo == '8' || lo == '9' || lo == 'a' || lo == 'c' || lo == 'd'))
+                return false;
+            i += 5;
+        }
     }
 
     // Fills a scalar value from its raw token; returns its compact length or
@@ -368,12 +388,19 @@ private:
                 out.text_.assign(token.data(), token.size());
                 return token.size();
             case od::json_type::string: {
-                std::string_view s;
-                check(getString(s), raw.data());
+                const std::string_view t = stringToken(raw.data(), raw.data() + raw.size());
+                // Most CRM strings have no backslash: their bytes are the string
+                // (simdjson has checked UTF-8 and refused raw control characters),
+                // so simdjson's unescaping copy is skipped for them.
+                std::string_view s = t.empty() ? t : t.substr(1, t.size() - 2);
+                const bool plain = !t.empty() && std::memchr(s.data(), '\\', s.size()) == nullptr;
+                if (!plain) check(getString(s), raw.data());
                 out.type_ = Type::String;
                 out.text_.assign(s.data(), s.size());
                 if (!repairs_.empty() && repairedBefore(raw.data() + raw.size())) return kNotCanonical;
-                return canonicalString(raw.data(), s);
+                if (plain) return t.size();
+                return !t.empty() && escapesAreCanonical(t.substr(1, t.size() - 2)) ? t.size()
+                                                                                     : kNotCanonical;
             }
             case od::json_type::boolean:
                 if (token == "true") {
@@ -393,9 +420,8 @@ private:
 
     std::size_t value(Value& out, od::value v, int depth) {
         // `out` must not live in itemStack_/memberStack_: nested containers grow them.
-        if (depth > kMaxDepth)
-            fail(offsetOf(v.raw_json_token().data()), "nesting deeper than 256 levels");
         const std::string_view raw = v.raw_json_token();
+        if (depth > kMaxDepth) fail(offsetOf(raw.data()), "nesting deeper than 256 levels");
         od::json_type type = od::json_type::null;
         if (v.type().get(type) != simdjson::SUCCESS)
             fail(offsetOf(raw.data()), std::string("unexpected character '") + raw.front() + "'");
@@ -411,6 +437,8 @@ private:
         }
         return scalar(out, type, raw, [&v](std::string_view& s) { return v.get_string().get(s); });
     }
+
+    static bool isContainer(const char* token) { return *token == '{' || *token == '['; }
 
     // Reads the elements of an array or the members of an object.
     // Canonical span: the compact length of the container is added up from its
@@ -431,30 +459,46 @@ private:
                 od::field field;
                 check(std::move(element).get(field), nullptr);
                 const char* keyQuote = field.key().raw() - 1;
-                std::string_view key;
-                check(field.unescaped_key().get(key), keyQuote);
+                // The key runs up to the ':' before the value.
+                const char* valueStart = field.value().raw_json_token().data();
+                const char* keyEnd = valueStart;
+                while (keyEnd > keyQuote && isSpace(keyEnd[-1])) --keyEnd;
+                if (keyEnd > keyQuote && keyEnd[-1] == ':') --keyEnd;
+                const std::string_view t = stringToken(keyQuote, keyEnd);
+                std::string_view key = t.empty() ? t : t.substr(1, t.size() - 2);
+                const bool plain = !t.empty() && std::memchr(key.data(), '\\', key.size()) == nullptr;
+                if (!plain) check(field.unescaped_key().get(key), keyQuote);
                 std::string name(key);
+                const bool repaired = !repairs_.empty() && repairedBefore(valueStart);
                 if (compact != kNotCanonical) {
-                    const std::size_t keyLength =
-                        !repairs_.empty() && repairedBefore(field.value().raw_json_token().data())
-                            ? kNotCanonical
-                            : canonicalString(keyQuote, key);
-                    compact = keyLength == kNotCanonical ? kNotCanonical : compact + keyLength + 1;
-                } else if (!repairs_.empty()) {
-                    repairedBefore(field.value().raw_json_token().data());
+                    const bool canonical =
+                        !repaired && !t.empty() &&
+                        (plain || escapesAreCanonical(t.substr(1, t.size() - 2)));
+                    compact = canonical ? compact + t.size() + 1 : kNotCanonical;
                 }
-                Value member;
-                const std::size_t length = value(member, field.value(), depth + 1);
-                memberStack_.emplace_back(std::move(name), std::move(member));
+                std::size_t length;
+                if (isContainer(valueStart)) {
+                    Value member;
+                    length = value(member, field.value(), depth + 1);
+                    memberStack_.emplace_back(std::move(name), std::move(member));
+                } else {  // a scalar does not grow the stacks: fill it in place
+                    memberStack_.emplace_back(std::move(name), Value());
+                    length = value(memberStack_.back().second, field.value(), depth + 1);
+                }
                 containerKind_ = "object";
                 compact = (compact == kNotCanonical || length == kNotCanonical) ? kNotCanonical
                                                                                 : compact + length;
             } else {
                 od::value item;
                 check(std::move(element).get(item), nullptr);
-                Value element;
-                const std::size_t length = value(element, item, depth + 1);
-                itemStack_.push_back(std::move(element));
+                std::size_t length;
+                if (isContainer(item.raw_json_token().data())) {
+                    Value element;
+                    length = value(element, item, depth + 1);
+                    itemStack_.push_back(std::move(element));
+                } else {
+                    length = value(itemStack_.emplace_back(), item, depth + 1);
+                }
                 containerKind_ = "array";
                 compact = (compact == kNotCanonical || length == kNotCanonical) ? kNotCanonical
                                                                                 : compact + length;
@@ -519,7 +563,10 @@ Value parse(std::string_view text, ParseStats* stats) {
         if (e == simdjson::EMPTY) throw ParseError(text.size(), "unexpected end of input");
         throw ParseError(0, simdjson::error_message(e));
     }
-    Parser parser(buffer, text.size(), state.repairs);
+    // After an error the stacks may hold the elements read so far.
+    state.itemStack.clear();
+    state.memberStack.clear();
+    Parser parser(buffer, text.size(), state.repairs, state.itemStack, state.memberStack);
     Value v = parser.document(doc);
     if (stats) stats->invalidUtf8Bytes = state.repairs.size();
     return v;
