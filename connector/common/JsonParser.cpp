@@ -214,6 +214,21 @@ struct ThreadState {
     std::vector<Value> itemStack;
     std::vector<Member> memberStack;
 
+    // simdjson's index takes about five bytes per byte of text: kept for pages of
+    // the usual size (1000 records, about 1 MB), given back after a larger answer
+    // so that one huge page does not stay in memory for the rest of the run.
+    static constexpr std::size_t kKeptTextSize = 8u << 20;
+    void releaseIfLarge() {
+        if (capacity <= kKeptTextSize + kKeptTextSize / 4 + simdjson::SIMDJSON_PADDING) return;
+        parser = od::parser();
+        buffer.reset();
+        capacity = 0;
+        std::string().swap(repaired);
+        std::vector<std::size_t>().swap(repairs);
+        std::vector<Value>().swap(itemStack);
+        std::vector<Member>().swap(memberStack);
+    }
+
     std::string_view load(std::string_view text) {
         if (capacity < text.size() + simdjson::SIMDJSON_PADDING) {
             capacity = text.size() + text.size() / 4 + simdjson::SIMDJSON_PADDING;
@@ -537,6 +552,10 @@ private:
 Value parse(std::string_view text, ParseStats* stats) {
     using namespace detail;
     thread_local ThreadState state;
+    struct Release {  // also when the text is refused
+        ThreadState& state;
+        ~Release() { state.releaseIfLarge(); }
+    } release{state};
     std::string_view buffer = state.load(text);
     state.repairs.clear();
 
