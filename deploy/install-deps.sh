@@ -16,6 +16,8 @@ PACKAGES=(
     tzdata
     # libraries
     libpoco-dev libpqxx-dev libpq-dev libyaml-cpp-dev zlib1g-dev libssl-dev
+    # JSON parsing of the CRM's pages (numbers kept as their text: raw_json_token)
+    libsimdjson-dev
     # command-line parsing (header-only)
     libcli11-dev
     # test and benchmark frameworks

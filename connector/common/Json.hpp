@@ -1,8 +1,18 @@
 #pragma once
 // A small JSON document model that keeps numbers as their exact lexical text.
-// Poco::JSON turns every number into a double or int64 on parse, which loses the
-// precision and scale of money values (10500.00); the mapper must see the digits
-// the CRM sent, so pages are parsed into this model instead.
+// Why not Poco::JSON on records: its parser turns every number into a double or
+// int64, so 10500.00 comes back as 10500 (scale lost) and 12345678901234567890.1
+// as the nearest double (digits lost); the mapper must see the digits the CRM
+// sent (numeric columns, record_hash), so pages are parsed into this model.
+//
+// parse() runs on simdjson's On-Demand API (Debian libsimdjson-dev, see
+// JsonParser.cpp): simdjson finds the structure, checks UTF-8 and unescapes
+// strings; numbers are taken as their raw token, so nothing is converted. What
+// simdjson does not do by itself is done around it: the depth limit, error
+// offsets, the U+FFFD repair of invalid UTF-8 (simdjson refuses such a text: it
+// is repaired and parsed again, and offsets are mapped back to the caller's
+// text), and canonical spans. Duplicate keys are all kept, in received order;
+// find() returns the first.
 
 #include <cstddef>
 #include <cstdint>

@@ -109,3 +109,35 @@ TEST(Json, ParsesManyAndNestedContainersIntact) {
     EXPECT_EQ(v.toJson(), text);
     EXPECT_EQ(v.canonicalText(text), text);
 }
+
+TEST(Json, SpansAndErrorOffsetsAfterRepairedBytesPointIntoTheTextAsReceived) {
+    // Each bad byte becomes three bytes of U+FFFD in the text actually parsed;
+    // offsets must still be those of the caller's text.
+    const std::string text = "{\"a\":\"\xFF\xFE\",\"b\":{\"c\":[1,2]},\"d\":\"\xE2\x82\"}";
+    json::ParseStats stats;
+    const auto v = json::parse(text, &stats);
+    EXPECT_EQ(stats.invalidUtf8Bytes, 4u);  // a truncated sequence: one per byte
+    EXPECT_EQ(v.find("a")->asString(), "\xEF\xBF\xBD\xEF\xBF\xBD");
+    EXPECT_EQ(v.find("d")->asString(), "\xEF\xBF\xBD\xEF\xBF\xBD");
+    EXPECT_EQ(v.find("b")->canonicalText(text), R"({"c":[1,2]})");
+    EXPECT_EQ(v.find("b")->find("c")->canonicalText(text), "[1,2]");
+    EXPECT_FALSE(v.canonicalSpan().has_value());  // holds the replaced bytes
+
+    try {
+        json::parse("[\"\xFF\xFF\", tru]");
+        FAIL() << "expected a parse error";
+    } catch (const json::ParseError& e) {
+        EXPECT_EQ(e.offset(), 7u);
+        EXPECT_NE(std::string(e.what()).find("invalid literal"), std::string::npos);
+    }
+    // Outside a string a bad byte is not text to repair but a syntax error.
+    EXPECT_THROW(json::parse("[1,\xFF]"), json::ParseError);
+}
+
+TEST(Json, KeepsDuplicateKeysInOrderAndFindsTheFirst) {
+    const auto v = json::parse(R"({"k":1,"k":2})");
+    ASSERT_EQ(v.members().size(), 2u);
+    EXPECT_EQ(v.find("k")->numberText(), "1");
+    EXPECT_EQ(v.members()[1].second.numberText(), "2");
+    EXPECT_EQ(v.toJson(), R"({"k":1,"k":2})");
+}
