@@ -18,6 +18,8 @@ PACKAGES=(
     libpoco-dev libpqxx-dev libpq-dev libyaml-cpp-dev zlib1g-dev libssl-dev
     # command-line parsing (header-only)
     libcli11-dev
+    # IANA time zones (Howard Hinnant's date/tz, libdate-tz reads the system tzdata above)
+    libhowardhinnant-date-dev
     # test and benchmark frameworks
     libgtest-dev libgmock-dev googletest libbenchmark-dev
     # the tests start throwaway PostgreSQL servers from these binaries
