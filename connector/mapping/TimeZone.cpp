@@ -20,19 +20,13 @@ using hh_mm_ss_for_ptz = hh_mm_ss<Duration>;
 #undef hh_mm_ss
 
 #include "common/Errors.hpp"
+#include "common/TimestampParser.hpp"
 
 namespace intouch {
 
 namespace {
-constexpr std::int64_t kMicrosPerSecond = 1000000;
 // Debian's libdate-tz is built with USE_OS_TZDB and reads the tzdata package's files here.
 constexpr const char* kZoneDir = "/usr/share/zoneinfo";
-
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 bool plausibleName(const std::string& name) {
     if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) return false;

@@ -9,7 +9,7 @@
 #include "TestSupport.hpp"
 #include "common/Errors.hpp"
 #include "mapping/TimeZone.hpp"
-#include "mapping/TimestampParser.hpp"
+#include "common/TimestampParser.hpp"
 
 using namespace intouch;
 
