@@ -20,6 +20,8 @@ PACKAGES=(
     libsimdjson-dev
     # command-line parsing (header-only)
     libcli11-dev
+    # IANA time zones (Howard Hinnant's date/tz, libdate-tz reads the system tzdata above)
+    libhowardhinnant-date-dev
     # test and benchmark frameworks
     libgtest-dev libgmock-dev googletest libbenchmark-dev
     # the tests start throwaway PostgreSQL servers from these binaries

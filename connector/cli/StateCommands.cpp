@@ -2,10 +2,10 @@
 
 #include <cstdio>
 #include <pqxx/pqxx>
-#include <regex>
 
 #include "cli/StreamHealth.hpp"
 #include "common/Log.hpp"
+#include "common/TimestampParser.hpp"
 #include "sink/ShadowTables.hpp"
 #include "sink/TargetDatabase.hpp"
 #include "state/RunHistory.hpp"
@@ -14,15 +14,6 @@
 namespace intouch {
 
 namespace {
-
-bool leapYear(int y) {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int daysInMonth(int y, int m) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leapYear(y) ? 29 : days[m - 1];
-}
 
 std::string joined(const std::vector<StreamSpec>& streams) {
     std::string out;
@@ -91,33 +82,6 @@ void changeState(pqxx::connection_base& conn, const CommandLine& cl, const Confi
 
 }  // namespace
 
-std::optional<std::int64_t> parseIsoInstant(const std::string& text) {
-    static const std::regex re(
-        R"(^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|z|[+-]\d{2}(:?\d{2})?)$)");
-    std::smatch m;
-    if (!std::regex_match(text, m, re)) return std::nullopt;
-    const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
-    const int h = std::stoi(m[4]), mi = std::stoi(m[5]), s = std::stoi(m[6]);
-    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59)
-        return std::nullopt;
-    std::string offset = m[8];
-    int oh = 0, om = 0;
-    char sign = '+';
-    if (offset != "Z" && offset != "z") {
-        sign = offset[0];
-        oh = std::stoi(offset.substr(1, 2));
-        std::string rest = offset.substr(3);
-        if (!rest.empty() && rest[0] == ':') rest = rest.substr(1);
-        if (!rest.empty()) om = std::stoi(rest);
-        if (oh > 18 || om > 59) return std::nullopt;
-    }
-    // parseUtcTimestamp reads PostgreSQL's form; hand it exactly that.
-    char offsetText[16];
-    std::snprintf(offsetText, sizeof offsetText, "%c%02d:%02d", sign, oh % 100, om % 100);
-    return parseUtcTimestamp(m[1].str() + "-" + m[2].str() + "-" + m[3].str() + " " + m[4].str() +
-                             ":" + m[5].str() + ":" + m[6].str() + m[7].str() + offsetText);
-}
-
 ExitCode runState(const CommandLine& cl, const Config& config,
                   const std::vector<StreamSpec>& streams) {
     if (cl.subcommand == "show") {
@@ -126,11 +90,15 @@ ExitCode runState(const CommandLine& cl, const Config& config,
     }
     std::optional<std::int64_t> micros;
     if (cl.subcommand == "set") {
-        micros = parseIsoInstant(*cl.modified);
-        if (!micros)
+        // Without an offset the instant would depend on whose clock reads it: refused.
+        try {
+            micros = parseInstant(*cl.modified);
+        } catch (const TimestampError& e) {
             throw ConfigError("--modified '" + *cl.modified +
                               "' is not an ISO 8601 time with offset, e.g. "
-                              "2024-06-01T00:00:00+02:00 or 2024-05-31T22:00:00Z");
+                              "2024-06-01T00:00:00+02:00 or 2024-05-31T22:00:00Z (" +
+                              e.what() + ")");
+        }
         if (*micros > nowUtcMicros())
             throw ConfigError("--modified " + *cl.modified +
                               " is in the future: every record would be skipped until then");

@@ -20,9 +20,4 @@ namespace intouch {
 ExitCode runState(const CommandLine& cl, const Config& config,
                   const std::vector<StreamSpec>& streams);
 
-// ISO 8601 date-time with a UTC offset ("2024-06-01T00:00:00+02:00", "...Z",
-// fraction optional) as UTC microseconds; nullopt when it is not one. Without an
-// offset the instant would depend on whose clock reads it: refused.
-std::optional<std::int64_t> parseIsoInstant(const std::string& text);
-
 }  // namespace intouch

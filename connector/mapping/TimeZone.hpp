@@ -1,8 +1,8 @@
 #pragma once
-// An IANA time zone read from the system's compiled TZif files, so that a
-// datetime the CRM sends without an offset can be placed on the UTC time line
-// exactly as the CRM meant it, including the daylight saving gap and the
-// repeated autumn hour. std::chrono's zone support is not in g++ 12.
+// An IANA time zone from the system's tzdata (/usr/share/zoneinfo), read by Howard
+// Hinnant's date/tz (libdate-tz), so that a datetime the CRM sends without an offset can
+// be placed on the UTC time line exactly as the CRM meant it, including the daylight
+// saving gap and the repeated autumn hour. std::chrono's zone support is not in g++ 12.
 
 #include <cstdint>
 #include <memory>
@@ -12,8 +12,8 @@ namespace intouch {
 
 class TimeZone {
   public:
-    // Reads $TZDIR/NAME (default /usr/share/zoneinfo/NAME). Throws ConfigError
-    // for an unknown or unreadable zone.
+    // The zone /usr/share/zoneinfo/NAME. Throws ConfigError for an unknown or unreadable
+    // zone. Thread-safe; the zone list is built once per process.
     static TimeZone load(const std::string& name);
     static TimeZone utc();
 

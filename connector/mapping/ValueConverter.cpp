@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "mapping/Decimal.hpp"
-#include "mapping/TimestampParser.hpp"
+#include "common/TimestampParser.hpp"
 #include "mapping/Utf8.hpp"
 
 namespace intouch {

@@ -32,9 +32,10 @@ struct Checkpoint {
     }
 };
 
-// "2024-03-05 09:15:30.123456+00" for SQL and messages.
+// "2024-03-05 09:15:30.123456+00" for SQL and messages (formatUtcTimestamp).
 std::string formatUtcMicros(std::int64_t micros);
-// Parses PostgreSQL's timestamptz output in UTC ("2024-03-05 09:15:30.123+00").
+// Parses PostgreSQL's timestamptz output ("2024-03-05 09:15:30.123+00") with parseInstant;
+// throws std::runtime_error naming the text when it is not one.
 std::int64_t parseUtcTimestamp(const std::string& text);
 
 }  // namespace intouch

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "mapping/TimestampParser.hpp"
+#include "common/TimestampParser.hpp"
 
 using namespace intouch;
 

@@ -1,13 +1,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "TestSupport.hpp"
 #include "common/Errors.hpp"
-#include "mapping/PosixTzRule.hpp"
 #include "mapping/TimeZone.hpp"
-#include "mapping/TimestampParser.hpp"
+#include "common/TimestampParser.hpp"
 
 using namespace intouch;
 
@@ -122,136 +124,105 @@ TEST(TimeZone, UnknownZoneIsAConfigError) {
     EXPECT_THROW(TimeZone::load(""), ConfigError);
 }
 
-TEST(TimeZone, ReadsFromTzdirAndRejectsNonTzifFiles) {
-    test::ScratchDir dir;
-    std::filesystem::create_directories(dir.path() / "Test");
-    std::filesystem::copy_file("/usr/share/zoneinfo/Europe/Prague", dir.path() / "Test" / "Zone");
-    dir.write("Test/Broken", "not a time zone file at all, not even close to 44 bytes long.");
-    const char* old = std::getenv("TZDIR");
-    const std::string saved = old ? old : "";
-    setenv("TZDIR", dir.path().c_str(), 1);
-    EXPECT_EQ(TimeZone::load("Test/Zone").offsetSecondsAt(wall("2024-07-01T00:00:00")), 7200);
-    try {
-        TimeZone::load("Test/Broken");
-        ADD_FAILURE() << "no error";
-    } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("is not a valid TZif file (no TZif magic)"),
-                  std::string::npos)
-            << e.what();
+TEST(TimeZone, AcrossThe2037Boundary) {
+    // The system's files list Prague's transitions up to 2037-10-25 01:00Z; later instants
+    // follow the zone's rule (CET-1CEST,M3.5.0,M10.5.0/3), which date/tz alone does not apply.
+    const TimeZone tz = TimeZone::load("Europe/Prague");
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2037-10-25T00:59:59")), 7200);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2037-10-25T01:00:00")), 3600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2038-01-19T03:14:08")), 3600);  // past a 32-bit time_t
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2038-03-28T00:59:59")), 3600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2038-03-28T01:00:00")), 7200);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2038-10-31T00:59:59")), 7200);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2038-10-31T01:00:00")), 3600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2040-07-01T00:00:00")), 7200);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2100-07-01T00:00:00")), 7200);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2100-12-01T00:00:00")), 3600);
+    // Local times either side of the last listed transition and in the first rule year.
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2037-10-25T02:30:00"), true)), "2037-10-25 00:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2037-10-25T02:30:00"), false)),
+              "2037-10-25 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2037-10-26T12:00:00"))), "2037-10-26 11:00:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2038-03-28T02:30:00"))), "2038-03-28 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2038-10-31T02:30:00"), true)), "2038-10-31 00:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2038-10-31T02:30:00"), false)),
+              "2038-10-31 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2040-07-01T00:00:00"))), "2040-06-30 22:00:00+00");
+}
+
+TEST(TimeZone, DublinNegativeDaylightSavingStillGivesTheRightOffsets) {
+    // tzdata calls Irish winter time the "daylight saving" one, with save -1 h; the UTC
+    // offsets are what count: +00:00 in winter, +01:00 in summer, before and after 2037.
+    const TimeZone tz = TimeZone::load("Europe/Dublin");
+    for (const char* year : {"2024", "2045"}) {
+        const std::string y = year;
+        EXPECT_EQ(tz.offsetSecondsAt(wall((y + "-01-15T12:00:00").c_str())), 0) << y;
+        EXPECT_EQ(tz.offsetSecondsAt(wall((y + "-07-15T12:00:00").c_str())), 3600) << y;
     }
-    EXPECT_THROW(TimeZone::load("Europe/Prague"), ConfigError);  // not in the TZDIR
-    if (old)
-        setenv("TZDIR", saved.c_str(), 1);
-    else
-        unsetenv("TZDIR");
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-03-31T00:59:59")), 0);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-03-31T01:00:00")), 3600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-10-27T00:59:59")), 3600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-10-27T01:00:00")), 0);
+    // Spring gap 01:00-02:00 local, autumn repeat 01:00-02:00 local.
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2024-03-31T01:30:00"))), "2024-03-31 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2024-10-27T01:30:00"), true)), "2024-10-27 00:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2024-10-27T01:30:00"), false)),
+              "2024-10-27 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-03-26T01:30:00"))), "2045-03-26 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-10-29T01:30:00"), true)), "2045-10-29 00:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-10-29T01:30:00"), false)),
+              "2045-10-29 01:30:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-07-01T12:00:00"))), "2045-07-01 11:00:00+00");
 }
 
-namespace {
-void put32(std::string& out, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
-}
-// A version 2 TZif file with no transitions at all: one local time type and a
-// footer, so every offset must come from the footer's rule.
-std::string footerOnlyTzif(const std::string& footer) {
-    std::string block;
-    auto header = [&](std::string& out) {
-        out += "TZif2";
-        out += std::string(15, '\0');
-        put32(out, 0);  // isutcnt
-        put32(out, 0);  // isstdcnt
-        put32(out, 0);  // leapcnt
-        put32(out, 0);  // timecnt
-        put32(out, 1);  // typecnt
-        put32(out, 4);  // charcnt
-    };
-    auto data = [&](std::string& out) {
-        put32(out, 3600);  // utoff
-        out += '\0';       // isdst
-        out += '\0';       // abbreviation index
-        out += std::string("CET", 4);
-    };
-    std::string out;
-    header(out);
-    data(out);
-    header(out);
-    data(out);
-    out += "\n" + footer + "\n";
-    return out;
-}
-}  // namespace
-
-TEST(TimeZone, FooterOnlyFileAppliesTheRuleEveryYear) {
-    test::ScratchDir dir;
-    dir.write("Footer/Only", footerOnlyTzif("CET-1CEST,M3.5.0,M10.5.0/3"));
-    const char* old = std::getenv("TZDIR");
-    const std::string saved = old ? old : "";
-    setenv("TZDIR", dir.path().c_str(), 1);
-    const TimeZone tz = TimeZone::load("Footer/Only");
-    if (old)
-        setenv("TZDIR", saved.c_str(), 1);
-    else
-        unsetenv("TZDIR");
-    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-01-15T12:00:00")), 3600);
-    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-07-15T12:00:00")), 7200);
-    EXPECT_EQ(tz.offsetSecondsAt(wall("2031-03-30T00:59:59")), 3600);
-    EXPECT_EQ(tz.offsetSecondsAt(wall("2031-03-30T01:00:00")), 7200);
-    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2031-10-26T02:30:00"), true)),
-              "2031-10-26 00:30:00+00");
-    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2031-10-26T02:30:00"), false)),
-              "2031-10-26 01:30:00+00");
-    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2031-03-30T02:30:00"))), "2031-03-30 01:30:00+00");
+TEST(TimeZone, LordHoweHalfHourDaylightSavingSouthOfTheEquator) {
+    // +10:30 in the southern winter, +11:00 in summer; clocks move by 30 minutes at 02:00
+    // local on the first Sunday of April (back) and of October (forward).
+    const TimeZone tz = TimeZone::load("Australia/Lord_Howe");
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-01-15T00:00:00")), 39600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-07-15T00:00:00")), 37800);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-04-06T14:59:59")), 39600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-04-06T15:00:00")), 37800);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-10-05T15:29:59")), 37800);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2024-10-05T15:30:00")), 39600);
+    // 01:45 on 2024-04-07 happens twice (+11 then +10:30); 02:15 on 2024-10-06 never does.
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2024-04-07T01:45:00"), true)), "2024-04-06 14:45:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2024-04-07T01:45:00"), false)),
+              "2024-04-06 15:15:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2024-10-06T02:15:00"))), "2024-10-05 15:45:00+00");
+    // After 2037, from the rule: 2045-04-02 and 2045-10-01 are the first Sundays.
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2045-01-15T00:00:00")), 39600);
+    EXPECT_EQ(tz.offsetSecondsAt(wall("2045-07-15T00:00:00")), 37800);
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-04-02T01:45:00"), true)), "2045-04-01 14:45:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-04-02T01:45:00"), false)),
+              "2045-04-01 15:15:00+00");
+    EXPECT_EQ(utc(tz.localToUtcMicros(wall("2045-10-01T02:15:00"))), "2045-09-30 15:45:00+00");
 }
 
-TEST(TimeZone, VersionOneFilesUseTheirTransitions) {
-    // TZif version 1: 32-bit transition times, no footer. One change at
-    // 2000-01-01T00:00:00Z from +01:00 (type 0) to +02:00 (type 1).
-    std::string f = "TZif";
-    f += std::string(16, '\0');
-    put32(f, 0);  // isutcnt
-    put32(f, 0);  // isstdcnt
-    put32(f, 0);  // leapcnt
-    put32(f, 1);  // timecnt
-    put32(f, 2);  // typecnt
-    put32(f, 4);  // charcnt
-    put32(f, 946684800);
-    f += '\1';
-    put32(f, 3600);
-    f += std::string(2, '\0');
-    put32(f, 7200);
-    f += std::string(2, '\0');
-    f += std::string("AB\0", 4);
-    test::ScratchDir dir;
-    dir.write("Old/Zone", f);
-    const char* old = std::getenv("TZDIR");
-    const std::string saved = old ? old : "";
-    setenv("TZDIR", dir.path().c_str(), 1);
-    const TimeZone tz = TimeZone::load("Old/Zone");
-    if (old)
-        setenv("TZDIR", saved.c_str(), 1);
-    else
-        unsetenv("TZDIR");
-    EXPECT_EQ(tz.offsetSecondsAt(wall("1999-12-31T23:59:59")), 3600);
-    EXPECT_EQ(tz.offsetSecondsAt(wall("2000-01-01T00:00:00")), 7200);
-    EXPECT_EQ(tz.offsetSecondsAt(wall("2040-01-01T00:00:00")), 7200);
+TEST(TimeZone, ZonesWithoutDaylightSavingAfter2037) {
+    EXPECT_EQ(TimeZone::load("Asia/Tokyo").offsetSecondsAt(wall("2050-07-01T00:00:00")), 32400);
+    EXPECT_EQ(TimeZone::load("America/Sao_Paulo").offsetSecondsAt(wall("2050-01-01T00:00:00")),
+              -3 * 3600);  // DST abolished in 2019
+    EXPECT_EQ(TimeZone::load("America/New_York").offsetSecondsAt(wall("2050-03-13T06:59:59")),
+              -5 * 3600);
+    EXPECT_EQ(TimeZone::load("America/New_York").offsetSecondsAt(wall("2050-03-13T07:00:00")),
+              -4 * 3600);
 }
 
-TEST(PosixTzRule, ParsesTheCommonForms) {
-    auto cet = PosixTzRule::parse("CET-1CEST,M3.5.0,M10.5.0/3");
-    ASSERT_TRUE(cet);
-    EXPECT_TRUE(cet->hasDst());
-    auto ny = PosixTzRule::parse("EST5EDT,M3.2.0,M11.1.0");
-    ASSERT_TRUE(ny);
-    // 2050-03-13 is the second Sunday of March: EDT from 07:00Z.
-    EXPECT_EQ(ny->offsetSecondsAt(wall("2050-03-13T06:59:59") / 1000000), -5 * 3600);
-    EXPECT_EQ(ny->offsetSecondsAt(wall("2050-03-13T07:00:00") / 1000000), -4 * 3600);
-    auto fixed = PosixTzRule::parse("<+0530>-5:30");
-    ASSERT_TRUE(fixed);
-    EXPECT_FALSE(fixed->hasDst());
-    EXPECT_EQ(fixed->offsetSecondsAt(0), 19800);
-    auto julian = PosixTzRule::parse("XXX-1YYY,J60/0,J300/0");  // Mar 1 .. Oct 27 in every year
-    ASSERT_TRUE(julian);
-    EXPECT_EQ(julian->offsetSecondsAt(wall("2048-02-29T12:00:00") / 1000000), 3600);
-    EXPECT_EQ(julian->offsetSecondsAt(wall("2048-03-01T12:00:00") / 1000000), 7200);
-    EXPECT_FALSE(PosixTzRule::parse("nonsense"));
-    EXPECT_FALSE(PosixTzRule::parse("CET-1CEST,M13.5.0,M10.5.0"));
+TEST(TimeZone, LeapSecondZonesAreRefused) {
+    EXPECT_THROW(TimeZone::load("right/Europe/Prague"), ConfigError);
+}
+
+TEST(TimeZone, LoadsFromManyThreadsAtOnce) {
+    // The zone database is built on first use; concurrent first uses must agree.
+    std::vector<std::thread> threads;
+    std::atomic<int> good{0};
+    for (const char* zone : {"Europe/Prague", "Europe/Dublin", "Australia/Lord_Howe", "Asia/Kolkata",
+                             "Europe/Prague", "America/New_York"})
+        threads.emplace_back([zone, &good] {
+            const TimeZone tz = TimeZone::load(zone);
+            if (tz.offsetSecondsAt(wall("2040-07-01T00:00:00")) != 0) ++good;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(good.load(), 6);
 }

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "mapping/TimestampParser.hpp"
+#include "common/TimestampParser.hpp"
 
 using namespace intouch;
 
@@ -118,4 +118,30 @@ TEST(TimestampParser, FormatsUtc) {
     EXPECT_EQ(formatUtcTimestamp(1709630130123456), "2024-03-05 09:15:30.123456+00");
     EXPECT_EQ(formatUtcTimestamp(minSupportedMicros()), "0001-01-01 00:00:00+00");
     EXPECT_EQ(formatUtcTimestamp(maxSupportedMicros()), "9999-12-31 23:59:59.999999+00");
+}
+
+namespace {
+void instant(const char* t) {
+    parseInstant(t);
+}
+}  // namespace
+
+// One parser for the mapper, the stored checkpoints (PostgreSQL's timestamptz text) and
+// `state set --modified`: every form those read before reads the same instant now.
+TEST(TimestampParser, InstantsNeedAnOffset) {
+    constexpr std::int64_t k = 1717192800000000;  // 2024-05-31T22:00:00Z
+    EXPECT_EQ(parseInstant("2024-06-01T00:00:00+02:00"), k);
+    EXPECT_EQ(parseInstant("2024-06-01T00:00:00+0200"), k);
+    EXPECT_EQ(parseInstant("2024-06-01T00:00:00+02"), k);
+    EXPECT_EQ(parseInstant("2024-05-31T22:00:00Z"), k);
+    EXPECT_EQ(parseInstant("2024-05-31T22:00:00z"), k);
+    EXPECT_EQ(parseInstant("2024-05-31 21:00:00-01:00"), k);
+    EXPECT_EQ(parseInstant("2024-05-31 22:00:00.5+00"), k + 500000);
+    EXPECT_EQ(parseInstant("2024-05-31 22:00:00.123456+00"), k + 123456);
+    EXPECT_EQ(parseInstant("1969-12-31 23:59:59+00"), -1000000);
+    EXPECT_EQ(parseInstant("2024-06-01T05:30:00+05:30"), k + 2 * 3600 * kMicrosPerSecond);
+    EXPECT_EQ(error(instant, "2024-06-01T00:00:00"), "no UTC offset (add Z or one such as +01:00)");
+    EXPECT_EQ(error(instant, "2024-02-30T00:00:00Z"),
+              "day 30 does not exist in month 2 (it has 29 days)");
+    EXPECT_EQ(error(instant, "not a time"), "expected a date as YYYY-MM-DD");
 }

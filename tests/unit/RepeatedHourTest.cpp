@@ -39,6 +39,21 @@ TEST(RepeatedHour, FoundAroundTheOctoberChangeOnly) {
     EXPECT_FALSE(repeatedHourNear(TimeZone::utc(), kFirstPass));
 }
 
+TEST(RepeatedHour, FoundAfter2037AndForHalfHourChanges) {
+    // 2040-10-28: the zone's rule, not a listed transition, makes 02:00-03:00 repeat.
+    constexpr std::int64_t k2040 = 2234995200LL * kS;  // 2040-10-28T00:00:00Z
+    const auto h = repeatedHourNear(TimeZone::load("Europe/Prague"), k2040 + 1800 * kS);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->firstPassStartMicros, k2040);
+    EXPECT_EQ(h->secondPassEndMicros, k2040 + 7200 * kS);
+    // Lord Howe Island goes back 30 minutes at 2024-04-06T15:00Z (02:00 -> 01:30 local).
+    constexpr std::int64_t kLordHowe = 1712415600LL * kS;  // 2024-04-06T15:00:00Z
+    const auto lh = repeatedHourNear(TimeZone::load("Australia/Lord_Howe"), kLordHowe);
+    ASSERT_TRUE(lh);
+    EXPECT_EQ(lh->firstPassStartMicros, kLordHowe - 1800 * kS);
+    EXPECT_EQ(lh->secondPassEndMicros, kLordHowe + 1800 * kS);
+}
+
 TEST(RepeatedHour, ACheckpointInEitherPassGoesBackToTheFirstPassStart) {
     const TimeZone prague = TimeZone::load("Europe/Prague");
     for (std::int64_t c : {kFirstPass, kFirstPass + 40 * 60 * kS, kFirstPass + 3600 * kS,

@@ -18,6 +18,17 @@ TEST(Checkpoint, FormatsAndParsesUtc) {
     EXPECT_EQ(parseUtcTimestamp("1969-12-31 23:59:59+00"), -1000000);
 }
 
+TEST(Checkpoint, RefusesWhatIsNotATimestamptz) {
+    try {
+        parseUtcTimestamp("infinity");
+        FAIL() << "no error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "unexpected timestamp from PostgreSQL: infinity (expected a date as YYYY-MM-DD)");
+    }
+    EXPECT_THROW(parseUtcTimestamp("2024-03-05 09:15:30"), std::runtime_error);  // no offset
+}
+
 namespace {
 Checkpoint cp(std::int64_t m, std::set<std::string> keys, bool complete) {
     Checkpoint c;

@@ -1,4 +1,4 @@
-#include "mapping/TimestampParser.hpp"
+#include "common/TimestampParser.hpp"
 
 #include <cstdio>
 
@@ -188,6 +188,12 @@ ParsedDateTime parseDateTime(std::string_view text) {
     }
     if (!c.atEnd()) fail("unexpected text after the UTC offset");
     return out;
+}
+
+std::int64_t parseInstant(std::string_view text) {
+    const ParsedDateTime dt = parseDateTime(text);
+    if (!dt.offsetSeconds) fail("no UTC offset (add Z or one such as +01:00)");
+    return dt.wallMicros - static_cast<std::int64_t>(*dt.offsetSeconds) * kMicrosPerSecond;
 }
 
 std::string formatDate(std::int64_t days) {

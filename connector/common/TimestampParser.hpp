@@ -1,7 +1,9 @@
 #pragma once
 // Calendar arithmetic and the strict text forms of dates, times and date-times
 // the CRM may send. Proleptic Gregorian, years 0001..9999, microseconds; no
-// dependence on the process time zone or on timegm's range.
+// dependence on the process time zone or on timegm's range. The one parser for
+// the mapper (CRM values), the state (PostgreSQL's timestamptz text) and the CLI
+// (`state set --modified`).
 
 #include <cstdint>
 #include <optional>
@@ -43,6 +45,9 @@ struct ParsedDateTime {
 // ISO 8601 date-time: "YYYY-MM-DD(T|t| )HH:MM[:SS[.f]]" then optionally "Z",
 // "±HH", "±HH:MM" or "±HHMM". Fractions up to 6 digits; second 60 is refused.
 ParsedDateTime parseDateTime(std::string_view text);
+// A date-time that names an instant, so its offset is required -> UTC microseconds.
+// Reads PostgreSQL's timestamptz output ("2024-03-05 09:15:30.123+00") too.
+std::int64_t parseInstant(std::string_view text);
 
 std::string formatDate(std::int64_t days);               // YYYY-MM-DD
 std::string formatTimeOfDay(std::int64_t micros);        // HH:MM:SS[.ffffff]
