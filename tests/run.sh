@@ -2,7 +2,8 @@
 # The whole test suite from a fresh checkout: installs the system packages,
 # builds everything, runs every test (unit and integration; the integration
 # tests start their own PostgreSQL servers and CRM simulators). CI runs exactly
-# this. Extra arguments go to ctest, e.g. `tests/run.sh -R mapping`.
+# this. Extra arguments go to ctest, e.g. `tests/run.sh -R mapping`; with them
+# (a developer's subset) the fuzzing and sanitizer passes are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,18 @@ cmake --build build -j"$(nproc)"
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DINTOUCH_WERROR=ON \
     -DINTOUCH_BUILD_TESTS=OFF -DINTOUCH_BUILD_BENCH=OFF
 cmake --build build-release -j"$(nproc)" --target intouch-sync intouch-sim
-cd build
 # Twice as many test processes as cores: most integration tests wait on throttled
 # requests and child processes, not on the CPU.
-ctest --output-on-failure --timeout 1200 -j"$(( $(nproc) * 2 ))" "$@"
+(cd build && ctest --output-on-failure --timeout 1200 -j"$(( $(nproc) * 2 ))" "$@")
+[[ $# -gt 0 ]] && exit 0
+
+# Every libFuzzer target (clang, ASan+UBSan) for a short fixed budget on top of its seed
+# corpus; tests/fuzz/run.sh SECONDS runs them longer.
+./tests/fuzz/run.sh "${INTOUCH_FUZZ_SECONDS:-20}"
+# The suites under sanitizers (tests/sanitize.sh: asan = ASan+UBSan+LSan on every suite, tsan =
+# ThreadSanitizer on the threaded parts) cost two more full builds (about 25 min of CPU each on
+# 2 cores), so they run when asked: INTOUCH_SANITIZERS="asan tsan" tests/run.sh.
+if [[ -n "${INTOUCH_SANITIZERS:-}" ]]; then
+    # shellcheck disable=SC2086  # a list of pass names
+    ./tests/sanitize.sh ${INTOUCH_SANITIZERS}
+fi
