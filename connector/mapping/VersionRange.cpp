@@ -28,7 +28,11 @@ std::optional<CrmVersion> parseCrmVersion(const std::string& text) {
 std::string crmVersionText(const CrmVersion& v) {
     if (v.empty()) return "unknown";
     std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "." : "") + std::to_string(v[i]);
+    // Appended piece by piece: g++ 12 at -O3 warns falsely (-Wrestrict) on "." + string.
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += '.';
+        out += std::to_string(v[i]);
+    }
     return out;
 }
 

@@ -334,17 +334,31 @@ WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
         }
         // A record the mapping rejected is still in the CRM: its previous row stays (the
         // key text is built as keyText() builds it, as for sync_rejects).
+        // Literals are quoted by hand, not by tx.quote(): its inlined `"'" + esc(...)` trips
+        // g++ 12's false -Wrestrict at -O3 (GCC bug 105329). A NUL (which the query text cannot
+        // carry) stands as U+FFFD, as the mapper stored it in the row's key column.
+        auto literal = [&tx](std::string text) {
+            for (std::size_t p = text.find('\0'); p != std::string::npos; p = text.find('\0', p))
+                text.replace(p, 1, "\xEF\xBF\xBD");
+            std::string out(1, '\'');
+            out += tx.esc(text);
+            out += '\'';
+            return out;
+        };
         std::string keep;
         for (const auto& r : batch.rejects) {
             if (r.key.empty()) continue;
-            keep += (keep.empty() ? "" : ", ") + tx.quote(r.key);
+            if (!keep.empty()) keep += ", ";
+            keep += literal(r.key);
         }
         if (!keep.empty()) {
             std::string keyExpr;
             for (std::size_t i = 0; i < spec_.primaryKey.size(); ++i) {
                 if (i) keyExpr += " || ',' || ";
-                keyExpr += tx.quote(spec_.primaryKey[i] + "=") + " || t." +
-                           quoteIdent(spec_.primaryKey[i]) + "::text";
+                keyExpr += literal(spec_.primaryKey[i] + "=");
+                keyExpr += " || t.";
+                keyExpr += quoteIdent(spec_.primaryKey[i]);
+                keyExpr += "::text";
             }
             keep = " AND (" + keyExpr + ") NOT IN (" + keep + ")";
         }

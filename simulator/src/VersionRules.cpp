@@ -36,7 +36,11 @@ std::optional<SimCrmVersion> parseSimCrmVersion(std::string_view text) {
 
 std::string simCrmVersionText(const SimCrmVersion& v) {
     std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "." : "") + std::to_string(v[i]);
+    // Appended piece by piece: g++ 12 at -O3 warns falsely (-Wrestrict) on "." + string.
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += '.';
+        out += std::to_string(v[i]);
+    }
     return out;
 }
 
