@@ -21,9 +21,10 @@ cmake --build build-release -j"$(nproc)" --target intouch-sync intouch-sim
 (cd build && ctest --output-on-failure --timeout 1200 -j"$(( $(nproc) * 2 ))" "$@")
 [[ $# -gt 0 ]] && exit 0
 
-# Every libFuzzer target (clang, ASan+UBSan) for a short fixed budget on top of its seed
-# corpus; tests/fuzz/run.sh SECONDS runs them longer.
-./tests/fuzz/run.sh "${INTOUCH_FUZZ_SECONDS:-20}"
+# Every libFuzzer target (clang, ASan+UBSan) for a fixed number of inputs from a fixed seed
+# and the committed corpus, so the pass is the same on every run; tests/fuzz/run.sh SECONDS
+# fuzzes for real (random seed, growing corpus).
+./tests/fuzz/run.sh --runs "${INTOUCH_FUZZ_RUNS:-40000}"
 # The suites under sanitizers (tests/sanitize.sh: asan = ASan+UBSan+LSan on every suite, tsan =
 # ThreadSanitizer on the threaded parts) cost two more full builds (about 25 min of CPU each on
 # 2 cores), so they run when asked: INTOUCH_SANITIZERS="asan tsan" tests/run.sh.

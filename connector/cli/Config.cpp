@@ -83,7 +83,11 @@ public:
                    const std::set<std::string>& keys) const {
         if (!map.IsMap()) throw ConfigError(at(map) + ": '" + section + "' must be a mapping");
         for (const auto& kv : map) {
-            auto key = kv.first.as<std::string>();
+            // A key may be any node in YAML (`? [a, b]: x`); ours are plain words.
+            if (!kv.first.IsScalar())
+                throw ConfigError(at(kv.first) + ": a key in " + section +
+                                  " must be a plain word, not a list or mapping");
+            const std::string key = kv.first.Scalar();
             if (!keys.count(key)) {
                 std::string known;
                 for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;

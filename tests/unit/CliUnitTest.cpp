@@ -125,6 +125,11 @@ TEST(Config, ErrorsNameFileLineAndKey) {
               path + ":5:14: 'source.page_size' must be between 2 and 1000, not 1");
     path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\n  pagesize: 5\ntarget:\n  dsn: x\n");
     EXPECT_NE(errorOf([&] { loadConfig(path); }).find(":5:3: unknown key 'pagesize' in source"), std::string::npos);
+    // Found by fuzz_config_file: a complex key (`? ...`) escaped as yaml-cpp's bad conversion,
+    // an internal error (exit 1) instead of a config error naming the place.
+    path = writeConfig(dir, "source:\n  url: https://x/api\n  username: u\n  password: p\ntarget:\n  dsn: x\n? schema: intouch\n");
+    EXPECT_EQ(errorOf([&] { loadConfig(path); }),
+              path + ":7:3: a key in the config file must be a plain word, not a list or mapping");
 }
 
 TEST(Log, RedactsRegisteredSecretsEverywhere) {
