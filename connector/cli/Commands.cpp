@@ -9,6 +9,7 @@
 
 #include "cli/Config.hpp"
 #include "cli/RunMetrics.hpp"
+#include "sync/StreamFailure.hpp"
 #include "cli/SchemaCommands.hpp"
 #include "cli/StateCommands.hpp"
 #include "cli/StatusCommand.hpp"
@@ -154,7 +155,7 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     }
     if (!report.streams.empty()) printSyncSummary(report, cl.dryRun);
     if (failure) {
-        publishRunMetrics(metrics, l.config, command, l.streams, report, exitCodeOf(failure));
+        publishRunMetrics(metrics, l.config, command, l.streams, report, exitCodeOfError(failure));
         std::rethrow_exception(failure);
     }
     const ExitCode code =

@@ -39,21 +39,6 @@ std::vector<StreamHealth> healthOf(const Config& config, const std::vector<Strea
 
 }  // namespace
 
-ExitCode exitCodeOf(const std::exception_ptr& error) {
-    try {
-        if (error) std::rethrow_exception(error);
-    } catch (const Error& e) {
-        return e.exitCode();
-    } catch (const pqxx::broken_connection&) {
-        return ExitCode::TargetUnavailable;
-    } catch (const pqxx::sql_error&) {
-        return ExitCode::TargetUnavailable;
-    } catch (...) {
-        return ExitCode::Internal;
-    }
-    return ExitCode::Success;
-}
-
 std::string renderRunMetrics(const Config& config, const std::string& command,
                              const std::vector<StreamSpec>& streams, const SyncReport& report,
                              ExitCode exitCode) {

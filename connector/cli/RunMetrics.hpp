@@ -21,9 +21,6 @@ struct MetricsTarget {
     bool enabled() const { return !file.empty() || !pushgateway.empty(); }
 };
 
-// The exit code runCli gives an error (kept in step with it).
-ExitCode exitCodeOf(const std::exception_ptr& error);
-
 // The text; exposed for tests of the format.
 std::string renderRunMetrics(const Config& config, const std::string& command,
                              const std::vector<StreamSpec>& streams, const SyncReport& report,
