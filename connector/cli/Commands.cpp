@@ -99,11 +99,11 @@ void printSyncSummary(const SyncReport& report, bool dryRun) {
         std::printf("%-14s %10lld %10lld %9lld %9lld %9lld %9.2f  %s\n", sr.stream.c_str(),
                     static_cast<long long>(t.seen), static_cast<long long>(t.upserted),
                     static_cast<long long>(t.deleted), static_cast<long long>(t.rejected),
-                    static_cast<long long>(sr.requests), sr.seconds, sr.result.c_str());
+                    static_cast<long long>(sr.outcome.totals.requests), sr.seconds, outcomeText(sr.result));
     }
     for (const auto& sr : report.streams) {
         if (!sr.error.empty())
-            std::printf("%s: %s: %s\n", sr.stream.c_str(), sr.result.c_str(),
+            std::printf("%s: %s: %s\n", sr.stream.c_str(), outcomeText(sr.result),
                         log::redact(sr.error).c_str());
         else if (!sr.endpoint.empty() && sr.endpoint != sr.stream)
             std::printf("%s: read from endpoint %s\n", sr.stream.c_str(), sr.endpoint.c_str());
@@ -167,6 +167,63 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     return code;
 }
 
+// Who may not read what, and what this CRM does not serve (by the mappings' versions or 404).
+struct StreamAccess {
+    std::vector<std::string> forbidden, missing, skipped;
+};
+
+// One small request for the stream, in the shape a sync reads it (each endpoint name in
+// turn while the CRM answers 404); prints what it found.
+void probeStream(PageFetcher& fetcher, const Config& config, const AboutInfo& about,
+                 const StreamSpec& spec, StreamAccess& access) {
+    const StreamPlan plan = planStream(spec, about.version);
+    if (!plan.served) {
+        std::printf("crm: stream %s not served by this CRM version, skipped by sync: %s\n",
+                    spec.name.c_str(), plan.skipReason.c_str());
+        access.skipped.push_back(spec.name);
+        return;
+    }
+    std::vector<std::string> notFound;
+    for (std::size_t i = 0; i < plan.candidates.size(); ++i) {
+        const StreamSpec& candidate = plan.candidates[i];
+        const std::string via =
+            spec.endpoints.empty()
+                ? std::string()
+                : " via /" + candidate.endpoint + " (" + choiceReason(spec, plan, i) + ")";
+        try {
+            PageRequest probe;
+            probe.endpoint = candidate.endpoint;
+            probe.size = candidate.paging == Paging::Paged ? 1 : config.sync.pageSize;
+            probe.params = candidate.params;
+            probe.acceptPlainArray = candidate.paging != Paging::Paged;
+            probe.sendPaging = candidate.paging != Paging::PlainArray;
+            Page page = fetcher.page(probe);
+            const std::string count = page.total ? std::to_string(*page.total) : "?";
+            std::printf("crm: stream %s readable%s (%s records)\n", spec.name.c_str(),
+                        via.c_str(), count.c_str());
+            break;
+        } catch (const NotFoundError& e) {
+            notFound.push_back(e.what());
+            if (i + 1 < plan.candidates.size()) continue;
+            std::string what;
+            for (std::size_t k = 0; k < notFound.size(); ++k)
+                what += (k ? "; " : "") + notFound[k];
+            std::printf("crm: stream %s NOT served by this CRM (version %s): %s -- %s\n",
+                        spec.name.c_str(), about.versionText().c_str(), what.c_str(),
+                        notServedAdvice(spec, about.version).c_str());
+            access.missing.push_back(spec.name);
+        } catch (const ForbiddenError& e) {
+            std::printf(
+                "crm: stream %s NOT readable by API user '%s': check the user's roles "
+                "in the CRM\n",
+                spec.name.c_str(), config.source.username.c_str());
+            log::error("stream not readable", {{"stream", spec.name}, {"error", e.what()}});
+            access.forbidden.push_back(spec.name);
+            break;
+        }
+    }
+}
+
 ExitCode cmdCheck(const Loaded& l) {
     std::printf("config %s: ok\n", l.config.path.c_str());
     std::printf("mappings %s: %zu stream(s) ok\n", l.config.mappingsDir.c_str(), l.streams.size());
@@ -185,58 +242,10 @@ ExitCode cmdCheck(const Loaded& l) {
     // /api/about needs no login: only a list request proves the credentials, and
     // one per stream proves the user's roles cover it (403 otherwise) and that this CRM
     // serves it (404 otherwise; the next of its endpoint names is tried then).
-    std::vector<std::string> forbidden, missing, skipped;
-    if (!about.inMaintenance()) {
-        for (const auto& spec : l.streams) {
-            const StreamPlan plan = planStream(spec, about.version);
-            if (!plan.served) {
-                std::printf("crm: stream %s not served by this CRM version, skipped by sync: %s\n",
-                            spec.name.c_str(), plan.skipReason.c_str());
-                skipped.push_back(spec.name);
-                continue;
-            }
-            std::vector<std::string> notFound;
-            for (std::size_t i = 0; i < plan.candidates.size(); ++i) {
-                const StreamSpec& candidate = plan.candidates[i];
-                const std::string via =
-                    spec.endpoints.empty()
-                        ? std::string()
-                        : " via /" + candidate.endpoint + " (" + choiceReason(spec, plan, i) + ")";
-                try {
-                    // One small request per stream, in the shape a sync reads it.
-                    PageRequest probe;
-                    probe.endpoint = candidate.endpoint;
-                    probe.size = candidate.paging == Paging::Paged ? 1 : l.config.sync.pageSize;
-                    probe.params = candidate.params;
-                    probe.acceptPlainArray = candidate.paging != Paging::Paged;
-                    probe.sendPaging = candidate.paging != Paging::PlainArray;
-                    Page page = fetcher.page(probe);
-                    const std::string count = page.total ? std::to_string(*page.total) : "?";
-                    std::printf("crm: stream %s readable%s (%s records)\n", spec.name.c_str(),
-                                via.c_str(), count.c_str());
-                    break;
-                } catch (const NotFoundError& e) {
-                    notFound.push_back(e.what());
-                    if (i + 1 < plan.candidates.size()) continue;
-                    std::string what;
-                    for (std::size_t k = 0; k < notFound.size(); ++k)
-                        what += (k ? "; " : "") + notFound[k];
-                    std::printf("crm: stream %s NOT served by this CRM (version %s): %s -- %s\n",
-                                spec.name.c_str(), about.versionText().c_str(), what.c_str(),
-                                notServedAdvice(spec, about.version).c_str());
-                    missing.push_back(spec.name);
-                } catch (const ForbiddenError& e) {
-                    std::printf(
-                        "crm: stream %s NOT readable by API user '%s': check the user's roles "
-                        "in the CRM\n",
-                        spec.name.c_str(), l.config.source.username.c_str());
-                    log::error("stream not readable", {{"stream", spec.name}, {"error", e.what()}});
-                    forbidden.push_back(spec.name);
-                    break;
-                }
-            }
-        }
-    }
+    StreamAccess access;
+    if (!about.inMaintenance())
+        for (const auto& spec : l.streams) probeStream(fetcher, l.config, about, spec, access);
+    const auto& [forbidden, missing, skipped] = access;
     auto join = [](const std::vector<std::string>& names) {
         std::string out;
         for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;

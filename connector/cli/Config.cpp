@@ -149,6 +149,125 @@ std::string resolvePath(const std::string& base, const std::string& p) {
     return (fs::path(base) / p).lexically_normal().string();
 }
 
+
+SourceConfig readSource(const Reader& r, const YAML::Node& source, const std::string& base) {
+    SourceConfig s;
+    r.allowOnly(source, "source",
+                {"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
+                 "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
+                 "max_attempts", "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
+                 "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"});
+    for (const char* required : {"url", "username", "password"})
+        if (!source[required])
+            throw ConfigError(r.at(source) + ": source." + required + " is required");
+    s.url = r.text(source["url"], "source.url");
+    s.username = r.text(source["username"], "source.username");
+    if (source["password"].IsScalar())
+        for (const auto& v : environmentValuesIn(source["password"].Scalar())) log::addSecret(v);
+    s.password = r.text(source["password"], "source.password");
+    log::addSecret(s.password);
+    // Every page after the first overlaps the previous one by a record (to prove nothing
+    // slid past unseen), so a page of 1 could never move forward.
+    if (source["page_size"]) s.pageSize = r.number<int>(source["page_size"], "source.page_size", 2, 1000);
+    if (source["ca_file"]) s.caFile = resolvePath(base, r.text(source["ca_file"], "source.ca_file"));
+    if (source["insecure_skip_verify"])
+        s.insecureSkipVerify = r.boolean(source["insecure_skip_verify"], "source.insecure_skip_verify");
+    if (source["requests_per_second"])
+        s.maxRequestsPerSecond =
+            r.number<double>(source["requests_per_second"], "source.requests_per_second", 0.01, 10000);
+    if (source["connect_timeout_seconds"])
+        s.connectTimeoutSeconds =
+            r.number<double>(source["connect_timeout_seconds"], "source.connect_timeout_seconds", 0.1, 3600);
+    if (source["read_timeout_seconds"])
+        s.readTimeoutSeconds =
+            r.number<double>(source["read_timeout_seconds"], "source.read_timeout_seconds", 0.1, 3600);
+    if (source["max_attempts"])
+        s.maxAttempts = r.number<int>(source["max_attempts"], "source.max_attempts", 1, 100);
+    if (source["max_retry_wait_seconds"])
+        s.maxRetryWaitSeconds =
+            r.number<double>(source["max_retry_wait_seconds"], "source.max_retry_wait_seconds", 0, 86400);
+    if (source["time_zone"]) s.timeZone = r.text(source["time_zone"], "source.time_zone");
+    if (source["request_timeout_seconds"])
+        s.requestTimeoutSeconds =
+            r.number<double>(source["request_timeout_seconds"], "source.request_timeout_seconds", 0.1, 86400);
+    if (source["initial_backoff_seconds"])
+        s.initialBackoffSeconds =
+            r.number<double>(source["initial_backoff_seconds"], "source.initial_backoff_seconds", 0, 3600);
+    if (source["max_backoff_seconds"])
+        s.maxBackoffSeconds =
+            r.number<double>(source["max_backoff_seconds"], "source.max_backoff_seconds", 0, 86400);
+    if (source["max_response_bytes"])
+        s.maxResponseBytes = r.number<std::int64_t>(source["max_response_bytes"], "source.max_response_bytes",
+                                                    std::int64_t{64} << 10, std::int64_t{16} << 30);
+    return s;
+}
+
+TargetConfig readTarget(const Reader& r, const YAML::Node& target) {
+    TargetConfig t;
+    r.allowOnly(target, "target", {"dsn", "schema"});
+    if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
+    if (target["dsn"].IsScalar())
+        for (const auto& v : environmentValuesIn(target["dsn"].Scalar())) log::addSecret(v);
+    t.dsn = r.text(target["dsn"], "target.dsn");
+    for (const auto& form : secrets::dsnPasswordForms(t.dsn)) log::addSecret(form);
+    if (target["schema"]) t.schema = r.text(target["schema"], "target.schema");
+    if (t.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
+    return t;
+}
+
+void readSync(const Reader& r, const YAML::Node& sync, SyncOptions& o) {
+    r.allowOnly(sync, "sync", {"lookback_seconds", "settle_seconds", "reconcile", "reconcile_every_runs",
+                               "delete_mode"});
+    if (sync["reconcile"]) {
+        const std::string mode = r.text(sync["reconcile"], "sync.reconcile");
+        if (mode == "auto")
+            o.reconcile = ReconcileMode::Auto;
+        else if (mode == "always")
+            o.reconcile = ReconcileMode::Always;
+        else if (mode == "never")
+            o.reconcile = ReconcileMode::Never;
+        else
+            throw ConfigError(r.at(sync["reconcile"]) + ": 'sync.reconcile' must be auto, always or never, not " +
+                              Reader::shown(sync["reconcile"], mode));
+    }
+    if (sync["reconcile_every_runs"])
+        o.reconcileEveryRuns =
+            r.number<int>(sync["reconcile_every_runs"], "sync.reconcile_every_runs", 0, 1000000);
+    if (sync["delete_mode"]) {
+        std::string mode = r.text(sync["delete_mode"], "sync.delete_mode");
+        if (mode != "soft" && mode != "hard")
+            throw ConfigError(r.at(sync["delete_mode"]) + ": 'sync.delete_mode' must be soft or hard, not " +
+                              Reader::shown(sync["delete_mode"], mode));
+        o.hardDelete = mode == "hard";
+    }
+    if (sync["lookback_seconds"])
+        o.lookbackSeconds = r.number<double>(sync["lookback_seconds"], "sync.lookback_seconds", 0, 86400 * 30);
+    if (sync["settle_seconds"])
+        o.settleSeconds = r.number<double>(sync["settle_seconds"], "sync.settle_seconds", 0, 86400);
+}
+
+MetricsConfig readMetrics(const Reader& r, const YAML::Node& metrics, const std::string& base) {
+    MetricsConfig m;
+    r.allowOnly(metrics, "metrics", {"file", "pushgateway"});
+    if (metrics["file"]) m.file = resolvePath(base, r.text(metrics["file"], "metrics.file"));
+    if (metrics["pushgateway"]) {
+        if (metrics["pushgateway"].IsScalar())
+            for (const auto& v : environmentValuesIn(metrics["pushgateway"].Scalar())) log::addSecret(v);
+        m.pushgateway = r.text(metrics["pushgateway"], "metrics.pushgateway");
+        for (const auto& form : secrets::urlPasswordForms(m.pushgateway)) log::addSecret(form);
+        // And as it goes out in the Authorization header (a gateway may echo it).
+        if (const auto creds = secrets::urlCredentials(m.pushgateway); creds.present) {
+            std::ostringstream b64;
+            Poco::Base64Encoder encoder(b64);
+            encoder.rdbuf()->setLineLength(0);
+            encoder << creds.user << ':' << creds.password;
+            encoder.close();
+            log::addSecret(b64.str());
+        }
+    }
+    return m;
+}
+
 }  // namespace
 
 Config loadConfig(const std::string& path) {
@@ -173,65 +292,11 @@ Config loadConfig(const std::string& path) {
 
     const YAML::Node source = root["source"];
     if (!source) throw ConfigError(path + ": missing section 'source' (url, username, password)");
-    r.allowOnly(source, "source",
-                {"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
-                 "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
-                 "max_attempts", "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
-                 "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"});
-    for (const char* required : {"url", "username", "password"})
-        if (!source[required])
-            throw ConfigError(r.at(source) + ": source." + required + " is required");
-    c.source.url = r.text(source["url"], "source.url");
-    c.source.username = r.text(source["username"], "source.username");
-    if (source["password"].IsScalar())
-        for (const auto& v : environmentValuesIn(source["password"].Scalar())) log::addSecret(v);
-    c.source.password = r.text(source["password"], "source.password");
-    log::addSecret(c.source.password);
-    // Every page after the first overlaps the previous one by a record (to prove nothing
-    // slid past unseen), so a page of 1 could never move forward.
-    if (source["page_size"]) c.source.pageSize = r.number<int>(source["page_size"], "source.page_size", 2, 1000);
-    if (source["ca_file"]) c.source.caFile = resolvePath(base, r.text(source["ca_file"], "source.ca_file"));
-    if (source["insecure_skip_verify"])
-        c.source.insecureSkipVerify = r.boolean(source["insecure_skip_verify"], "source.insecure_skip_verify");
-    if (source["requests_per_second"])
-        c.source.maxRequestsPerSecond =
-            r.number<double>(source["requests_per_second"], "source.requests_per_second", 0.01, 10000);
-    if (source["connect_timeout_seconds"])
-        c.source.connectTimeoutSeconds =
-            r.number<double>(source["connect_timeout_seconds"], "source.connect_timeout_seconds", 0.1, 3600);
-    if (source["read_timeout_seconds"])
-        c.source.readTimeoutSeconds =
-            r.number<double>(source["read_timeout_seconds"], "source.read_timeout_seconds", 0.1, 3600);
-    if (source["max_attempts"])
-        c.source.maxAttempts = r.number<int>(source["max_attempts"], "source.max_attempts", 1, 100);
-    if (source["max_retry_wait_seconds"])
-        c.source.maxRetryWaitSeconds =
-            r.number<double>(source["max_retry_wait_seconds"], "source.max_retry_wait_seconds", 0, 86400);
-    if (source["time_zone"]) c.source.timeZone = r.text(source["time_zone"], "source.time_zone");
-    if (source["request_timeout_seconds"])
-        c.source.requestTimeoutSeconds =
-            r.number<double>(source["request_timeout_seconds"], "source.request_timeout_seconds", 0.1, 86400);
-    if (source["initial_backoff_seconds"])
-        c.source.initialBackoffSeconds =
-            r.number<double>(source["initial_backoff_seconds"], "source.initial_backoff_seconds", 0, 3600);
-    if (source["max_backoff_seconds"])
-        c.source.maxBackoffSeconds =
-            r.number<double>(source["max_backoff_seconds"], "source.max_backoff_seconds", 0, 86400);
-
-    if (source["max_response_bytes"])
-        c.source.maxResponseBytes = r.number<std::int64_t>(source["max_response_bytes"], "source.max_response_bytes",
-                                                           std::int64_t{64} << 10, std::int64_t{16} << 30);
+    c.source = readSource(r, source, base);
 
     const YAML::Node target = root["target"];
     if (!target) throw ConfigError(path + ": missing section 'target' (dsn, schema)");
-    r.allowOnly(target, "target", {"dsn", "schema"});
-    if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
-    if (target["dsn"].IsScalar())
-        for (const auto& v : environmentValuesIn(target["dsn"].Scalar())) log::addSecret(v);
-    c.target.dsn = r.text(target["dsn"], "target.dsn");
-    for (const auto& form : secrets::dsnPasswordForms(c.target.dsn)) log::addSecret(form);
-    if (target["schema"]) c.target.schema = r.text(target["schema"], "target.schema");
-    if (c.target.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
+    c.target = readTarget(r, target);
 
     // Not named: beside the config, else the installed ones (see InstalledFiles.hpp).
     c.mappingsDir = root["mappings"] ? resolvePath(base, r.text(root["mappings"], "mappings"))
@@ -245,30 +310,7 @@ Config loadConfig(const std::string& path) {
         for (const auto& s : streams) c.streams.push_back(r.text(s, "streams"));
     }
 
-    if (const YAML::Node sync = root["sync"]) {
-        r.allowOnly(sync, "sync", {"lookback_seconds", "settle_seconds", "reconcile", "reconcile_every_runs",
-                                   "delete_mode"});
-        if (sync["reconcile"]) {
-            c.sync.reconcile = r.text(sync["reconcile"], "sync.reconcile");
-            if (c.sync.reconcile != "auto" && c.sync.reconcile != "always" && c.sync.reconcile != "never")
-                throw ConfigError(r.at(sync["reconcile"]) + ": 'sync.reconcile' must be auto, always or never, not " +
-                                  Reader::shown(sync["reconcile"], c.sync.reconcile));
-        }
-        if (sync["reconcile_every_runs"])
-            c.sync.reconcileEveryRuns =
-                r.number<int>(sync["reconcile_every_runs"], "sync.reconcile_every_runs", 0, 1000000);
-        if (sync["delete_mode"]) {
-            std::string mode = r.text(sync["delete_mode"], "sync.delete_mode");
-            if (mode != "soft" && mode != "hard")
-                throw ConfigError(r.at(sync["delete_mode"]) + ": 'sync.delete_mode' must be soft or hard, not " +
-                                  Reader::shown(sync["delete_mode"], mode));
-            c.sync.hardDelete = mode == "hard";
-        }
-        if (sync["lookback_seconds"])
-            c.sync.lookbackSeconds = r.number<double>(sync["lookback_seconds"], "sync.lookback_seconds", 0, 86400 * 30);
-        if (sync["settle_seconds"])
-            c.sync.settleSeconds = r.number<double>(sync["settle_seconds"], "sync.settle_seconds", 0, 86400);
-    }
+    if (const YAML::Node sync = root["sync"]) readSync(r, sync, c.sync);
     c.sync.pageSize = c.source.pageSize;
 
     if (const YAML::Node log = root["log"]) {
@@ -277,27 +319,7 @@ Config loadConfig(const std::string& path) {
         if (log["format"]) c.logFormat = r.text(log["format"], "log.format");
     }
 
-    if (const YAML::Node metrics = root["metrics"]) {
-        r.allowOnly(metrics, "metrics", {"file", "pushgateway"});
-        if (metrics["file"])
-            c.metrics.file = resolvePath(base, r.text(metrics["file"], "metrics.file"));
-        if (metrics["pushgateway"])
-        {
-            if (metrics["pushgateway"].IsScalar())
-                for (const auto& v : environmentValuesIn(metrics["pushgateway"].Scalar())) log::addSecret(v);
-            c.metrics.pushgateway = r.text(metrics["pushgateway"], "metrics.pushgateway");
-            for (const auto& form : secrets::urlPasswordForms(c.metrics.pushgateway)) log::addSecret(form);
-            // And as it goes out in the Authorization header (a gateway may echo it).
-            if (const auto creds = secrets::urlCredentials(c.metrics.pushgateway); creds.present) {
-                std::ostringstream b64;
-                Poco::Base64Encoder encoder(b64);
-                encoder.rdbuf()->setLineLength(0);
-                encoder << creds.user << ':' << creds.password;
-                encoder.close();
-                log::addSecret(b64.str());
-            }
-        }
-    }
+    if (const YAML::Node metrics = root["metrics"]) c.metrics = readMetrics(r, metrics, base);
     return c;
 }
 

@@ -14,10 +14,6 @@ namespace intouch {
 
 namespace {
 
-// Every outcome gets a sample (1 for the actual one): alerts can then say
-// `intouch_sync_run_outcome{outcome="failed"} == 1` without knowing the others.
-const char* const kOutcomes[] = {"success", "partial",     "failed",     "interrupted",
-                                 "locked",  "unavailable", "skipped"};
 
 double seconds(std::int64_t micros) {
     return static_cast<double>(micros) / 1e6;
@@ -45,13 +41,15 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
     const std::string& schema = config.target.schema;
     const MetricLabels run = {{"schema", schema}, {"command", command}};
     PrometheusText p;
-    const std::string outcome = outcomeOfExitCode(exitCode);
+    const RunOutcome outcome = outcomeOfExitCode(exitCode);
 
     p.family("intouch_sync_run_outcome", "gauge",
              "Outcome of the last run: 1 for the outcome it had, 0 for the others.");
-    for (const char* o : kOutcomes) {
+    // Every outcome gets a sample (1 for the actual one): alerts can then say
+    // `intouch_sync_run_outcome{outcome="failed"} == 1` without knowing the others.
+    for (RunOutcome o : kRunOutcomes) {
         MetricLabels l = run;
-        l.emplace_back("outcome", o);
+        l.emplace_back("outcome", outcomeText(o));
         p.sample(l, outcome == o ? 1 : 0);
     }
     p.family("intouch_sync_run_exit_code", "gauge", "Exit code of the last run (see --help).");
@@ -86,7 +84,7 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
          "Records the last run could not map (see table sync_rejects).",
          [](const StreamReport& s) { return static_cast<double>(s.outcome.totals.rejected); }},
         {"intouch_sync_stream_requests", "HTTP requests of the last run, retries included.",
-         [](const StreamReport& s) { return static_cast<double>(s.requests); }},
+         [](const StreamReport& s) { return static_cast<double>(s.outcome.totals.requests); }},
         {"intouch_sync_stream_retries", "Requests of the last run that were retried.",
          [](const StreamReport& s) { return static_cast<double>(s.retries); }},
         {"intouch_sync_stream_rate_limited_retries",
@@ -110,8 +108,8 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
             "intouch_sync_stream_outcome", "gauge",
             "Outcome of the stream in the last run: 1 for the outcome it had, 0 for the others.");
         for (const StreamReport& s : report.streams)
-            for (const char* o : kOutcomes)
-                p.sample({{"schema", schema}, {"stream", s.stream}, {"outcome", o}},
+            for (RunOutcome o : kRunOutcomes)
+                p.sample({{"schema", schema}, {"stream", s.stream}, {"outcome", outcomeText(o)}},
                          s.result == o ? 1 : 0);
     }
 

@@ -128,15 +128,16 @@ ExitCode runState(const CommandLine& cl, const Config& config,
     try {
         changeState(*conn, cl, config, incremental, micros);
     } catch (const std::exception& e) {
-        std::string outcome = dynamic_cast<const LockedError*>(&e) ? "locked" : "failed";
+        const RunOutcome outcome =
+            dynamic_cast<const LockedError*>(&e) ? RunOutcome::Locked : RunOutcome::Failed;
         try {
-            history.finishRun(*conn, runId, outcome, RunTotals{}, log::redact(e.what()));
+            history.finishRun(*conn, runId, outcome, Totals{}, log::redact(e.what()));
         } catch (const std::exception& again) {
             log::error("could not record the command's outcome", {{"error", again.what()}});
         }
         throw;
     }
-    history.finishRun(*conn, runId, "success", RunTotals{}, "");
+    history.finishRun(*conn, runId, RunOutcome::Success, Totals{}, "");
     return ExitCode::Success;
 }
 

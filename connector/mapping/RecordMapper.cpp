@@ -23,9 +23,9 @@ std::string describe(const std::string& label, const std::string& path) {
     return "column '" + label + "' (from '" + path + "')";
 }
 
-// Map keys are compared with the value's text: strings by content, numbers by
-// their JSON text, booleans as true/false.
-std::optional<std::string> mapKey(const json::Value& v) {
+// A scalar's text: strings by content, numbers by their JSON text, booleans as
+// true/false. Map keys are compared with it; an unmappable key is named by it.
+std::optional<std::string> scalarText(const json::Value& v) {
     switch (v.type()) {
         case json::Type::String:
             return v.asString();
@@ -44,19 +44,6 @@ std::string childPath(const std::string& arrayPath, std::size_t index,
     if (columnPath == "$") return base;
     if (!columnPath.empty() && columnPath[0] == '$') return base + columnPath.substr(1);
     return base + "." + columnPath;
-}
-
-std::optional<std::string> scalarText(const json::Value& v) {
-    switch (v.type()) {
-        case json::Type::String:
-            return v.asString();
-        case json::Type::Number:
-            return v.numberText();
-        case json::Type::Bool:
-            return std::string(v.asBool() ? "true" : "false");
-        default:
-            return std::nullopt;
-    }
 }
 
 // A path whose consumption does not depend on the record: `$` always takes
@@ -129,7 +116,7 @@ std::optional<std::string> RecordMapper::mapColumn(const Place& place, const jso
         v = &*transformed;
     }
     if (!c.valueMap.empty() && !v->isNull()) {
-        auto key = mapKey(*v);
+        auto key = scalarText(*v);
         auto it = key ? c.valueMap.find(*key) : c.valueMap.end();
         if (it != c.valueMap.end()) {
             v = &it->second;
@@ -160,6 +147,41 @@ std::optional<std::string> RecordMapper::mapColumn(const Place& place, const jso
         throw RecordError(
             label, describe(label, place.pathLabel()) + ": " + e.what() + "; value: " + shown(*v));
     }
+}
+
+MappedRow RecordMapper::mapElement(std::size_t ci, std::size_t idx, const json::Value& element,
+                                   const std::vector<std::string>& parentKey,
+                                   const ConversionContext& ctx, int* replaced,
+                                   std::vector<ResolvedStep>& steps) const {
+    const ChildSpec& child = spec_.children[ci];
+    MappedRow row;
+    row.reserve(parentKey.size() + 2 + child.columns.size());
+    for (const auto& k : parentKey) row.emplace_back(k);
+    row.emplace_back(std::to_string(idx));
+    const std::optional<ExtraFields>& fixed = elementConsumed_[ci];
+    ExtraFields elementConsumed;
+    for (const auto& col : child.columns) {
+        row.push_back(mapColumn(Place{col, &child, idx}, element, ctx, nullptr));
+        if (!fixed && col.path.resolve(element, steps)) elementConsumed.consume(steps);
+    }
+    if (child.extraColumn.empty()) return row;
+    try {
+        // Every path stops at a null element and so consumes all of it.
+        if (!fixed)
+            row.push_back(elementConsumed.remainderJsonb(element, replaced));
+        else if (!(element.isNull() && !child.columns.empty()))
+            row.push_back(fixed->remainderJsonb(element, replaced));
+        else
+            row.emplace_back(std::nullopt);
+    } catch (const ConversionError& e) {
+        // A number jsonb cannot hold in the element's unmapped part: the
+        // record is rejected like any other that cannot be converted.
+        const std::string column = child.table + "." + child.extraColumn;
+        throw RecordError(column, "column '" + column + "' (unmapped fields of " +
+                                      child.sourcePath + "[" + std::to_string(idx) +
+                                      "]): " + e.what());
+    }
+    return row;
 }
 
 MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourceText) const {
@@ -195,38 +217,9 @@ MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourc
                                   "'): expected a JSON array, got a JSON " +
                                   json::typeName(array->type()) + "; value: " + shown(*array));
         const auto& items = array->items();
-        for (std::size_t idx = 0; idx < items.size(); ++idx) {
-            const json::Value& element = items[idx];
-            MappedRow row;
-            row.reserve(out.keyValues.size() + 2 + child.columns.size());
-            for (const auto& k : out.keyValues) row.emplace_back(k);
-            row.emplace_back(std::to_string(idx));
-            const std::optional<ExtraFields>& fixed = elementConsumed_[ci];
-            ExtraFields elementConsumed;
-            for (const auto& col : child.columns) {
-                row.push_back(mapColumn(Place{col, &child, idx}, element, ctx, nullptr));
-                if (!fixed && col.path.resolve(element, steps)) elementConsumed.consume(steps);
-            }
-            if (!child.extraColumn.empty()) {
-                try {
-                    // Every path stops at a null element and so consumes all of it.
-                    if (!fixed)
-                        row.push_back(elementConsumed.remainderJsonb(element, &out.replacedNulChars));
-                    else if (!(element.isNull() && !child.columns.empty()))
-                        row.push_back(fixed->remainderJsonb(element, &out.replacedNulChars));
-                    else
-                        row.emplace_back(std::nullopt);
-                } catch (const ConversionError& e) {
-                    // A number jsonb cannot hold in the element's unmapped part: the
-                    // record is rejected like any other that cannot be converted.
-                    const std::string column = child.table + "." + child.extraColumn;
-                    throw RecordError(column, "column '" + column + "' (unmapped fields of " +
-                                                  child.sourcePath + "[" + std::to_string(idx) +
-                                                  "]): " + e.what());
-                }
-            }
-            out.children[ci].push_back(std::move(row));
-        }
+        for (std::size_t idx = 0; idx < items.size(); ++idx)
+            out.children[ci].push_back(
+                mapElement(ci, idx, items[idx], out.keyValues, ctx, &out.replacedNulChars, steps));
     }
 
     try {
@@ -251,11 +244,11 @@ MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourc
 }
 
 std::string RecordMapper::describeKey(const json::Value& record) const {
-    std::string out;
     int ignored = 0;
     const ConversionContext ctx{zone_, preferEarlier_, &ignored};
-    for (std::size_t n = 0; n < keyIndexes_.size(); ++n) {
-        const ColumnSpec& c = spec_.columns[keyIndexes_[n]];
+    std::vector<std::string> values;
+    for (std::size_t k : keyIndexes_) {
+        const ColumnSpec& c = spec_.columns[k];
         std::optional<std::string> text;
         try {
             text = mapColumn(Place{c}, record, ctx, nullptr);
@@ -263,10 +256,9 @@ std::string RecordMapper::describeKey(const json::Value& record) const {
             if (const json::Value* v = c.path.find(record)) text = scalarText(*v);
         }
         if (!text) return "";
-        if (n) out += ",";
-        out += c.name + "=" + *text;
+        values.push_back(std::move(*text));
     }
-    return out;
+    return keyText(spec_.primaryKey, values);
 }
 
 const std::string& RecordMapper::cursorSourceField() const {

@@ -40,8 +40,8 @@ class RecordMapper {
     // bytes as received where they equal its compact form, skipping a re-serialization.
     MappedRecord map(const json::Value& record, std::string_view sourceText = {}) const;
 
-    // Best-effort "id=123" ("org=1,member=2"), built as PostgresWriter::keyText
-    // builds it, for rejects even when map() fails; "" when a key is unreadable.
+    // Best-effort keyText() of a record, for rejects even when map() fails; "" when a
+    // key is unreadable.
     std::string describeKey(const json::Value& record) const;
     // The cursor column's source field ("modified"): the orderBy of incremental reads.
     const std::string& cursorSourceField() const;
@@ -62,6 +62,11 @@ class RecordMapper {
     std::optional<std::string> mapColumn(const Place& place, const json::Value& base,
                                          const ConversionContext& ctx,
                                          std::optional<std::int64_t>* instant) const;
+
+    // One element of child array `ci` as a row: parent key, idx, columns, unmapped part.
+    MappedRow mapElement(std::size_t ci, std::size_t idx, const json::Value& element,
+                         const std::vector<std::string>& parentKey, const ConversionContext& ctx,
+                         int* replaced, std::vector<ResolvedStep>& steps) const;
 
     StreamSpec spec_;  // a copy: cheap, and a mapper never dangles when the spec list changes
     TimeZone zone_;

@@ -1,24 +1,140 @@
 #include "sink/PostgresWriter.hpp"
 
 #include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 
-#include "common/Utf8Text.hpp"
 #include "common/Errors.hpp"
 #include "common/SqlIdentifier.hpp"
+#include "common/SqlTemplate.hpp"
+#include "common/Utf8Text.hpp"
 #include "sink/CopyWriter.hpp"
 
 namespace intouch {
 
 namespace {
+
+// Temporary, per session, emptied at every commit: the staging tables cost
+// nothing to keep and never leak rows from one page into the next.
+constexpr std::string_view kCreateStage = R"(
+CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS
+SELECT {columns}, record_hash FROM {target} WITH NO DATA)";
+
+// `inserted` marks parents the upsert created: they cannot have children yet
+// (the children's foreign key), so their children need no DELETE.
+constexpr std::string_view kCreateUpserted = R"(
+CREATE TEMP TABLE IF NOT EXISTS {upserted} ON COMMIT DELETE ROWS AS
+SELECT {key}, NULL::boolean AS inserted FROM {target} WITH NO DATA)";
+
+// One version per key from the staged page, moved into the target when it is
+// newer (the guard). xmax is 0 exactly in the rows this statement inserted (an
+// updated row carries the updating transaction's id). The changed rows' keys are
+// kept in {upserted} and come back as text, so that only the changed parents'
+// children are sent (replaceChildren).
+constexpr std::string_view kUpsert = R"(
+WITH up AS (
+    INSERT INTO {target} AS t ({columns}, record_hash, synced_at)
+    SELECT DISTINCT ON ({key}) {columns}, record_hash, now()
+    FROM {stage}
+    ORDER BY {order}
+    ON CONFLICT ({key}) DO UPDATE SET {updates}
+    WHERE {guard}
+    RETURNING {returned_key}, t.xmax = 0 AS inserted),
+kept AS (INSERT INTO {upserted} SELECT * FROM up)
+SELECT inserted{key_texts} FROM up)";
+
+// Never let an older version of a record overwrite a newer one; a same-time
+// version with other content is accepted (second-granular stamps). A row marked
+// deleted is always replaced: the record is back.
+constexpr std::string_view kIncrementalGuard = R"((t.deleted_at IS NOT NULL OR
+    (t.record_hash <> EXCLUDED.record_hash AND
+     (EXCLUDED.{cursor} >= t.{cursor} OR t.{cursor} IS NULL OR EXCLUDED.{cursor} IS NULL))))";
+
+// DELETE ... USING the temp table is planned as a hash join that reads the
+// whole child table on every page (the temp table has no statistics);
+// = ANY(ARRAY(...)) makes it an index lookup per changed parent.
+constexpr std::string_view kDeleteChildrenOfOneKey = R"(
+DELETE FROM {child} c
+WHERE c.{parent_key} = ANY (ARRAY(SELECT u.{key} FROM {upserted} u WHERE NOT u.inserted)))";
+constexpr std::string_view kDeleteChildren = R"(
+DELETE FROM {child} c USING {upserted} u WHERE NOT u.inserted AND {join})";
+
+constexpr std::string_view kInsertKeylessReject = R"(
+INSERT INTO {rejects} (stream, record_key, raw_json, error, run_id) VALUES ($1, '', $2, $3, $4))";
+constexpr std::string_view kUpsertReject = R"(
+INSERT INTO {rejects} (stream, record_key, raw_json, error, run_id) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (stream, record_key) WHERE record_key <> '' DO UPDATE SET
+    raw_json = EXCLUDED.raw_json, error = EXCLUDED.error, run_id = EXCLUDED.run_id,
+    rejected_at = now())";
+
+// A record that was rejected before and is now written is no longer a reject.
+constexpr std::string_view kClearRejects = R"(
+DELETE FROM {rejects} r USING {upserted} u WHERE r.stream = $1 AND r.record_key = {key_text})";
+
+// Children go with their parents (ON DELETE CASCADE).
+constexpr std::string_view kDeleteUnread = R"(
+DELETE FROM {target} t
+WHERE NOT EXISTS (SELECT 1 FROM {stage} s WHERE {match}){keep_rejected})";
+constexpr std::string_view kKeepRejected = R"( AND ({key_text}) NOT IN ({rejected_keys}))";
+
+constexpr std::string_view kMarkUnseen = R"(
+UPDATE {target} t SET deleted_at = now()
+WHERE t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM {seen} s WHERE s.id = t.{key}))";
+constexpr std::string_view kDeleteUnseen = R"(
+DELETE FROM {target} t WHERE NOT EXISTS (SELECT 1 FROM {seen} s WHERE s.id = t.{key}))";
+
 std::vector<std::string> quotedAll(const std::vector<std::string>& names) {
     std::vector<std::string> out;
     out.reserve(names.size());
     for (const auto& n : names) out.push_back(quoteIdent(n));
     return out;
 }
-}  // namespace
 
+// A record's key values, each followed by '\0': one string per key, as the upsert returns it.
+void rowKey(const std::vector<std::string>& values, std::string& key) {
+    key.clear();
+    for (const auto& v : values) key.append(v).push_back('\0');
+}
+
+// A text literal. Quoted by hand, not by tx.quote(): its inlined `"'" + esc(...)` trips
+// g++ 12's false -Wrestrict at -O3 (GCC bug 105329). A NUL (which the query text cannot
+// carry) stands as U+FFFD, as the mapper stored it in the row's key column.
+std::string literal(const pqxx::transaction_base& tx, std::string text) {
+    for (std::size_t p = text.find('\0'); p != std::string::npos; p = text.find('\0', p))
+        text.replace(p, 1, "\xEF\xBF\xBD");
+    std::string out(1, '\'');
+    out += tx.esc(text);
+    out += '\'';
+    return out;
+}
+
+// SQL building keyText() of the row `alias`: 'org=' || u."org"::text || ',' || ...
+// It must stay the text keyText() builds: sync_rejects.record_key is compared with it.
+std::string keyTextSql(const pqxx::transaction_base& tx, const std::vector<std::string>& key,
+                       std::string_view alias) {
+    std::string out;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        if (i) out += " || ',' || ";
+        out += literal(tx, key[i] + "=");
+        out += " || ";
+        out.append(alias).append(".").append(quoteIdent(key[i])).append("::text");
+    }
+    return out;
+}
+
+// `a.x = b.y AND ...` over two lists of columns.
+std::string columnsEqual(std::string_view a, const std::vector<std::string>& left,
+                         std::string_view b, const std::vector<std::string>& right) {
+    std::string out;
+    for (std::size_t k = 0; k < left.size(); ++k) {
+        if (k) out += " AND ";
+        out.append(a).append(".").append(quoteIdent(left[k]));
+        out.append(" = ").append(b).append(".").append(quoteIdent(right[k]));
+    }
+    return out;
+}
+
+}  // namespace
 
 PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
                                const StreamSpec& spec, std::optional<std::int64_t> runId)
@@ -28,31 +144,15 @@ PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
     seen_ = "_seen_" + spec_.table;
 }
 
-std::string PostgresWriter::keyText(const std::vector<std::string>& keyValues) const {
-    std::string out;
-    for (std::size_t i = 0; i < spec_.primaryKey.size() && i < keyValues.size(); ++i) {
-        if (i) out += ",";
-        out += spec_.primaryKey[i] + "=" + keyValues[i];
-    }
-    return out;
-}
-
 void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
     if (stagingReady_) return;
-    // Temporary, per session, emptied at every commit: the staging tables cost
-    // nothing to keep and never leak rows from one page into the next.
-    auto valueCols = spec_.valueColumns();
-    std::string cols;
-    for (const auto& c : valueCols) cols += (cols.empty() ? "" : ", ") + quoteIdent(c);
-    tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(stage_) + " ON COMMIT DELETE ROWS AS SELECT " +
-            cols + ", record_hash FROM " + qualified(schema_, spec_.table) + " WITH NO DATA");
-    std::string pkCols;
-    for (const auto& c : spec_.primaryKey) pkCols += (pkCols.empty() ? "" : ", ") + quoteIdent(c);
-    // `inserted` marks parents the upsert created: they cannot have children yet
-    // (the children's foreign key), so their children need no DELETE.
-    tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + quoteIdent(upserted_) +
-            " ON COMMIT DELETE ROWS AS SELECT " + pkCols + ", NULL::boolean AS inserted FROM " +
-            qualified(schema_, spec_.table) + " WITH NO DATA");
+    const std::string target = qualified(schema_, spec_.table);
+    tx.exec(fillSql(kCreateStage, {{"stage", quoteIdent(stage_)},
+                                   {"columns", identList(spec_.valueColumns())},
+                                   {"target", target}}));
+    tx.exec(fillSql(kCreateUpserted, {{"upserted", quoteIdent(upserted_)},
+                                      {"key", identList(spec_.primaryKey)},
+                                      {"target", target}}));
     stagingReady_ = true;
 }
 
@@ -60,46 +160,43 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
     if (batch.records.empty()) return;
     auto cols = quotedAll(spec_.valueColumns());
     cols.push_back("record_hash");
-    {
-        CopyWriter out(tx, quoteIdent(stage_), cols);
-        for (const auto& rec : batch.records) out.write(rec.values, rec.hash);
-        out.complete();
+    CopyWriter out(tx, quoteIdent(stage_), cols);
+    for (const auto& rec : batch.records) out.write(rec.values, rec.hash);
+    out.complete();
+}
+
+std::string PostgresWriter::upsertSql() const {
+    const auto valueCols = spec_.valueColumns();
+    std::string updates;
+    for (const auto& c : valueCols) {
+        const std::string q = quoteIdent(c);
+        updates.append(q).append(" = EXCLUDED.").append(q).append(", ");
     }
+    updates += "record_hash = EXCLUDED.record_hash, synced_at = EXCLUDED.synced_at";
+    std::string guard = "t.record_hash <> EXCLUDED.record_hash";
+    std::string order = identList(spec_.primaryKey);
+    if (spec_.mode == SyncMode::Incremental) {
+        const std::string cursor = quoteIdent(spec_.cursorColumn);
+        updates += ", deleted_at = NULL";
+        guard = fillSql(kIncrementalGuard, {{"cursor", cursor}});
+        order.append(", ").append(cursor).append(" DESC NULLS LAST");
+    }
+    std::string keyTexts;
+    for (const auto& k : spec_.primaryKey) keyTexts.append(", ").append(quoteIdent(k)).append("::text");
+    return fillSql(kUpsert, {{"target", qualified(schema_, spec_.table)},
+                             {"columns", identList(valueCols)},
+                             {"key", identList(spec_.primaryKey)},
+                             {"stage", quoteIdent(stage_)},
+                             {"order", order},
+                             {"updates", updates},
+                             {"guard", guard},
+                             {"returned_key", identList(spec_.primaryKey, "t.")},
+                             {"upserted", quoteIdent(upserted_)},
+                             {"key_texts", keyTexts}});
 }
 
 PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
-    const auto valueCols = spec_.valueColumns();
-    const std::string target = qualified(schema_, spec_.table);
-    const std::string pk = identList(spec_.primaryKey);
-    std::string insertCols = identList(valueCols) + ", record_hash, synced_at";
-    std::string selectCols = identList(valueCols) + ", record_hash, now()";
-    std::string updates;
-    for (const auto& c : valueCols) updates += quoteIdent(c) + " = EXCLUDED." + quoteIdent(c) + ", ";
-    updates += "record_hash = EXCLUDED.record_hash, synced_at = EXCLUDED.synced_at";
-    std::string guard = "t.record_hash <> EXCLUDED.record_hash";
-    std::string order = pk;
-    if (spec_.mode == SyncMode::Incremental) {
-        const std::string cur = quoteIdent(spec_.cursorColumn);
-        updates += ", deleted_at = NULL";
-        // Never let an older version of a record overwrite a newer one; a same-time
-        // version with other content is accepted (second-granular stamps).
-        guard = "(t.deleted_at IS NOT NULL OR (t.record_hash <> EXCLUDED.record_hash AND (EXCLUDED." +
-                cur + " >= t." + cur + " OR t." + cur + " IS NULL OR EXCLUDED." + cur +
-                " IS NULL)))";
-        order += ", " + cur + " DESC NULLS LAST";
-    }
-    // xmax is 0 exactly in the rows this statement inserted (an updated row
-    // carries the updating transaction's id). The keys come back as text so that
-    // only the changed parents' children are sent (replaceChildren).
-    std::string keysText;
-    for (const auto& k : spec_.primaryKey) keysText += ", " + quoteIdent(k) + "::text";
-    std::string sql =
-        "WITH up AS (INSERT INTO " + target + " AS t (" + insertCols + ") SELECT DISTINCT ON (" +
-        pk + ") " + selectCols + " FROM " + quoteIdent(stage_) + " ORDER BY " + order +
-        " ON CONFLICT (" + pk + ") DO UPDATE SET " + updates + " WHERE " + guard + " RETURNING " +
-        identList(spec_.primaryKey, "t.") + ", t.xmax = 0 AS inserted), kept AS (INSERT INTO " +
-        quoteIdent(upserted_) + " SELECT * FROM up) SELECT inserted" + keysText + " FROM up";
-    const pqxx::result rows = tx.exec(sql);
+    const pqxx::result rows = tx.exec(upsertSql());
     Upserted out;
     out.changed = static_cast<std::int64_t>(rows.size());
     std::string key;
@@ -114,19 +211,15 @@ PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
     return out;
 }
 
-void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch,
-                                     const Upserted& up) {
-    if (spec_.children.empty()) return;
-    const auto parentKeys = spec_.childParentKeyColumns();
-    const bool anyUpdated = up.updated > 0;
+std::vector<const MappedRecord*> PostgresWriter::changedRecords(const PageBatch& batch,
+                                                                const Upserted& up) const {
     // Children of a parent the upsert left alone (older or unchanged version)
-    // stay as they are; the others are COPYed straight into the child table.
+    // stay as they are; the others are replaced.
     std::vector<const MappedRecord*> changed;
     std::unordered_set<std::string> matched;
     std::string key;
     for (const auto& rec : batch.records) {
-        key.clear();
-        for (const auto& k : rec.keyValues) key.append(k).push_back('\0');
+        rowKey(rec.keyValues, key);
         if (up.keys.contains(key)) {
             changed.push_back(&rec);
             matched.insert(key);
@@ -138,25 +231,29 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
         throw TargetError(
             "writing " + spec_.name + ": " + std::to_string(up.keys.size() - matched.size()) +
             " changed rows match no record's key text; their children cannot be written");
+    return changed;
+}
+
+void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch,
+                                     const Upserted& up) {
+    if (spec_.children.empty()) return;
+    const std::vector<const MappedRecord*> changed = changedRecords(batch, up);
+    const auto parentKeys = spec_.childParentKeyColumns();
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        std::string join;
-        for (std::size_t k = 0; k < parentKeys.size(); ++k) {
-            if (k) join += " AND ";
-            join += "c." + quoteIdent(parentKeys[k]) + " = u." + quoteIdent(spec_.primaryKey[k]);
-        }
         const std::string child = qualified(schema_, spec_.children[i].table);
-        // DELETE ... USING the temp table is planned as a hash join that reads the
-        // whole child table on every page (the temp table has no statistics);
-        // = ANY(ARRAY(...)) makes it an index lookup per changed parent.
-        if (!anyUpdated) {
-            // Every parent is new: nothing to delete (a first sync never deletes).
-        } else if (parentKeys.size() == 1)
-            tx.exec("DELETE FROM " + child + " c WHERE c." + quoteIdent(parentKeys[0]) +
-                    " = ANY (ARRAY(SELECT u." + quoteIdent(spec_.primaryKey[0]) + " FROM " +
-                    quoteIdent(upserted_) + " u WHERE NOT u.inserted))");
-        else
-            tx.exec("DELETE FROM " + child + " c USING " + quoteIdent(upserted_) +
-                    " u WHERE NOT u.inserted AND " + join);
+        // Parents the upsert inserted have no children yet: a first sync never deletes.
+        if (up.updated > 0) {
+            if (parentKeys.size() == 1)
+                tx.exec(fillSql(kDeleteChildrenOfOneKey, {{"child", child},
+                                                          {"parent_key", quoteIdent(parentKeys[0])},
+                                                          {"key", quoteIdent(spec_.primaryKey[0])},
+                                                          {"upserted", quoteIdent(upserted_)}}));
+            else
+                tx.exec(fillSql(kDeleteChildren,
+                                {{"child", child},
+                                 {"upserted", quoteIdent(upserted_)},
+                                 {"join", columnsEqual("c", parentKeys, "u", spec_.primaryKey)}}));
+        }
         bool any = false;
         for (const MappedRecord* rec : changed)
             if (i < rec->children.size() && !rec->children[i].empty()) any = true;
@@ -171,46 +268,75 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
 }
 
 void PostgresWriter::storeRejects(pqxx::transaction_base& tx, const PageBatch& batch) {
+    if (batch.rejects.empty()) return;
     const std::string table = qualified(schema_, "sync_rejects");
+    const std::string keyless = fillSql(kInsertKeylessReject, {{"rejects", table}});
+    const std::string keyed = fillSql(kUpsertReject, {{"rejects", table}});
     for (const auto& r : batch.rejects) {
-        if (r.key.empty()) {
-            tx.exec_params("INSERT INTO " + table +
-                               " (stream, record_key, raw_json, error, run_id) VALUES ($1, '', $2, $3, $4)",
-                           spec_.name, r.rawJson, text::validUtf8(r.error), runId_);
-        } else {
-            tx.exec_params("INSERT INTO " + table +
-                               " (stream, record_key, raw_json, error, run_id) VALUES ($1, $2, $3, $4, $5) "
-                               "ON CONFLICT (stream, record_key) WHERE record_key <> '' DO UPDATE SET "
-                               "raw_json = EXCLUDED.raw_json, error = EXCLUDED.error, run_id = "
-                               "EXCLUDED.run_id, rejected_at = now()",
-                           // A raw key may hold NUL, which libpq would silently cut there.
-                           spec_.name, text::validUtf8(r.key), r.rawJson, text::validUtf8(r.error), runId_);
-        }
+        if (r.key.empty())
+            tx.exec_params(keyless, spec_.name, r.rawJson, text::validUtf8(r.error), runId_);
+        else
+            // A raw key may hold NUL, which libpq would silently cut there.
+            tx.exec_params(keyed, spec_.name, text::validUtf8(r.key), r.rawJson,
+                           text::validUtf8(r.error), runId_);
     }
 }
 
 void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
-    // The key text must be built exactly as keyText() builds it.
-    std::string keyExpr;
-    for (std::size_t i = 0; i < spec_.primaryKey.size(); ++i) {
-        if (i) keyExpr += " || ',' || ";
-        // The literal is quoted here rather than by tx.quote(): its inlined `"'" + esc(...)`
-        // trips g++ 12's false -Wrestrict at -O3 (GCC bug 105329). Never NULL, so the same.
-        keyExpr += '\'';
-        keyExpr += tx.esc(spec_.primaryKey[i] + "=");
-        keyExpr += "' || u.";
-        keyExpr += quoteIdent(spec_.primaryKey[i]);
-        keyExpr += "::text";
-    }
-    tx.exec_params("DELETE FROM " + qualified(schema_, "sync_rejects") + " r USING " +
-                       quoteIdent(upserted_) + " u WHERE r.stream = $1 AND r.record_key = " + keyExpr,
+    tx.exec_params(fillSql(kClearRejects, {{"rejects", qualified(schema_, "sync_rejects")},
+                                           {"upserted", quoteIdent(upserted_)},
+                                           {"key_text", keyTextSql(tx, spec_.primaryKey, "u")}}),
                    spec_.name);
 }
 
-WriteResult PostgresWriter::writePage(const PageBatch& batch) { return write(batch, nullptr); }
+Totals PostgresWriter::upsertPage(pqxx::transaction_base& tx, const PageBatch& batch) {
+    Totals result;
+    ensureStaging(tx);
+    copyRows(tx, batch);
+    if (!batch.records.empty()) {
+        const Upserted up = upsert(tx);
+        result.upserted = up.changed;
+        if (up.changed > 0) {
+            replaceChildren(tx, batch, up);
+            clearRejects(tx);
+        }
+    }
+    storeRejects(tx, batch);
+    result.rejected = static_cast<std::int64_t>(batch.rejects.size());
+    return result;
+}
 
-WriteResult PostgresWriter::writePages(std::vector<PageBatch>& pages) {
-    if (pages.size() == 1) return write(pages.front(), nullptr);
+Totals PostgresWriter::transact(const std::string& what, const PageBatch& batch,
+                                const std::function<Totals(pqxx::transaction_base&)>& steps) {
+    try {
+        pqxx::work tx(conn_);
+        Totals result = steps(tx);
+        if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
+        tx.commit();
+        return result;
+    } catch (const pqxx::broken_connection& e) {
+        stagingReady_ = false;
+        throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
+                          ": " + e.what());
+    } catch (const pqxx::sql_error& e) {
+        throw TargetError(what + " failed: " + e.what() + " (does the table match the mapping " +
+                          spec_.file + "? run `intouch-sync check`)");
+    }
+}
+
+std::string PostgresWriter::writingPage() const {
+    std::string what = "writing a page of ";
+    what.append(spec_.name).append(" into ").append(schema_).append(".").append(spec_.table);
+    return what;
+}
+
+Totals PostgresWriter::writePage(const PageBatch& batch) {
+    return transact(writingPage(), batch,
+                    [&](pqxx::transaction_base& tx) { return upsertPage(tx, batch); });
+}
+
+Totals PostgresWriter::writePages(std::vector<PageBatch>& pages) {
+    if (pages.size() == 1) return writePage(pages.front());
     for (std::size_t i = 0; i + 1 < pages.size(); ++i)
         if (!pages[i].rejects.empty())
             throw std::logic_error("writePages: rejects on a page other than the last");
@@ -224,8 +350,7 @@ WriteResult PostgresWriter::writePages(std::vector<PageBatch>& pages) {
     std::string key;
     for (auto& page : pages) {
         for (auto& rec : page.records) {
-            key.clear();
-            for (const auto& k : rec.keyValues) key.append(k).push_back('\0');
+            rowKey(rec.keyValues, key);
             auto [it, fresh] = at.try_emplace(key, merged.records.size());
             if (fresh) {
                 merged.records.push_back(std::move(rec));
@@ -238,42 +363,7 @@ WriteResult PostgresWriter::writePages(std::vector<PageBatch>& pages) {
         for (auto& r : page.rejects) merged.rejects.push_back(std::move(r));
         if (page.checkpoint) merged.checkpoint = std::move(page.checkpoint);
     }
-    return write(merged, nullptr);
-}
-
-WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std::int64_t>* seenIds) {
-    WriteResult result;
-    try {
-        pqxx::work tx(conn_);
-        ensureStaging(tx);
-        copyRows(tx, batch);
-        if (!batch.records.empty()) {
-            const Upserted up = upsert(tx);
-            result.upserted = up.changed;
-            if (up.changed > 0) {
-                replaceChildren(tx, batch, up);
-                clearRejects(tx);
-            }
-        }
-        storeRejects(tx, batch);
-        result.rejected = static_cast<std::int64_t>(batch.rejects.size());
-        if (seenIds && !seenIds->empty()) {
-            CopyWriter out(tx, quoteIdent(seen_), {"id"});
-            for (std::int64_t id : *seenIds) out.write({std::to_string(id)});
-            out.complete();
-        }
-        if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
-        tx.commit();
-    } catch (const pqxx::broken_connection& e) {
-        stagingReady_ = false;
-        throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
-                          ": " + e.what());
-    } catch (const pqxx::sql_error& e) {
-        throw TargetError("writing a page of " + spec_.name + " into " + schema_ + "." + spec_.table +
-                          " failed: " + e.what() + " (does the table match the mapping " +
-                          spec_.file + "? run `intouch-sync check`)");
-    }
-    return result;
+    return writePage(merged);
 }
 
 void PostgresWriter::beginReconcile() {
@@ -289,24 +379,28 @@ void PostgresWriter::beginReconcile() {
     }
 }
 
-WriteResult PostgresWriter::writeReconcilePage(const PageBatch& batch,
-                                               const std::vector<std::int64_t>& seenIds) {
-    return write(batch, &seenIds);
+Totals PostgresWriter::writeReconcilePage(const PageBatch& batch,
+                                          const std::vector<std::int64_t>& seenIds) {
+    return transact(writingPage(), batch, [&](pqxx::transaction_base& tx) {
+        Totals result = upsertPage(tx, batch);
+        if (!seenIds.empty()) {
+            CopyWriter out(tx, quoteIdent(seen_), {"id"});
+            for (std::int64_t id : seenIds) out.write({std::to_string(id)});
+            out.complete();
+        }
+        return result;
+    });
 }
 
 std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
-    const std::string target = qualified(schema_, spec_.table);
-    const std::string key = quoteIdent(spec_.primaryKey.front());
+    const SqlValues names = {{"target", qualified(schema_, spec_.table)},
+                             {"seen", quoteIdent(seen_)},
+                             {"key", quoteIdent(spec_.primaryKey.front())}};
     try {
         pqxx::work tx(conn_);
         tx.exec("CREATE INDEX ON " + quoteIdent(seen_) + " (id)");
         tx.exec("ANALYZE " + quoteIdent(seen_));
-        const std::string unseen = std::string(hardDelete ? "" : " t.deleted_at IS NULL AND") +
-                                   " NOT EXISTS (SELECT 1 FROM " + quoteIdent(seen_) + " s WHERE s.id = t." +
-                                   key + ")";
-        pqxx::result r = hardDelete
-                             ? tx.exec("DELETE FROM " + target + " t WHERE" + unseen)
-                             : tx.exec("UPDATE " + target + " t SET deleted_at = now() WHERE" + unseen);
+        const pqxx::result r = tx.exec(fillSql(hardDelete ? kDeleteUnseen : kMarkUnseen, names));
         tx.exec("DROP TABLE " + quoteIdent(seen_));
         tx.commit();
         return static_cast<std::int64_t>(r.affected_rows());
@@ -315,72 +409,42 @@ std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
     }
 }
 
-WriteResult PostgresWriter::replaceAll(const PageBatch& batch) {
-    WriteResult result;
-    try {
-        pqxx::work tx(conn_);
-        ensureStaging(tx);
-        copyRows(tx, batch);
-        const Upserted up = upsert(tx);
-        result.upserted = up.changed;
-        if (up.changed > 0) {
-            replaceChildren(tx, batch, up);
-            clearRejects(tx);
-        }
-        std::string match;
-        for (const auto& k : spec_.primaryKey) {
-            if (!match.empty()) match += " AND ";
-            match += "s." + quoteIdent(k) + " = t." + quoteIdent(k);
-        }
-        // A record the mapping rejected is still in the CRM: its previous row stays (the
-        // key text is built as keyText() builds it, as for sync_rejects).
-        // Literals are quoted by hand, not by tx.quote(): its inlined `"'" + esc(...)` trips
-        // g++ 12's false -Wrestrict at -O3 (GCC bug 105329). A NUL (which the query text cannot
-        // carry) stands as U+FFFD, as the mapper stored it in the row's key column.
-        auto literal = [&tx](std::string text) {
-            for (std::size_t p = text.find('\0'); p != std::string::npos; p = text.find('\0', p))
-                text.replace(p, 1, "\xEF\xBF\xBD");
-            std::string out(1, '\'');
-            out += tx.esc(text);
-            out += '\'';
-            return out;
-        };
-        std::string keep;
-        for (const auto& r : batch.rejects) {
-            if (r.key.empty()) continue;
-            if (!keep.empty()) keep += ", ";
-            keep += literal(r.key);
-        }
-        if (!keep.empty()) {
-            std::string keyExpr;
-            for (std::size_t i = 0; i < spec_.primaryKey.size(); ++i) {
-                if (i) keyExpr += " || ',' || ";
-                keyExpr += literal(spec_.primaryKey[i] + "=");
-                keyExpr += " || t.";
-                keyExpr += quoteIdent(spec_.primaryKey[i]);
-                keyExpr += "::text";
-            }
-            keep = " AND (" + keyExpr + ") NOT IN (" + keep + ")";
-        }
-        // Children go with their parents (ON DELETE CASCADE).
-        result.deleted = static_cast<std::int64_t>(
-            tx.exec("DELETE FROM " + qualified(schema_, spec_.table) + " t WHERE NOT EXISTS (SELECT 1 FROM " +
-                    quoteIdent(stage_) + " s WHERE " + match + ")" + keep)
-                .affected_rows());
-        storeRejects(tx, batch);
-        result.rejected = static_cast<std::int64_t>(batch.rejects.size());
-        if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
-        tx.commit();
-    } catch (const pqxx::broken_connection& e) {
-        stagingReady_ = false;
-        throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
-                          ": " + e.what());
-    } catch (const pqxx::sql_error& e) {
-        throw TargetError("replacing " + schema_ + "." + spec_.table + " failed: " + e.what() +
-                          " (does the table match the mapping " + spec_.file +
-                          "? run `intouch-sync check`)");
+std::int64_t PostgresWriter::liveRows() {
+    pqxx::nontransaction tx(conn_);
+    return tx.exec("SELECT count(*) FROM " + qualified(schema_, spec_.table) +
+                   " WHERE deleted_at IS NULL")[0][0]
+        .as<std::int64_t>();
+}
+
+std::int64_t PostgresWriter::deleteUnread(pqxx::transaction_base& tx, const PageBatch& batch) {
+    // A record the mapping rejected is still in the CRM: its previous row stays.
+    std::string rejectedKeys;
+    for (const auto& r : batch.rejects) {
+        if (r.key.empty()) continue;
+        if (!rejectedKeys.empty()) rejectedKeys += ", ";
+        rejectedKeys += literal(tx, r.key);
     }
-    return result;
+    std::string keep;
+    if (!rejectedKeys.empty())
+        keep = fillSql(kKeepRejected, {{"key_text", keyTextSql(tx, spec_.primaryKey, "t")},
+                                       {"rejected_keys", rejectedKeys}});
+    const std::string sql =
+        fillSql(kDeleteUnread, {{"target", qualified(schema_, spec_.table)},
+                                {"stage", quoteIdent(stage_)},
+                                {"match", columnsEqual("s", spec_.primaryKey, "t", spec_.primaryKey)},
+                                {"keep_rejected", keep}});
+    return static_cast<std::int64_t>(tx.exec(sql).affected_rows());
+}
+
+Totals PostgresWriter::replaceAll(const PageBatch& batch) {
+    std::string what = "replacing ";
+    what.append(schema_).append(".").append(spec_.table);
+    return transact(what, batch,
+                    [&](pqxx::transaction_base& tx) {
+                        Totals result = upsertPage(tx, batch);
+                        result.deleted = deleteUnread(tx, batch);
+                        return result;
+                    });
 }
 
 }  // namespace intouch

@@ -2,6 +2,7 @@
 
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
+#include "common/SqlTemplate.hpp"
 #include "common/Utf8Text.hpp"
 
 namespace intouch {
@@ -21,6 +22,30 @@ std::optional<std::string> nullIfEmpty(const std::string& s) {
 // one-key stream locks (pg_locks.objsubid 2, not 1); the schema is in the first key so that
 // runs of two deployments in one database do not vouch for each other.
 const char* kRunLockKeys = "hashtext('intouch-sync-run:' || $1), ($2 % 2147483647)::int";
+
+constexpr std::string_view kFinishRun = R"(
+UPDATE {runs} SET finished_at = clock_timestamp(), outcome = $2, records_upserted = $3,
+    records_deleted = $4, records_rejected = $5, requests = $6, retries = $7, bytes = $8, error = $9
+WHERE run_id = $1)";
+
+constexpr std::string_view kFinishStream = R"(
+UPDATE {stream_runs} SET finished_at = clock_timestamp(), outcome = $3, records_seen = $4,
+    records_upserted = $5, records_deleted = $6, records_rejected = $7, requests = $8, error = $9
+WHERE run_id = $1 AND stream = $2)";
+
+constexpr std::string_view kStreamRunCount = R"(
+SELECT count(*) FROM {stream_runs} WHERE stream = $1)";
+
+// The newest run of every stream, with its last success and last failure.
+constexpr std::string_view kLastRuns = R"(
+SELECT DISTINCT ON (s.stream) s.stream, s.started_at::text, coalesce(s.finished_at::text, ''),
+    s.outcome, coalesce(s.error, ''),
+    (SELECT max(finished_at)::text FROM {stream_runs} x
+     WHERE x.stream = s.stream AND x.outcome IN ('success', 'partial')),
+    (SELECT max(coalesce(finished_at, started_at))::text FROM {stream_runs} x
+     WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted', 'unavailable', 'abandoned'))
+FROM {stream_runs} s
+ORDER BY s.stream, s.started_at DESC)";
 
 }  // namespace
 
@@ -84,16 +109,13 @@ std::vector<std::int64_t> RunHistory::markAbandoned(pqxx::connection_base& conn,
 }
 
 void RunHistory::finishRun(pqxx::connection_base& conn, std::int64_t runId,
-                           const std::string& outcome, const RunTotals& t,
+                           RunOutcome outcome, const Totals& t,
                            const std::string& error) const {
     if (!recording_) return;
     pqxx::work tx(conn);
-    tx.exec_params("UPDATE " + qualified(schema_, "sync_runs") +
-                       " SET finished_at = clock_timestamp(), outcome = $2, records_upserted = $3, "
-                       "records_deleted = $4, records_rejected = $5, requests = $6, retries = $7, "
-                       "bytes = $8, error = $9 WHERE run_id = $1",
-                   runId, outcome, t.upserted, t.deleted, t.rejected, t.requests, t.retries,
-                   t.bytes, nullIfEmpty(error));
+    tx.exec_params(fillSql(kFinishRun, {{"runs", qualified(schema_, "sync_runs")}}), runId,
+                   std::string(outcomeText(outcome)), t.upserted, t.deleted, t.rejected, t.requests,
+                   t.retries, t.bytes, nullIfEmpty(error));
     tx.commit();
 }
 
@@ -109,21 +131,26 @@ void RunHistory::startStream(pqxx::connection_base& conn, std::int64_t runId,
 }
 
 void RunHistory::finishStream(pqxx::connection_base& conn, std::int64_t runId,
-                              const std::string& stream, const std::string& outcome,
-                              const StreamRunTotals& t, const std::string& error) const {
+                              const std::string& stream, RunOutcome outcome,
+                              const Totals& t, const std::string& error) const {
     if (!recording_) return;
     pqxx::work tx(conn);
-    tx.exec_params("UPDATE " + qualified(schema_, "sync_stream_runs") +
-                       " SET finished_at = clock_timestamp(), outcome = $3, records_seen = $4, "
-                       "records_upserted = $5, records_deleted = $6, records_rejected = $7, "
-                       "requests = $8, error = $9 WHERE run_id = $1 AND stream = $2",
-                   runId, stream, outcome, t.seen, t.upserted, t.deleted, t.rejected, t.requests,
-                   nullIfEmpty(error));
+    tx.exec_params(fillSql(kFinishStream, {{"stream_runs", qualified(schema_, "sync_stream_runs")}}),
+                   runId, stream, std::string(outcomeText(outcome)), t.seen, t.upserted, t.deleted,
+                   t.rejected, t.requests, nullIfEmpty(error));
     tx.commit();
 }
 
+std::int64_t RunHistory::streamRunCount(pqxx::connection_base& conn,
+                                        const std::string& stream) const {
+    pqxx::nontransaction tx(conn);
+    const std::string table = qualified(schema_, "sync_stream_runs");
+    return tx.exec_params(fillSql(kStreamRunCount, {{"stream_runs", table}}), stream)[0][0]
+        .as<std::int64_t>();
+}
+
 void RunHistory::finishRunOrReport(pqxx::connection_base& conn, std::int64_t runId,
-                                   const std::string& outcome, const RunTotals& totals,
+                                   RunOutcome outcome, const Totals& totals,
                                    const std::string& error) const {
     try {
         finishRun(conn, runId, outcome, totals, error);
@@ -133,40 +160,34 @@ void RunHistory::finishRunOrReport(pqxx::connection_base& conn, std::int64_t run
             tx.exec_params(std::string("SELECT pg_advisory_unlock(") + kRunLockKeys + ")", schema_, runId);
         }
     } catch (const std::exception& e) {
-        writeFailure_ = "could not record the outcome '" + outcome + "' of run " + std::to_string(runId) +
+        writeFailure_ = "could not record the outcome '" + std::string(outcomeText(outcome)) +
+                        "' of run " + std::to_string(runId) +
                         " in " + schema_ + ".sync_runs: " + e.what();
         log::error("could not record the run's outcome in the run history",
-                   {{"run_id", std::to_string(runId)}, {"outcome", outcome}, {"error", e.what()}});
+                   {{"run_id", std::to_string(runId)},
+                    {"outcome", outcomeText(outcome)},
+                    {"error", e.what()}});
     }
 }
 
 void RunHistory::finishStreamOrReport(pqxx::connection_base& conn, std::int64_t runId,
-                                      const std::string& stream, const std::string& outcome,
-                                      const StreamRunTotals& totals, const std::string& error) const {
+                                      const std::string& stream, RunOutcome outcome,
+                                      const Totals& totals, const std::string& error) const {
     try {
         finishStream(conn, runId, stream, outcome, totals, error);
     } catch (const std::exception& e) {
-        writeFailure_ = "could not record the outcome '" + outcome + "' of stream " + stream + " (run " +
+        writeFailure_ = "could not record the outcome '" + std::string(outcomeText(outcome)) +
+                        "' of stream " + stream + " (run " +
                         std::to_string(runId) + ") in " + schema_ + ".sync_stream_runs: " + e.what();
         log::error("could not record the stream's outcome in the run history",
-                   {{"run_id", std::to_string(runId)}, {"stream", stream}, {"outcome", outcome},
+                   {{"run_id", std::to_string(runId)}, {"stream", stream}, {"outcome", outcomeText(outcome)},
                     {"error", e.what()}});
     }
 }
 
 std::vector<StreamRunSummary> RunHistory::lastRuns(pqxx::transaction_base& tx) const {
-    const std::string table = qualified(schema_, "sync_stream_runs");
-    pqxx::result r = tx.exec(
-        "SELECT DISTINCT ON (s.stream) s.stream, s.started_at::text, "
-        "coalesce(s.finished_at::text, ''), s.outcome, coalesce(s.error, ''), "
-        "(SELECT max(finished_at)::text FROM " +
-        table +
-        " x WHERE x.stream = s.stream AND x.outcome IN ('success', 'partial')), "
-        "(SELECT max(coalesce(finished_at, started_at))::text FROM " +
-        table +
-        " x WHERE x.stream = s.stream AND x.outcome IN ('failed', 'interrupted', 'unavailable', 'abandoned')) "
-        "FROM " +
-        table + " s ORDER BY s.stream, s.started_at DESC");
+    const pqxx::result r =
+        tx.exec(fillSql(kLastRuns, {{"stream_runs", qualified(schema_, "sync_stream_runs")}}));
     std::vector<StreamRunSummary> out;
     for (const auto& row : r) {
         StreamRunSummary s;

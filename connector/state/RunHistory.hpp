@@ -9,24 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "state/RunOutcome.hpp"
+#include "state/Totals.hpp"
+
 namespace intouch {
-
-struct StreamRunTotals {
-    std::int64_t seen = 0;
-    std::int64_t upserted = 0;
-    std::int64_t deleted = 0;
-    std::int64_t rejected = 0;
-    std::int64_t requests = 0;
-};
-
-struct RunTotals {
-    std::int64_t upserted = 0;
-    std::int64_t deleted = 0;
-    std::int64_t rejected = 0;
-    std::int64_t requests = 0;
-    std::int64_t retries = 0;
-    std::int64_t bytes = 0;
-};
 
 struct StreamRunSummary {
     std::string stream;
@@ -49,22 +35,25 @@ class RunHistory {
     // `running` whose lock is free was killed (SIGKILL, out of memory, power loss, lost
     // connection) and is marked `abandoned`. Returns the run ids marked.
     std::vector<std::int64_t> markAbandoned(pqxx::connection_base& conn, std::int64_t ownRunId) const;
-    void finishRun(pqxx::connection_base& conn, std::int64_t runId, const std::string& outcome,
-                   const RunTotals& totals, const std::string& error) const;
+    void finishRun(pqxx::connection_base& conn, std::int64_t runId, RunOutcome outcome,
+                   const Totals& totals, const std::string& error) const;
     void startStream(pqxx::connection_base& conn, std::int64_t runId,
                      const std::string& stream) const;
     void finishStream(pqxx::connection_base& conn, std::int64_t runId, const std::string& stream,
-                      const std::string& outcome, const StreamRunTotals& totals,
+                      RunOutcome outcome, const Totals& totals,
                       const std::string& error) const;
     // The finish* calls for use on the way out of a run: a failure to write is logged
     // (never thrown, the run's own error must leave) and remembered for writeFailure().
-    void finishRunOrReport(pqxx::connection_base& conn, std::int64_t runId, const std::string& outcome,
-                           const RunTotals& totals, const std::string& error) const;
+    void finishRunOrReport(pqxx::connection_base& conn, std::int64_t runId, RunOutcome outcome,
+                           const Totals& totals, const std::string& error) const;
     void finishStreamOrReport(pqxx::connection_base& conn, std::int64_t runId, const std::string& stream,
-                              const std::string& outcome, const StreamRunTotals& totals,
+                              RunOutcome outcome, const Totals& totals,
                               const std::string& error) const;
     // Non-empty after a history write failed: a run whose history lies must not exit 0.
     const std::string& writeFailure() const { return writeFailure_; }
+
+    // How many runs of the stream are recorded (sync_stream_runs rows), this one included.
+    std::int64_t streamRunCount(pqxx::connection_base& conn, const std::string& stream) const;
 
     // Last run of each stream ever synced, with the last success and failure.
     std::vector<StreamRunSummary> lastRuns(pqxx::transaction_base& tx) const;

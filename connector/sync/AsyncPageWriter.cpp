@@ -22,7 +22,7 @@ void AsyncPageWriter::submit(PageBatch batch) {
     changed_.notify_all();
 }
 
-WriteResult AsyncPageWriter::finish() {
+Totals AsyncPageWriter::finish() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return error_ || (queue_.empty() && !busy_); });
     if (error_) std::rethrow_exception(error_);
@@ -54,7 +54,7 @@ void AsyncPageWriter::loop() {
         busy_ = true;
         changed_.notify_all();  // the reader may queue the next pages meanwhile
         lock.unlock();
-        WriteResult r;
+        Totals r;
         std::exception_ptr failure;
         try {
             r = writer_.writePages(group);
@@ -66,9 +66,7 @@ void AsyncPageWriter::loop() {
         if (failure) {
             error_ = failure;
         } else {
-            totals_.upserted += r.upserted;
-            totals_.deleted += r.deleted;
-            totals_.rejected += r.rejected;
+            totals_ += r;
         }
         changed_.notify_all();
     }

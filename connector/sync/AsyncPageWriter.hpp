@@ -27,7 +27,7 @@ public:
     // Blocks while the queue is full; rethrows the error of an earlier write.
     void submit(PageBatch batch);
     // Waits until everything queued is committed; rethrows a write error.
-    WriteResult finish();
+    Totals finish();
 
 private:
     void loop();
@@ -40,7 +40,7 @@ private:
     bool busy_ = false;
     bool closing_ = false;
     std::exception_ptr error_;
-    WriteResult totals_;
+    Totals totals_;
     std::thread thread_;
 };
 

@@ -8,6 +8,7 @@
 #include "sync/IdOrderScan.hpp"
 #include "sync/ListItem.hpp"
 #include "sync/ListReader.hpp"
+#include "sync/ToBatch.hpp"
 
 namespace intouch {
 
@@ -51,25 +52,14 @@ struct WholeRead {
 StreamOutcome FullReplaceSync::run() {
     StreamOutcome outcome;
     PageBatch batch;
-    auto collect = [&](std::vector<ListItem>& items) {
-        for (auto& item : items) {
-            if (item.mapped)
-                batch.records.push_back(std::move(*item.mapped));
-            else if (item.reject)
-                batch.rejects.push_back(std::move(*item.reject));
-        }
-        outcome.totals.seen += static_cast<std::int64_t>(items.size());
-    };
-    ListReader reader(fetcher_, mapper_, writer_, spec_);
+    ListReader reader(fetcher_, mapper_, spec_);
     if (spec_.paging == Paging::Paged) {
         // A paged list without a cursor: walk it whole in id order, the order
         // that edits cannot disturb.
         IdOrderScan scan(reader, options_.pageSize, options_.maxRelocations);
         scan.run([&](ListPage& page, const std::vector<ListItem*>& fresh) {
-            std::vector<ListItem> items;
-            items.reserve(fresh.size());
-            for (ListItem* item : fresh) items.push_back(std::move(*item));
-            collect(items);
+            batch.append(toBatch(fresh));
+            outcome.totals.seen += static_cast<std::int64_t>(fresh.size());
             outcome.apiTotal = page.total;
         });
         outcome.relocations = scan.relocations();
@@ -86,10 +76,11 @@ StreamOutcome FullReplaceSync::run() {
         constexpr int kAttempts = 3;
         for (int attempt = 1;; ++attempt) {
             try {
-                ListReader fresh(fetcher_, mapper_, writer_, spec_);
+                ListReader fresh(fetcher_, mapper_, spec_);
                 WholeRead read = readWhole(fresh, outcome);
                 fetchMissingChildren(read);
-                collect(read.items);
+                batch = toBatch(read.items);
+                outcome.totals.seen += static_cast<std::int64_t>(read.items.size());
                 break;
             } catch (const ListChangedError& e) {
                 if (attempt >= kAttempts)
@@ -106,10 +97,7 @@ StreamOutcome FullReplaceSync::run() {
         outcome.totals.rejected = static_cast<std::int64_t>(batch.rejects.size());
         return outcome;
     }
-    WriteResult r = writer_.replaceAll(batch);
-    outcome.totals.upserted = r.upserted;
-    outcome.totals.deleted = r.deleted;
-    outcome.totals.rejected = r.rejected;
+    outcome.totals += writer_.replaceAll(batch);
     return outcome;
 }
 
@@ -188,7 +176,7 @@ void FullReplaceSync::fetchMissingChildren(WholeRead& read) {
         const std::string endpoint = spec_.endpoint + "/" + urlEncode(item.mapped->keyValues[0]);
         try {
             json::Value detail = fetcher_.object(endpoint);
-            auto mapped = mapItems({detail}, mapper_, writer_);
+            auto mapped = mapItems({detail}, mapper_);
             items.push_back(std::move(mapped.front()));
         } catch (const NotFoundError&) {
             log::info("record vanished between the list and its detail request; not stored",

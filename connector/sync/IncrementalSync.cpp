@@ -10,6 +10,7 @@
 #include "sync/IdOrderScan.hpp"
 #include "sync/PositionSearch.hpp"
 #include "sync/ProgressReporter.hpp"
+#include "sync/ToBatch.hpp"
 
 namespace intouch {
 
@@ -61,7 +62,7 @@ Checkpoint laterCheckpoint(const Checkpoint& a, const Checkpoint& b) {
 IncrementalSync::IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer,
                                  const RecordMapper& mapper, const StreamSpec& spec,
                                  const SyncOptions& options)
-    : reader_(fetcher, mapper, writer, spec),
+    : reader_(fetcher, mapper, spec),
       writer_(writer),
       mapper_(mapper),
       spec_(spec),
@@ -175,13 +176,7 @@ Checkpoint IncrementalSync::persisted(const Checkpoint& next) const {
 void IncrementalSync::commit(const std::vector<ListItem*>& fresh, const Checkpoint& next,
                              std::int64_t position, std::optional<std::int64_t> total) {
     // The rows are moved out: once committed, only the items' cursors and keys are read.
-    PageBatch batch;
-    for (ListItem* item : fresh) {
-        if (item->mapped)
-            batch.records.push_back(std::move(*item->mapped));
-        else if (item->reject)
-            batch.rejects.push_back(std::move(*item->reject));
-    }
+    PageBatch batch = toBatch(fresh);
     Checkpoint cp = next;
     cp.position = position;
     cp.total = total.value_or(-1);
@@ -429,11 +424,10 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         position = std::max(position + 1, nextPosition - std::min(slack, n / 4));
         overlap = true;
     }
-    WriteResult written = pipeline_->finish();
+    Totals written = pipeline_->finish();
     progress.finish();
     pipeline_.reset();
-    outcome_.totals.upserted += written.upserted;
-    outcome_.totals.rejected += written.rejected;
+    outcome_.totals += written;
     return outcome_;
 }
 

@@ -7,7 +7,7 @@
 namespace intouch {
 
 std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const RecordMapper& mapper,
-                               const PostgresWriter& writer, std::string_view text) {
+                               std::string_view text) {
     std::vector<ListItem> out;
     out.reserve(items.size());
     for (const auto& raw : items) {
@@ -15,7 +15,7 @@ std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const Reco
         try {
             item.mapped = mapper.map(raw, text);
             item.cursor = item.mapped->cursorMicros;
-            item.key = writer.keyText(item.mapped->keyValues);
+            item.key = keyText(mapper.spec().primaryKey, item.mapped->keyValues);
             if (item.mapped->keyValues.size() == 1) {
                 const std::string& k = item.mapped->keyValues[0];
                 std::int64_t id = 0;

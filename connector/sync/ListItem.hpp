@@ -12,7 +12,6 @@
 #include "common/Json.hpp"
 #include "mapping/MappedRecord.hpp"
 #include "mapping/RecordMapper.hpp"
-#include "sink/PostgresWriter.hpp"
 
 namespace intouch {
 
@@ -20,13 +19,13 @@ struct ListItem {
     std::optional<MappedRecord> mapped;
     std::optional<RejectedRecord> reject;
     std::optional<std::int64_t> cursor;  // UTC microseconds of the cursor field
-    std::string key;                     // "id=123"; "" when unreadable
+    std::string key;                     // keyText(): "id=123"; "" when unreadable
     std::optional<std::int64_t> numericId;
 };
 
 // Maps every item of a page; never throws for a bad record (it becomes a reject).
 // `text` is the page body the items were parsed from ("" when not at hand).
 std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const RecordMapper& mapper,
-                               const PostgresWriter& writer, std::string_view text = {});
+                               std::string_view text = {});
 
 }  // namespace intouch

@@ -5,11 +5,9 @@
 
 namespace intouch {
 
-ListReader::ListReader(PageFetcher& fetcher, const RecordMapper& mapper,
-                       const PostgresWriter& writer, const StreamSpec& spec)
+ListReader::ListReader(PageFetcher& fetcher, const RecordMapper& mapper, const StreamSpec& spec)
     : fetcher_(fetcher),
       mapper_(mapper),
-      writer_(writer),
       spec_(spec),
       checks_(spec.name, mapper.cursorSourceField()) {}
 
@@ -27,7 +25,7 @@ ListPage ListReader::read(PageRequest request) {
     if (stopRequested()) throw InterruptedError("stopped while syncing " + spec_.name);
     Page page = fetcher_.page(request);
     ListPage out;
-    out.items = mapItems(page.items, mapper_, writer_, page.text);
+    out.items = mapItems(page.items, mapper_, page.text);
     checks_.check(request, page, out.items);
     out.raw = std::move(page.items);
     out.total = page.total;

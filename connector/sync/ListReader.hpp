@@ -9,7 +9,6 @@
 
 #include "mapping/MappingSpec.hpp"
 #include "mapping/RecordMapper.hpp"
-#include "sink/PostgresWriter.hpp"
 #include "source/PageFetcher.hpp"
 #include "sync/ListItem.hpp"
 #include "sync/PageChecks.hpp"
@@ -24,8 +23,8 @@ struct ListPage {
     bool envelope = true;  // false: a plain JSON array, the whole list
 
     // True when this answer reaches the end of the list: by `total`, never by being
-    // short (a server may serve fewer records than asked). `requestedSize` is unused.
-    bool reachesEnd(std::int64_t position, int /*requestedSize*/ = 0) const {
+    // short (a server may serve fewer records than asked).
+    bool reachesEnd(std::int64_t position) const {
         return !envelope ||
                PageChecks::reachesEnd(position, static_cast<std::int64_t>(items.size()), total);
     }
@@ -33,8 +32,7 @@ struct ListPage {
 
 class ListReader {
 public:
-    ListReader(PageFetcher& fetcher, const RecordMapper& mapper, const PostgresWriter& writer,
-               const StreamSpec& spec);
+    ListReader(PageFetcher& fetcher, const RecordMapper& mapper, const StreamSpec& spec);
 
     // Throws InterruptedError when a stop was requested, InconsistentReadError when the
     // answer breaks a rule of PageChecks.
@@ -52,13 +50,10 @@ public:
     bool endsShortOfTotal(const ListPage& page, std::int64_t position, const std::string& orderBy);
 
     const StreamSpec& spec() const { return spec_; }
-    PageChecks& checks() { return checks_; }
-    PageFetcher& fetcher() { return fetcher_; }
 
 private:
     PageFetcher& fetcher_;
     const RecordMapper& mapper_;
-    const PostgresWriter& writer_;
     const StreamSpec& spec_;
     PageChecks checks_;
 };

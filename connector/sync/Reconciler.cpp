@@ -2,35 +2,27 @@
 
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
-#include "common/SqlIdentifier.hpp"
 #include "sync/IdOrderScan.hpp"
+#include "sync/ToBatch.hpp"
 
 namespace intouch {
 
 Reconciler::Reconciler(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
                        const StreamSpec& spec, const SyncOptions& options)
-    : reader_(fetcher, mapper, writer, spec), writer_(writer), spec_(spec), options_(options) {}
+    : reader_(fetcher, mapper, spec), writer_(writer), spec_(spec), options_(options) {}
 
 StreamOutcome Reconciler::run(bool hardDelete) {
     StreamOutcome outcome;
     if (!options_.dryRun) writer_.beginReconcile();
     IdOrderScan scan(reader_, options_.pageSize, options_.maxRelocations);
     scan.run([&](ListPage& page, const std::vector<ListItem*>& fresh) {
-        PageBatch batch;
         std::vector<std::int64_t> ids;
-        for (ListItem* item : fresh) {
-            ids.push_back(*item->numericId);
-            if (item->mapped)
-                batch.records.push_back(std::move(*item->mapped));
-            else if (item->reject)
-                batch.rejects.push_back(std::move(*item->reject));
-        }
+        for (const ListItem* item : fresh) ids.push_back(*item->numericId);
+        PageBatch batch = toBatch(fresh);
         outcome.totals.seen += static_cast<std::int64_t>(fresh.size());
         outcome.apiTotal = page.total;
         if (options_.dryRun) return;
-        WriteResult r = writer_.writeReconcilePage(batch, ids);
-        outcome.totals.upserted += r.upserted;
-        outcome.totals.rejected += r.rejected;
+        outcome.totals += writer_.writeReconcilePage(batch, ids);
     });
     outcome.relocations = scan.relocations();
     if (!scan.reachedTotal())
@@ -47,15 +39,6 @@ StreamOutcome Reconciler::run(bool hardDelete) {
                              {hardDelete ? "deleted" : "marked_deleted", std::to_string(outcome.totals.deleted)},
                              {"repaired", std::to_string(outcome.totals.upserted)}});
     return outcome;
-}
-
-bool Reconciler::deletionsLikely(pqxx::connection_base& conn, const std::string& schema,
-                                 const StreamSpec& spec, std::int64_t apiTotal) {
-    pqxx::nontransaction tx(conn);
-    auto live = tx.exec("SELECT count(*) FROM " + qualified(schema, spec.table) +
-                        " WHERE deleted_at IS NULL")[0][0]
-                    .as<std::int64_t>();
-    return live > apiTotal;
 }
 
 }  // namespace intouch

@@ -66,20 +66,20 @@ int severity(ExitCode code) {
     return 9;
 }
 
-std::string outcomeOfExitCode(ExitCode code) {
+RunOutcome outcomeOfExitCode(ExitCode code) {
     switch (code) {
         case ExitCode::Success:
-            return "success";
+            return RunOutcome::Success;
         case ExitCode::CompletedWithRejects:
-            return "partial";
+            return RunOutcome::Partial;
         case ExitCode::Interrupted:
-            return "interrupted";
+            return RunOutcome::Interrupted;
         case ExitCode::Locked:
-            return "locked";
+            return RunOutcome::Locked;
         case ExitCode::StreamsUnavailable:
-            return "unavailable";
+            return RunOutcome::Unavailable;
         default:
-            return "failed";
+            return RunOutcome::Failed;
     }
 }
 

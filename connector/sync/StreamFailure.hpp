@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/Errors.hpp"
+#include "state/RunOutcome.hpp"
 
 namespace intouch {
 
@@ -25,6 +26,6 @@ int severity(ExitCode code);
 
 // How a stream (or a run) that ended with this exit code is recorded in sync_stream_runs /
 // sync_runs: success, partial, failed, interrupted, locked, unavailable.
-std::string outcomeOfExitCode(ExitCode code);
+RunOutcome outcomeOfExitCode(ExitCode code);
 
 }  // namespace intouch

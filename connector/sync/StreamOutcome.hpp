@@ -9,7 +9,7 @@
 namespace intouch {
 
 struct StreamOutcome {
-    StreamRunTotals totals;
+    Totals totals;
     Checkpoint checkpoint;                 // as persisted at the end
     std::optional<std::int64_t> apiTotal;  // `total` of the last list answer
     bool readToEnd = false;                // the traversal reached the end of the list

@@ -21,7 +21,6 @@
 #include "sync/RepeatedHour.hpp"
 #include "sync/StreamFailure.hpp"
 #include "sync/StreamPlan.hpp"
-#include "common/SqlIdentifier.hpp"
 
 namespace intouch {
 
@@ -30,7 +29,7 @@ double since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::string outcomeOf(const std::exception_ptr& error) {
+RunOutcome outcomeOf(const std::exception_ptr& error) {
     // A lock held by another run is not a failure of the stream (`locked`); a 404 before any
     // answer means this CRM does not serve it (`unavailable`).
     return outcomeOfExitCode(exitCodeOfError(error));
@@ -38,6 +37,15 @@ std::string outcomeOf(const std::exception_ptr& error) {
 
 std::string plural(std::size_t n, const std::string& word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// The run's requests, retries and bytes, as tallies of the run.
+Totals trafficOf(const FetchStats& stats) {
+    Totals t;
+    t.requests = stats.requests;
+    t.retries = stats.retries;
+    t.bytes = stats.bytes;
+    return t;
 }
 
 std::int64_t retriesOfKind(const FetchStats& stats, const std::string& kind) {
@@ -58,29 +66,22 @@ struct RunContext {
 
 SyncJob::SyncJob(SyncJobSettings settings) : settings_(std::move(settings)) {}
 
-bool SyncJob::reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec,
+bool SyncJob::reconcileDue(RunContext& ctx, PostgresWriter& writer, const StreamSpec& spec,
                            const StreamOutcome& outcome) const {
     const SyncOptions& o = settings_.options;
-    if (o.reconcile == "never") return false;
-    if (o.reconcile == "always") return true;
+    if (o.reconcile == ReconcileMode::Never) return false;
+    if (o.reconcile == ReconcileMode::Always) return true;
     // Sound after any complete run: each live row is a distinct id, so more of them
     // than the CRM lists means some were deleted. A run that stopped at its horizon
     // counts too; it only may miss deletions that newer inserts mask (found later).
     if ((outcome.readToEnd || outcome.stoppedAtHorizon) && outcome.apiTotal &&
-        Reconciler::deletionsLikely(conn, settings_.schema, spec, *outcome.apiTotal)) {
+        Reconciler::deletionsLikely(writer.liveRows(), *outcome.apiTotal)) {
         log::info("table holds more live rows than the CRM lists; looking for deletions",
                   {{"stream", spec.name}, {"api_total", std::to_string(*outcome.apiTotal)}});
         return true;
     }
-    if (o.reconcileEveryRuns > 0) {
-        pqxx::nontransaction tx(conn);
-        auto runs = tx.exec_params("SELECT count(*) FROM " + qualified(settings_.schema, "sync_stream_runs") +
-                                       " WHERE stream = $1",
-                                   spec.name)[0][0]
-                        .as<std::int64_t>();
-        if (runs % o.reconcileEveryRuns == 0) return true;
-    }
-    return false;
+    return o.reconcileEveryRuns > 0 &&
+           ctx.history.streamRunCount(ctx.conn, spec.name) % o.reconcileEveryRuns == 0;
 }
 
 SyncReport SyncJob::run() {
@@ -119,14 +120,12 @@ SyncReport SyncJob::run() {
         }
     }
 
-    report_.totals.requests = client.stats().requests;
-    report_.totals.retries = client.stats().retries;
-    report_.totals.bytes = client.stats().bytes;
+    report_.totals += trafficOf(client.stats());
     report_.seconds = since(t0);
     std::string failureText;
     std::exception_ptr failure = summarise(stop, failureText);
-    std::string outcome = outcomeOf(failure);
-    if (!failure && report_.totals.rejected > 0) outcome = "partial";
+    RunOutcome outcome = outcomeOf(failure);
+    if (!failure && report_.totals.rejected > 0) outcome = RunOutcome::Partial;
     report_.outcome = outcome;
     history.finishRunOrReport(*conn, report_.runId, outcome, report_.totals, log::redact(failureText));
     if (failure) std::rethrow_exception(failure);
@@ -154,11 +153,7 @@ void SyncJob::openRun(RunContext& ctx) {
         ctx.zone = TimeZone::load(zoneName);
     } catch (const std::exception& e) {
         report_.outcome = outcomeOf(std::current_exception());
-        RunTotals totals;
-        totals.requests = ctx.client.stats().requests;
-        totals.retries = ctx.client.stats().retries;
-        totals.bytes = ctx.client.stats().bytes;
-        ctx.history.finishRunOrReport(ctx.conn, report_.runId, report_.outcome, totals,
+        ctx.history.finishRunOrReport(ctx.conn, report_.runId, report_.outcome, trafficOf(ctx.client.stats()),
                                       log::redact(e.what()));
         throw;
     }
@@ -210,12 +205,10 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
         start = rewindOverRepeatedHourLogged(start, ctx.zone, settings_.options.settleSeconds, spec.name);
         IncrementalSync sync(ctx.fetcher, writer, mapper, spec, settings_.options);
         outcome = sync.run(start);
-        if (!settings_.options.dryRun && reconcileDue(conn, spec, outcome)) {
+        if (!settings_.options.dryRun && reconcileDue(ctx, writer, spec, outcome)) {
             Reconciler reconciler(ctx.fetcher, writer, mapper, spec, settings_.options);
             StreamOutcome rec = reconciler.run(settings_.options.hardDelete);
-            outcome.totals.deleted += rec.totals.deleted;
-            outcome.totals.upserted += rec.totals.upserted;
-            outcome.totals.rejected += rec.totals.rejected;
+            outcome.totals += rec.totals.written();  // its records were counted as seen already
             outcome.relocations += rec.relocations;
         }
     } else {
@@ -266,7 +259,7 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     const StreamPlan plan = planStream(spec, report_.crmVersion);
     if (!plan.served) {
         // A known difference between versions, declared in the mapping: not a failure.
-        sr.result = "skipped";
+        sr.result = RunOutcome::Skipped;
         sr.error = plan.skipReason;
         log::warn("stream skipped: this CRM version does not serve it",
                   {{"stream", spec.name}, {"reason", plan.skipReason}});
@@ -288,29 +281,26 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     }
     sr.seconds = since(ts);
     const FetchStats& now = ctx.client.stats();
-    sr.requests = now.requests - before.requests;
+    sr.outcome.totals.requests = now.requests - before.requests;
     sr.retries = now.retries - before.retries;
     sr.rateLimitedRetries = retriesOfKind(now, "429") - retriesOfKind(before, "429");
     sr.retryAfterWaitSeconds = now.retryAfterWaitSeconds - before.retryAfterWaitSeconds;
-    sr.outcome.totals.requests = sr.requests;
     sr.result = outcomeOf(sr.failure);
-    if (!sr.failure && sr.outcome.totals.rejected > 0) sr.result = "partial";
+    if (!sr.failure && sr.outcome.totals.rejected > 0) sr.result = RunOutcome::Partial;
     ctx.history.finishStreamOrReport(ctx.conn, report_.runId, spec.name, sr.result,
                                      sr.outcome.totals, log::redact(sr.error));
-    report_.totals.upserted += sr.outcome.totals.upserted;
-    report_.totals.deleted += sr.outcome.totals.deleted;
-    report_.totals.rejected += sr.outcome.totals.rejected;
-    log::info("stream done", {{"stream", spec.name}, {"outcome", sr.result},
+    report_.totals += sr.outcome.totals.written();
+    log::info("stream done", {{"stream", spec.name}, {"outcome", outcomeText(sr.result)},
                               {"seen", std::to_string(sr.outcome.totals.seen)},
                               {"upserted", std::to_string(sr.outcome.totals.upserted)},
                               {"deleted", std::to_string(sr.outcome.totals.deleted)},
                               {"rejected", std::to_string(sr.outcome.totals.rejected)},
-                              {"requests", std::to_string(sr.requests)},
+                              {"requests", std::to_string(sr.outcome.totals.requests)},
                               {"relocations", std::to_string(sr.outcome.relocations)},
                               {"seconds", std::to_string(sr.seconds)}});
     if (sr.failure && !endsTheRun(sr.failure))
         log::error("stream failed; continuing with the others",
-                   {{"stream", spec.name}, {"outcome", sr.result}, {"error", sr.error}});
+                   {{"stream", spec.name}, {"outcome", outcomeText(sr.result)}, {"error", sr.error}});
     return sr;
 }
 
@@ -330,8 +320,8 @@ std::exception_ptr SyncJob::summarise(std::exception_ptr stop, std::string& fail
     std::size_t synced = 0, skipped = 0;
     ExitCode worst = ExitCode::Success;
     for (const auto& sr : report_.streams) {
-        if (sr.result == "success" || sr.result == "partial") ++synced;
-        if (sr.result == "skipped") ++skipped;
+        if (sr.result == RunOutcome::Success || sr.result == RunOutcome::Partial) ++synced;
+        if (sr.result == RunOutcome::Skipped) ++skipped;
         if (!sr.failure) continue;
         failed.push_back(&sr);
         const ExitCode code = exitCodeOfError(sr.failure);
@@ -346,7 +336,7 @@ std::exception_ptr SyncJob::summarise(std::exception_ptr stop, std::string& fail
     } else {
         // One kind of failure gets its own words; a mix is "streams failed".
         std::string kind = "streams failed";
-        const std::string first = failed.front()->result;
+        const RunOutcome first = failed.front()->result;
         bool oneKind = true;
         for (const auto* sr : failed)
             if (sr->result != first || exitCodeOfError(sr->failure) != worst) oneKind = false;

@@ -34,14 +34,11 @@ struct StreamReport {
     std::string stream;
     StreamOutcome outcome;
     double seconds = 0;
-    std::int64_t requests = 0;
     // For the metrics: this stream's share of the client's retries.
     std::int64_t retries = 0;
     std::int64_t rateLimitedRetries = 0;  // answered 429
     double retryAfterWaitSeconds = 0;     // waits the server asked for (429/503 Retry-After)
-    // As recorded: success, partial, failed, interrupted, locked, unavailable (404: this CRM
-    // does not serve it), skipped (its mapping declares versions that exclude this CRM).
-    std::string result;
+    RunOutcome result = RunOutcome::Success;
     std::string endpoint;  // the endpoint it was read from (one of `endpoints:`)
     std::string error;     // why it failed or was skipped
     std::exception_ptr failure;
@@ -50,13 +47,14 @@ struct StreamReport {
 struct SyncReport {
     std::int64_t runId = 0;
     std::vector<StreamReport> streams;
-    RunTotals totals;
+    Totals totals;
     double seconds = 0;
     std::string timeZone;
     CrmVersion crmVersion;  // from /api/about
-    std::string outcome;    // as recorded in sync_runs
+    RunOutcome outcome = RunOutcome::Success;  // as recorded in sync_runs
 };
 
+class PostgresWriter;
 struct RunContext;
 struct StreamPlan;
 
@@ -79,7 +77,8 @@ private:
                                   std::string& endpoint);
     StreamOutcome readStream(RunContext& ctx, const StreamSpec& spec);
     std::exception_ptr summarise(std::exception_ptr stop, std::string& failureText) const;
-    bool reconcileDue(pqxx::connection_base& conn, const StreamSpec& spec, const StreamOutcome& outcome) const;
+    bool reconcileDue(RunContext& ctx, PostgresWriter& writer, const StreamSpec& spec,
+                      const StreamOutcome& outcome) const;
 
     SyncJobSettings settings_;
     SyncReport report_;

@@ -2,6 +2,10 @@
 
 namespace intouch {
 
+// Finding deletions after an incremental run (sync.reconcile): `auto` when the table
+// holds more live rows than the API's total, `always`, or `never`.
+enum class ReconcileMode { Auto, Always, Never };
+
 struct SyncOptions {
     int pageSize = 1000;
     // Re-read this much of `modified` before the checkpoint at the start of a run,
@@ -14,9 +18,7 @@ struct SyncOptions {
     // How often one run may re-find its place after the list moved under it.
     int maxRelocations = 200;
     bool dryRun = false;
-    // Finding deletions after an incremental run: "auto" when the table holds more
-    // live rows than the API's total, "always", or "never".
-    std::string reconcile = "auto";
+    ReconcileMode reconcile = ReconcileMode::Auto;
     // Also reconcile every Nth run of a stream (0 = off).
     int reconcileEveryRuns = 0;
     // Deleted records: soft (deleted_at is set) or hard (rows and children removed).

@@ -308,6 +308,11 @@ TEST(RecordMapper, DescribeKeyForRejects) {
     EXPECT_EQ(members.describeKey(J(R"({"org": 1, "member": 2})")), "org=1,member=2");
     EXPECT_EQ(members.map(J(R"({"org": 1, "member": 2})")).keyValues,
               (std::vector<std::string>{"1", "2"}));
+    // A mapped record is named by the same text as a rejected one (sync_rejects.record_key).
+    EXPECT_EQ(keyText(members.spec().primaryKey, members.map(J(R"({"org": 1, "member": 2})")).keyValues),
+              "org=1,member=2");
+    EXPECT_EQ(keyText({"id"}, {"A-1"}), "id=A-1");
+    EXPECT_EQ(keyText({"id"}, {}), "");
     EXPECT_EQ(members.cursorSourceField(), "");
     EXPECT_EQ(members.cursorMicros(J(R"({"org": 1, "member": 2})")), std::nullopt);
 }

@@ -121,7 +121,7 @@ TEST(WriterPostgres, GroupCommitLeavesWhatPageByPageLeaves) {
         pqxx::connection conn(grouped.db.dsn);
         PostgresWriter w(conn, "sync", grouped.spec, std::nullopt);
         auto ps = pages(grouped);
-        const WriteResult r = w.writePages(ps);
+        const Totals r = w.writePages(ps);
         EXPECT_EQ(r.upserted, 4);
         EXPECT_EQ(r.rejected, 1);
     }

@@ -54,15 +54,3 @@ TEST(RetryAfter, ParsesSecondsAndHttpDates) {
     EXPECT_FALSE(parseRetryAfter("", now).has_value());
 }
 
-TEST(RetryPolicy, BackoffNeverShorterThanRetryAfterAndCapped) {
-    RetryPolicy p(5, 1.0, 8.0, 100.0, 7);
-    for (int attempt = 1; attempt <= 10; ++attempt) {
-        double w = p.backoffSeconds(attempt, std::nullopt);
-        EXPECT_GE(w, 0.0);
-        EXPECT_LE(w, 8.0);
-        EXPECT_GE(p.backoffSeconds(attempt, 20.0), 20.0);
-    }
-    EXPECT_TRUE(p.mayRetry(4, 10, 5));
-    EXPECT_FALSE(p.mayRetry(5, 10, 5));
-    EXPECT_FALSE(p.mayRetry(1, 98, 5));
-}

@@ -148,9 +148,19 @@ TEST(StreamFailure, ExitCodesOutcomesAndTheirOrder) {
     for (std::size_t i = 1; i < order.size(); ++i)
         EXPECT_GT(severity(order[i - 1]), severity(order[i])) << static_cast<int>(order[i]);
 
-    EXPECT_EQ(outcomeOfExitCode(ExitCode::StreamsUnavailable), "unavailable");
-    EXPECT_EQ(outcomeOfExitCode(ExitCode::Locked), "locked");
-    EXPECT_EQ(outcomeOfExitCode(ExitCode::Interrupted), "interrupted");
-    EXPECT_EQ(outcomeOfExitCode(ExitCode::AuthError), "failed");
-    EXPECT_EQ(outcomeOfExitCode(ExitCode::Success), "success");
+    auto recorded = [](ExitCode c) { return std::string(outcomeText(outcomeOfExitCode(c))); };
+    EXPECT_EQ(recorded(ExitCode::StreamsUnavailable), "unavailable");
+    EXPECT_EQ(recorded(ExitCode::Locked), "locked");
+    EXPECT_EQ(recorded(ExitCode::Interrupted), "interrupted");
+    EXPECT_EQ(recorded(ExitCode::AuthError), "failed");
+    EXPECT_EQ(recorded(ExitCode::Success), "success");
+    EXPECT_EQ(recorded(ExitCode::CompletedWithRejects), "partial");
+}
+
+// The texts sync_runs.outcome, the CLI and the metrics show: every outcome, each once.
+TEST(StreamFailure, OutcomeTextsAreTheRecordedForms) {
+    std::vector<std::string> texts;
+    for (RunOutcome o : kRunOutcomes) texts.push_back(outcomeText(o));
+    EXPECT_EQ(texts, (std::vector<std::string>{"success", "partial", "failed", "interrupted",
+                                               "locked", "unavailable", "skipped"}));
 }
