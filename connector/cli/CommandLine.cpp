@@ -159,62 +159,98 @@ std::string describeParseError(const CLI::ParseError& e) {
     return what;
 }
 
+double waitLockSeconds(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const double seconds = std::stod(text, &used);
+        if (used != text.size()) throw std::invalid_argument(text);
+        return seconds;
+    } catch (const std::exception&) {
+        throw ConfigError("--wait-lock needs a number of seconds, not '" + text + "'");
+    }
+}
+
+// What a command cannot run without (its --help needs none of it).
+void requireArguments(const CommandLine& cl) {
+    if (cl.command == "state") {
+        // Changing every checkpoint at once is rare and costly to undo: name the streams.
+        if (cl.subcommand.empty())
+            throw ConfigError("`state` needs show, reset or set (see `intouch-sync state --help`)");
+        if (cl.subcommand != "show" && cl.streams.empty())
+            throw ConfigError("`state " + cl.subcommand + "` needs --stream NAME");
+        if (cl.subcommand == "set" && !cl.modified)
+            throw ConfigError("`state set` needs --modified TS (e.g. 2024-06-01T00:00:00+02:00)");
+    }
+    if (cl.configPath.empty()) throw ConfigError("`" + cl.command + "` needs --config FILE");
+}
+
+// The grammar: every command with its options, bound to the fields of `cl`.
+struct Grammar {
+    CLI::App app{"", "intouch-sync"};
+    CLI::App* help = nullptr;
+    CLI::App* state = nullptr;
+    std::string waitLock, helpTopic;
+    bool version = false;
+
+    explicit Grammar(CommandLine& cl) {
+        useCliConventions(app);
+        app.add_flag("-h,--help", cl.help);
+        app.add_flag("--version", version);
+        app.require_subcommand(0, 1);
+
+        auto command = [&](CLI::App& parent, const std::string& name) {
+            CLI::App* c = parent.add_subcommand(name);
+            useCliConventions(*c);
+            c->add_flag("-h,--help", cl.help);
+            c->add_option("-c,--config", cl.configPath);
+            c->add_option("--log-level", cl.logLevel);
+            c->add_option("--log-format", cl.logFormat);
+            return c;
+        };
+        auto streamOptions = [&](CLI::App* c) {
+            c->add_option("--stream", cl.streams);
+            c->add_option("--wait-lock", waitLock);
+        };
+        auto syncOptions = [&](CLI::App* c) {
+            streamOptions(c);
+            c->add_flag("--dry-run", cl.dryRun);
+            c->add_option("--metrics-file", cl.metricsFile);
+            c->add_option("--pushgateway", cl.pushgateway);
+        };
+        command(app, "migrate");
+        command(app, "status");
+        command(app, "check");
+        command(app, "plan");
+        CLI::App* sync = command(app, "sync");
+        syncOptions(sync);
+        sync->add_flag("--full-refresh", cl.fullRefresh);
+        CLI::App* reconcile = command(app, "reconcile");
+        syncOptions(reconcile);
+        reconcile->add_flag("--hard-delete", cl.hardDelete);
+        state = command(app, "state");
+        state->require_subcommand(0, 1);
+        command(*state, "show");
+        streamOptions(command(*state, "reset"));
+        CLI::App* set = command(*state, "set");
+        streamOptions(set);
+        set->add_option("--modified", cl.modified);
+        help = app.add_subcommand("help");
+        useCliConventions(*help);
+        help->add_option("command", helpTopic);
+    }
+};
+
 }  // namespace
 
 CommandLine parseCommandLine(int argc, const char* const argv[]) {
     CommandLine cl;
     if (argc < 2) throw ConfigError("no command given; run `intouch-sync --help`");
 
-    CLI::App app{"", "intouch-sync"};
-    useCliConventions(app);
-    bool version = false;
-    app.add_flag("-h,--help", cl.help);
-    app.add_flag("--version", version);
-    app.require_subcommand(0, 1);
-
-    std::string waitLock;
-    std::vector<CLI::App*> commands;  // every (sub)command, for the common options
-    auto command = [&](CLI::App& parent, const std::string& name) {
-        CLI::App* c = parent.add_subcommand(name);
-        useCliConventions(*c);
-        c->add_flag("-h,--help", cl.help);
-        c->add_option("-c,--config", cl.configPath);
-        c->add_option("--log-level", cl.logLevel);
-        c->add_option("--log-format", cl.logFormat);
-        commands.push_back(c);
-        return c;
-    };
-    auto streamOptions = [&](CLI::App* c) {
-        c->add_option("--stream", cl.streams);
-        c->add_option("--wait-lock", waitLock);
-    };
-    auto syncOptions = [&](CLI::App* c) {
-        streamOptions(c);
-        c->add_flag("--dry-run", cl.dryRun);
-        c->add_option("--metrics-file", cl.metricsFile);
-        c->add_option("--pushgateway", cl.pushgateway);
-    };
-    command(app, "migrate");
-    command(app, "status");
-    command(app, "check");
-    command(app, "plan");
-    CLI::App* sync = command(app, "sync");
-    syncOptions(sync);
-    sync->add_flag("--full-refresh", cl.fullRefresh);
-    CLI::App* reconcile = command(app, "reconcile");
-    syncOptions(reconcile);
-    reconcile->add_flag("--hard-delete", cl.hardDelete);
-    CLI::App* state = command(app, "state");
-    state->require_subcommand(0, 1);
-    command(*state, "show");
-    streamOptions(command(*state, "reset"));
-    CLI::App* set = command(*state, "set");
-    streamOptions(set);
-    set->add_option("--modified", cl.modified);
-    CLI::App* help = app.add_subcommand("help");
-    useCliConventions(*help);
-    std::string helpTopic;
-    help->add_option("command", helpTopic);
+    Grammar g(cl);
+    CLI::App& app = g.app;
+    CLI::App* const help = g.help;
+    CLI::App* const state = g.state;
+    const std::string& helpTopic = g.helpTopic;
 
     try {
         app.parse(argc, argv);
@@ -225,7 +261,7 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
     std::vector<CLI::App*> chosen = app.get_subcommands();
     if (chosen.empty()) {
         if (auto extra = firstLeftover(app)) throw ConfigError("unknown command '" + *extra + kUnknownCommand);
-        if (version) {
+        if (g.version) {
             cl.command = "version";
             return cl;
         }
@@ -255,26 +291,8 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
         throw ConfigError("unknown option '" + *extra + "' for `" + cl.command + "` (see `intouch-sync " +
                           cl.command + " --help`)");
     }
-    if (!waitLock.empty()) {
-        try {
-            std::size_t used = 0;
-            cl.waitLockSeconds = std::stod(waitLock, &used);
-            if (used != waitLock.size()) throw std::invalid_argument(waitLock);
-        } catch (const std::exception&) {
-            throw ConfigError("--wait-lock needs a number of seconds, not '" + waitLock + "'");
-        }
-    }
-    if (cl.help) return cl;
-    if (cl.command == "state") {
-        // Changing every checkpoint at once is rare and costly to undo: name the streams.
-        if (cl.subcommand.empty())
-            throw ConfigError("`state` needs show, reset or set (see `intouch-sync state --help`)");
-        if (cl.subcommand != "show" && cl.streams.empty())
-            throw ConfigError("`state " + cl.subcommand + "` needs --stream NAME");
-        if (cl.subcommand == "set" && !cl.modified)
-            throw ConfigError("`state set` needs --modified TS (e.g. 2024-06-01T00:00:00+02:00)");
-    }
-    if (cl.configPath.empty()) throw ConfigError("`" + cl.command + "` needs --config FILE");
+    if (!g.waitLock.empty()) cl.waitLockSeconds = waitLockSeconds(g.waitLock);
+    if (!cl.help) requireArguments(cl);
     return cl;
 }
 

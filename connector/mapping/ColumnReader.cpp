@@ -70,6 +70,60 @@ std::optional<json::Value> literal(YamlReader& r, const YAML::Node& node, const 
     return v;
 }
 
+// `transforms: [trim, lower]` into c; false after a problem.
+bool transforms(YamlReader& r, const YAML::Node& list, ColumnSpec& c) {
+    if (!list.IsSequence()) {
+        r.problem(list, "'transforms' must be a list — write transforms: [trim, lower]");
+        return false;
+    }
+    bool ok = true;
+    for (const auto& t : list) {
+        const std::string tn = t.IsScalar() ? t.Scalar() : "";
+        if (auto kind = parseTransform(tn)) {
+            c.transforms.push_back(*kind);
+        } else if (auto near = closestMatch(tn, transformNames())) {
+            r.problem(t, "unknown transform '" + tn + "' — did you mean '" + *near + "'?");
+            ok = false;
+        } else {
+            r.problem(t, "unknown transform '" + tn + "' — use " + joinWords(transformNames()) +
+                             " (value maps go under map:)");
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+// `map: {ORGANIZATION: org}` into c (values checked against c's type when it has one);
+// false after a problem.
+bool valueMap(YamlReader& r, const YAML::Node& m, bool typed, ColumnSpec& c) {
+    if (!m.IsMap()) {
+        r.problem(m,
+                  "'map' must be a mapping from source value to stored value — write map: "
+                  "{ORGANIZATION: org}");
+        return false;
+    }
+    bool ok = true;
+    for (auto kv = m.begin(); kv != m.end(); ++kv) {
+        if (!kv->first.IsScalar()) {
+            r.problem(kv->first, "a key of 'map' must be a single value");
+            ok = false;
+            continue;
+        }
+        const std::string key = kv->first.Scalar();
+        if (c.valueMap.count(key)) {
+            r.problem(kv->first, "duplicate key '" + key + "' in map — keep only one");
+            ok = false;
+            continue;
+        }
+        if (!typed) continue;
+        if (auto v = literal(r, kv->second, c.type, "map value", c.name))
+            c.valueMap.emplace(key, *v);
+        else
+            ok = false;
+    }
+    return ok;
+}
+
 std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inChild) {
     if (!node.IsMap()) {
         r.problem(node, "a column must be a mapping — write {name: id, source: id, type: bigint}");
@@ -126,55 +180,10 @@ std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inC
     else if (e.count("required") && !e.at("required").value.IsNull())
         ok = false;
 
-    if (auto it = e.find("transforms"); it != e.end() && !it->second.value.IsNull()) {
-        const YAML::Node& list = it->second.value;
-        if (!list.IsSequence()) {
-            r.problem(list, "'transforms' must be a list — write transforms: [trim, lower]");
-            ok = false;
-        } else {
-            for (const auto& t : list) {
-                const std::string tn = t.IsScalar() ? t.Scalar() : "";
-                if (auto kind = parseTransform(tn)) {
-                    c.transforms.push_back(*kind);
-                } else if (auto near = closestMatch(tn, transformNames())) {
-                    r.problem(t, "unknown transform '" + tn + "' — did you mean '" + *near + "'?");
-                    ok = false;
-                } else {
-                    r.problem(t, "unknown transform '" + tn + "' — use " +
-                                     joinWords(transformNames()) + " (value maps go under map:)");
-                    ok = false;
-                }
-            }
-        }
-    }
-    if (auto it = e.find("map"); it != e.end() && !it->second.value.IsNull()) {
-        const YAML::Node& m = it->second.value;
-        if (!m.IsMap()) {
-            r.problem(m,
-                      "'map' must be a mapping from source value to stored value — write map: "
-                      "{ORGANIZATION: org}");
-            ok = false;
-        } else {
-            for (auto kv = m.begin(); kv != m.end(); ++kv) {
-                if (!kv->first.IsScalar()) {
-                    r.problem(kv->first, "a key of 'map' must be a single value");
-                    ok = false;
-                    continue;
-                }
-                const std::string key = kv->first.Scalar();
-                if (c.valueMap.count(key)) {
-                    r.problem(kv->first, "duplicate key '" + key + "' in map — keep only one");
-                    ok = false;
-                    continue;
-                }
-                if (!typed) continue;
-                if (auto v = literal(r, kv->second, c.type, "map value", c.name))
-                    c.valueMap.emplace(key, *v);
-                else
-                    ok = false;
-            }
-        }
-    }
+    if (auto it = e.find("transforms"); it != e.end() && !it->second.value.IsNull())
+        ok = transforms(r, it->second.value, c) && ok;
+    if (auto it = e.find("map"); it != e.end() && !it->second.value.IsNull())
+        ok = valueMap(r, it->second.value, typed, c) && ok;
     if (auto s = r.boolean(e, "map_strict")) {
         c.mapStrict = *s;
         if (*s && !e.count("map")) {

@@ -41,7 +41,17 @@ class FileLoader : public YamlReader {
     std::string table(const Entries& e, const YAML::Node& owner, bool required,
                       std::string fallback, std::string& location);
     void children(const YAML::Node& list, StreamSpec& spec, std::set<std::string>& tables);
+    bool readFile(YAML::Node& root);
+    void readOptions(const Entries& e, const YAML::Node& root, StreamSpec& spec);
+    void checkColumnNames(const Entries& e, const StreamSpec& spec,
+                          const std::map<std::string, YAML::Node>& seen);
     void checkKeys(const Entries& e, const YAML::Node& root, StreamSpec& spec);
+    void checkPrimaryKey(const Entries& e, const YAML::Node& root, StreamSpec& spec,
+                         bool columnsKnown);
+    void checkKeyColumn(const YAML::Node& n, const ColumnSpec& c);
+    void checkCursor(const Entries& e, const YAML::Node& root, StreamSpec& spec, bool columnsKnown);
+    void notMapped(const StreamSpec& spec, const YAML::Node& n, const std::string& what,
+                   const std::string& name);
     bool endpointNameBad(const YAML::Node& node, const std::string& name);
     VersionRange versions(const Entries& e, const YAML::Node& owner);
     void endpoints(const YAML::Node& list, StreamSpec& spec);
@@ -237,53 +247,32 @@ void FileLoader::children(const YAML::Node& list, StreamSpec& spec, std::set<std
     }
 }
 
-StreamSpec FileLoader::load(bool& ok) {
-    const std::size_t before = problemCount();
-    StreamSpec spec;
-    spec.file = file();
-    YAML::Node root;
+// Parses the file into root (a YAML mapping); false after a problem.
+bool FileLoader::readFile(YAML::Node& root) {
     try {
         root = YAML::LoadFile(file());
     } catch (const YAML::BadFile&) {
         problemAtFile(file() + ":1:1",
                       "cannot read the file — check that it exists and is readable");
-        ok = false;
-        return spec;
+        return false;
     } catch (const YAML::ParserException& e) {
         problemAtFile(
             file() + ":" + std::to_string(e.mark.line + 1) + ":" +
                 std::to_string(e.mark.column + 1),
             "invalid YAML: " + e.msg + " — fix the syntax (indentation, quotes, brackets)");
-        ok = false;
-        return spec;
+        return false;
     }
     if (!root.IsMap()) {
         problem(root,
                 "a mapping file must be a YAML mapping with keys such as stream, primary_key and "
                 "columns — see docs/mapping-language.md");
-        ok = false;
-        return spec;
+        return false;
     }
-    const Entries e = entries(root, kStreamKeys, "the stream");
+    return true;
+}
 
-    if (auto s = scalar(e, "stream", "stream: NAME", true, root)) {
-        spec.name = *s;
-        streamAt = at(e.at("stream").value);
-        if (!isIdentifier(spec.name))
-            problem(e.at("stream").value,
-                    "stream name '" + spec.name +
-                        "' is not valid — use lower-case letters, digits and _, starting with a "
-                        "letter (it is also the --stream argument)");
-    }
-    if (auto ep = scalar(e, "endpoint", "endpoint: PATH", false, root)) {
-        spec.endpoint = *ep;
-        endpointNameBad(e.at("endpoint").value, spec.endpoint);
-    } else {
-        spec.endpoint = spec.name;
-    }
-    spec.table = table(e, root, false, spec.name, tableAt);
-    std::set<std::string> tables{spec.table};
-
+// sync_mode, paging, params, extra, keep_raw, ambiguous_time.
+void FileLoader::readOptions(const Entries& e, const YAML::Node& root, StreamSpec& spec) {
     if (auto m = scalar(e, "sync_mode", "sync_mode: incremental", false, root)) {
         if (*m == "incremental")
             spec.mode = SyncMode::Incremental;
@@ -355,9 +344,11 @@ StreamSpec FileLoader::load(bool& ok) {
                     "of a repeated "
                     "autumn hour (summer time)");
     }
+}
 
-    std::map<std::string, YAML::Node> seen;
-    spec.columns = readColumns(*this, e, root, false, seen);
+// Mapped columns must not take the names of the system, extra and raw columns.
+void FileLoader::checkColumnNames(const Entries& e, const StreamSpec& spec,
+                                  const std::map<std::string, YAML::Node>& seen) {
     for (const auto& c : spec.columns) {
         const YAML::Node& where = seen.at(c.name);
         if (std::find(std::begin(kSystemColumns), std::end(kSystemColumns), c.name) !=
@@ -379,6 +370,42 @@ StreamSpec FileLoader::load(bool& ok) {
         problem(
             e.at("extra").value,
             "the extra column cannot be called 'raw' while keep_raw is true — choose another name");
+}
+
+StreamSpec FileLoader::load(bool& ok) {
+    const std::size_t before = problemCount();
+    StreamSpec spec;
+    spec.file = file();
+    YAML::Node root;
+    if (!readFile(root)) {
+        ok = false;
+        return spec;
+    }
+    const Entries e = entries(root, kStreamKeys, "the stream");
+
+    if (auto s = scalar(e, "stream", "stream: NAME", true, root)) {
+        spec.name = *s;
+        streamAt = at(e.at("stream").value);
+        if (!isIdentifier(spec.name))
+            problem(e.at("stream").value,
+                    "stream name '" + spec.name +
+                        "' is not valid — use lower-case letters, digits and _, starting with a "
+                        "letter (it is also the --stream argument)");
+    }
+    if (auto ep = scalar(e, "endpoint", "endpoint: PATH", false, root)) {
+        spec.endpoint = *ep;
+        endpointNameBad(e.at("endpoint").value, spec.endpoint);
+    } else {
+        spec.endpoint = spec.name;
+    }
+    spec.table = table(e, root, false, spec.name, tableAt);
+    std::set<std::string> tables{spec.table};
+
+    readOptions(e, root, spec);
+
+    std::map<std::string, YAML::Node> seen;
+    spec.columns = readColumns(*this, e, root, false, seen);
+    checkColumnNames(e, spec, seen);
 
     checkKeys(e, root, spec);
     spec.versions = versions(e, root);
@@ -398,110 +425,118 @@ StreamSpec FileLoader::load(bool& ok) {
     return spec;
 }
 
-void FileLoader::checkKeys(const Entries& e, const YAML::Node& root, StreamSpec& spec) {
+void FileLoader::notMapped(const StreamSpec& spec, const YAML::Node& n, const std::string& what,
+                           const std::string& name) {
     std::vector<std::string> names;
     for (const auto& c : spec.columns) names.push_back(c.name);
-    const bool columnsKnown = e.count("columns") && !spec.columns.empty();
-    auto notMapped = [&](const YAML::Node& n, const std::string& what, const std::string& name) {
-        if (auto near = closestMatch(name, names))
-            problem(n, what + " '" + name + "' is not one of the mapped columns — did you mean '" +
-                           *near + "'?");
-        else
-            problem(
-                n,
-                what + " '" + name +
-                    "' is not one of the mapped columns — map it under columns, or fix the name");
-    };
+    if (auto near = closestMatch(name, names))
+        problem(n, what + " '" + name + "' is not one of the mapped columns — did you mean '" +
+                       *near + "'?");
+    else
+        problem(n, what + " '" + name +
+                       "' is not one of the mapped columns — map it under columns, or fix the name");
+}
 
+void FileLoader::checkKeys(const Entries& e, const YAML::Node& root, StreamSpec& spec) {
+    const bool columnsKnown = e.count("columns") && !spec.columns.empty();
+    checkPrimaryKey(e, root, spec, columnsKnown);
+    checkCursor(e, root, spec, columnsKnown);
+}
+
+void FileLoader::checkPrimaryKey(const Entries& e, const YAML::Node& root, StreamSpec& spec,
+                                 bool columnsKnown) {
     auto pk = e.find("primary_key");
     if (pk == e.end() || pk->second.value.IsNull()) {
         problem(pk == e.end() ? root : pk->second.key,
                 "missing required key 'primary_key' — add primary_key: [id]");
-    } else {
-        const YAML::Node& list = pk->second.value;
-        std::vector<YAML::Node> items;
-        if (list.IsScalar())
-            items.push_back(list);
-        else if (list.IsSequence())
-            for (const auto& n : list) items.push_back(n);
-        if (items.empty() || (!list.IsScalar() && !list.IsSequence()))
-            problem(list, "'primary_key' must list at least one column — write primary_key: [id]");
-        for (const auto& n : items) {
-            if (!n.IsScalar()) {
-                problem(n, "'primary_key' must list column names — write primary_key: [id]");
-                continue;
-            }
-            const std::string name = n.Scalar();
-            if (std::find(spec.primaryKey.begin(), spec.primaryKey.end(), name) !=
-                spec.primaryKey.end()) {
-                problem(
-                    n, "primary key column '" + name + "' is listed twice — list each column once");
-                continue;
-            }
-            spec.primaryKey.push_back(name);
-            if (!columnsKnown) continue;
-            const ColumnSpec* c = spec.findColumn(name);
-            if (!c) {
-                notMapped(n, "primary key column", name);
-                continue;
-            }
-            if (!c->required)
-                problem(n,
-                        "primary key column '" + name +
-                            "' must be required: true — a record without its key cannot be stored");
-            if (c->defaultValue)
-                problem(n, "primary key column '" + name +
-                               "' has a default — remove it: a record without its key must be "
-                               "rejected, not stored "
-                               "under an invented key");
-            const ColumnKind k = c->type.kind;
-            if (k == ColumnKind::Jsonb || k == ColumnKind::TextArray ||
-                k == ColumnKind::BigIntArray || k == ColumnKind::Double ||
-                k == ColumnKind::Boolean || k == ColumnKind::Time)
-                problem(n, "primary key column '" + name + "' has type " + c->type.name() +
-                               " — keys must be text, integer, bigint, numeric, date, timestamp or "
-                               "timestamptz");
-            if (std::string(kParentKeyPrefix).size() + name.size() > kMaxColumnName)
-                problem(n, "primary key column '" + name + "' is too long to be used as parent_" +
-                               name + " in child tables — shorten it to at most 56 characters");
-        }
+        return;
     }
+    const YAML::Node& list = pk->second.value;
+    std::vector<YAML::Node> items;
+    if (list.IsScalar())
+        items.push_back(list);
+    else if (list.IsSequence())
+        for (const auto& n : list) items.push_back(n);
+    if (items.empty() || (!list.IsScalar() && !list.IsSequence()))
+        problem(list, "'primary_key' must list at least one column — write primary_key: [id]");
+    for (const auto& n : items) {
+        if (!n.IsScalar()) {
+            problem(n, "'primary_key' must list column names — write primary_key: [id]");
+            continue;
+        }
+        const std::string name = n.Scalar();
+        if (std::find(spec.primaryKey.begin(), spec.primaryKey.end(), name) !=
+            spec.primaryKey.end()) {
+            problem(n, "primary key column '" + name + "' is listed twice — list each column once");
+            continue;
+        }
+        spec.primaryKey.push_back(name);
+        if (!columnsKnown) continue;
+        if (const ColumnSpec* c = spec.findColumn(name))
+            checkKeyColumn(n, *c);
+        else
+            notMapped(spec, n, "primary key column", name);
+    }
+}
 
+void FileLoader::checkKeyColumn(const YAML::Node& n, const ColumnSpec& c) {
+    const std::string& name = c.name;
+    if (!c.required)
+        problem(n, "primary key column '" + name +
+                       "' must be required: true — a record without its key cannot be stored");
+    if (c.defaultValue)
+        problem(n, "primary key column '" + name +
+                       "' has a default — remove it: a record without its key must be "
+                       "rejected, not stored "
+                       "under an invented key");
+    const ColumnKind k = c.type.kind;
+    if (k == ColumnKind::Jsonb || k == ColumnKind::TextArray || k == ColumnKind::BigIntArray ||
+        k == ColumnKind::Double || k == ColumnKind::Boolean || k == ColumnKind::Time)
+        problem(n, "primary key column '" + name + "' has type " + c.type.name() +
+                       " — keys must be text, integer, bigint, numeric, date, timestamp or "
+                       "timestamptz");
+    if (std::string(kParentKeyPrefix).size() + name.size() > kMaxColumnName)
+        problem(n, "primary key column '" + name + "' is too long to be used as parent_" + name +
+                       " in child tables — shorten it to at most 56 characters");
+}
+
+void FileLoader::checkCursor(const Entries& e, const YAML::Node& root, StreamSpec& spec,
+                             bool columnsKnown) {
     auto cur = e.find("cursor");
     const bool hasCursor = cur != e.end() && !cur->second.value.IsNull();
     const YAML::Node modeNode = e.count("sync_mode") ? e.at("sync_mode").value : root;
-    if (spec.mode == SyncMode::Incremental) {
-        if (!hasCursor) {
-            problem(modeNode,
-                    "sync_mode incremental needs a cursor — add cursor: COLUMN (a timestamptz "
-                    "column such as "
-                    "modified), or use sync_mode: full_replace");
-        } else if (!cur->second.value.IsScalar()) {
-            problem(cur->second.value,
-                    "'cursor' must be a single column name — write cursor: modified");
-        } else {
-            spec.cursorColumn = cur->second.value.Scalar();
-            if (columnsKnown) {
-                const ColumnSpec* c = spec.findColumn(spec.cursorColumn);
-                if (!c)
-                    notMapped(cur->second.value, "cursor column", spec.cursorColumn);
-                else if (c->type.kind != ColumnKind::TimestampTz)
-                    problem(cur->second.value, "cursor column '" + spec.cursorColumn +
-                                                   "' has type " + c->type.name() +
-                                                   " — the cursor must be a timestamptz column");
-            }
-        }
-        if (spec.paging != Paging::Paged)
-            problem(e.count("paging") ? e.at("paging").value : root,
-                    std::string("an incremental stream must be read with paging: paged (sorted by "
-                                "its cursor), not ") +
-                        pagingName(spec.paging) +
-                        " — use sync_mode: full_replace for unpaged and array endpoints");
-    } else if (hasCursor) {
-        problem(
-            cur->second.key,
-            "a full_replace stream has no cursor — remove cursor, or use sync_mode: incremental");
+    if (spec.mode != SyncMode::Incremental) {
+        if (hasCursor)
+            problem(cur->second.key,
+                    "a full_replace stream has no cursor — remove cursor, or use sync_mode: "
+                    "incremental");
+        return;
     }
+    if (!hasCursor) {
+        problem(modeNode,
+                "sync_mode incremental needs a cursor — add cursor: COLUMN (a timestamptz "
+                "column such as "
+                "modified), or use sync_mode: full_replace");
+    } else if (!cur->second.value.IsScalar()) {
+        problem(cur->second.value, "'cursor' must be a single column name — write cursor: modified");
+    } else {
+        spec.cursorColumn = cur->second.value.Scalar();
+        if (columnsKnown) {
+            const ColumnSpec* c = spec.findColumn(spec.cursorColumn);
+            if (!c)
+                notMapped(spec, cur->second.value, "cursor column", spec.cursorColumn);
+            else if (c->type.kind != ColumnKind::TimestampTz)
+                problem(cur->second.value, "cursor column '" + spec.cursorColumn + "' has type " +
+                                               c->type.name() +
+                                               " — the cursor must be a timestamptz column");
+        }
+    }
+    if (spec.paging != Paging::Paged)
+        problem(e.count("paging") ? e.at("paging").value : root,
+                std::string("an incremental stream must be read with paging: paged (sorted by "
+                            "its cursor), not ") +
+                    pagingName(spec.paging) +
+                    " — use sync_mode: full_replace for unpaged and array endpoints");
 }
 
 }  // namespace
