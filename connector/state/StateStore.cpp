@@ -1,10 +1,29 @@
 #include "state/StateStore.hpp"
 
 #include "common/SqlIdentifier.hpp"
+#include "common/SqlTemplate.hpp"
 
 namespace intouch {
 
 namespace {
+
+constexpr std::string_view kLoad = R"(
+SELECT cursor_modified, cursor_keys, cursor_complete, position, total, updated_at
+FROM {state} WHERE stream = $1)";
+
+constexpr std::string_view kSave = R"(
+INSERT INTO {state} AS s
+    (stream, cursor_modified, cursor_keys, cursor_complete, position, total, updated_at)
+VALUES ($1, $2::timestamptz, $3::text[], $4, $5, $6, now())
+ON CONFLICT (stream) DO UPDATE SET
+    cursor_modified = EXCLUDED.cursor_modified, cursor_keys = EXCLUDED.cursor_keys,
+    cursor_complete = EXCLUDED.cursor_complete, position = EXCLUDED.position,
+    total = EXCLUDED.total, updated_at = now())";
+
+constexpr std::string_view kAll = R"(
+SELECT stream, cursor_modified, cursor_keys, cursor_complete, position, total,
+    updated_at::text AS updated_at
+FROM {state} ORDER BY stream)";
 
 // A key is text the CRM sent: a rejected record's raw key may hold NUL, which neither
 // PostgreSQL text nor libpq's C-string parameters can carry (the array literal would be
@@ -78,10 +97,8 @@ Checkpoint fromRow(const pqxx::row& row) {
 
 Checkpoint StateStore::load(pqxx::transaction_base& tx, const std::string& stream) const {
     tx.exec("SET LOCAL TIME ZONE 'UTC'");
-    pqxx::result r = tx.exec_params(
-        "SELECT cursor_modified, cursor_keys, cursor_complete, position, total, updated_at FROM " +
-            qualified(schema_, "sync_state") + " WHERE stream = $1",
-        stream);
+    pqxx::result r =
+        tx.exec_params(fillSql(kLoad, {{"state", qualified(schema_, "sync_state")}}), stream);
     if (r.empty()) return {};
     Checkpoint cp = fromRow(r[0]);
     if (!r[0]["updated_at"].is_null()) cp.savedAtMicros = parseUtcTimestamp(r[0]["updated_at"].c_str());
@@ -92,15 +109,8 @@ void StateStore::save(pqxx::transaction_base& tx, const std::string& stream,
                       const Checkpoint& cp) const {
     std::optional<std::string> modified;
     if (cp.modifiedMicros) modified = formatUtcMicros(*cp.modifiedMicros);
-    tx.exec_params("INSERT INTO " + qualified(schema_, "sync_state") +
-                       " AS s (stream, cursor_modified, cursor_keys, cursor_complete, position, "
-                       "total, updated_at) VALUES ($1, $2::timestamptz, $3::text[], $4, $5, $6, "
-                       "now()) ON CONFLICT (stream) DO UPDATE SET cursor_modified = "
-                       "EXCLUDED.cursor_modified, cursor_keys = EXCLUDED.cursor_keys, "
-                       "cursor_complete = EXCLUDED.cursor_complete, position = EXCLUDED.position, "
-                       "total = EXCLUDED.total, updated_at = now()",
-                   stream, modified, textArrayLiteral(storedKeys(cp.tieKeys)), cp.tieComplete, cp.position,
-                   cp.total);
+    tx.exec_params(fillSql(kSave, {{"state", qualified(schema_, "sync_state")}}), stream, modified,
+                   textArrayLiteral(storedKeys(cp.tieKeys)), cp.tieComplete, cp.position, cp.total);
 }
 
 void StateStore::reset(pqxx::transaction_base& tx, const std::string& stream) const {
@@ -109,10 +119,7 @@ void StateStore::reset(pqxx::transaction_base& tx, const std::string& stream) co
 
 std::vector<StreamStateRow> StateStore::all(pqxx::transaction_base& tx) const {
     tx.exec("SET LOCAL TIME ZONE 'UTC'");
-    pqxx::result r = tx.exec(
-        "SELECT stream, cursor_modified, cursor_keys, cursor_complete, position, total, "
-        "updated_at::text AS updated_at FROM " +
-        qualified(schema_, "sync_state") + " ORDER BY stream");
+    pqxx::result r = tx.exec(fillSql(kAll, {{"state", qualified(schema_, "sync_state")}}));
     std::vector<StreamStateRow> out;
     for (const auto& row : r) {
         StreamStateRow s;
