@@ -133,7 +133,7 @@ void IncrementalSync::leaveRestToNextRun(std::int64_t reached, std::optional<std
                {"total", total ? std::to_string(*total) : std::string("?")}});
 }
 
-void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> serverDate) {
+void IncrementalSync::noteUnsettled(const ListItem& item, std::optional<std::int64_t> serverDate) {
     if (!item.cursor) return;
     const std::int64_t now = serverDate.value_or(nowMicros());
     if (*item.cursor > now)
@@ -144,10 +144,10 @@ void IncrementalSync::noteHot(const ListItem& item, std::optional<std::int64_t> 
                    {"record", item.key},
                    {"modified", formatUtcMicros(*item.cursor)},
                    {"server_clock", formatUtcMicros(now)}});
-    noteHot(*item.cursor, serverDate);
+    noteUnsettled(*item.cursor, serverDate);
 }
 
-void IncrementalSync::noteHot(std::int64_t value, std::optional<std::int64_t> serverDate) {
+void IncrementalSync::noteUnsettled(std::int64_t value, std::optional<std::int64_t> serverDate) {
     const std::int64_t now = serverDate.value_or(nowMicros());
     const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
     if (value + settle < now) return;
@@ -155,15 +155,15 @@ void IncrementalSync::noteHot(std::int64_t value, std::optional<std::int64_t> se
     // for good: edits made later are stamped before it. The checkpoint is held at the
     // clock minus the settle time instead, which every later edit passes.
     const std::int64_t floor = value > now ? now - settle : value;
-    if (!hotFloor_ || floor < *hotFloor_) hotFloor_ = floor;
+    if (!unsettledFrom_ || floor < *unsettledFrom_) unsettledFrom_ = floor;
 }
 
-Checkpoint IncrementalSync::persisted(const Checkpoint& next) const {
+Checkpoint IncrementalSync::checkpointToSave(const Checkpoint& next) const {
     Checkpoint out = next;
-    if (hotFloor_ && !next.empty() && *hotFloor_ <= *next.modifiedMicros) {
-        // Records at or after hotFloor_ may still change without `modified`
+    if (unsettledFrom_ && !next.empty() && *unsettledFrom_ <= *next.modifiedMicros) {
+        // Records at or after unsettledFrom_ may still change without `modified`
         // moving: resume at the first of them next time.
-        out.modifiedMicros = *hotFloor_;
+        out.modifiedMicros = *unsettledFrom_;
         out.tieKeys.clear();
         out.tieComplete = false;
     }
@@ -180,7 +180,7 @@ void IncrementalSync::commit(const std::vector<ListItem*>& fresh, const Checkpoi
     Checkpoint cp = next;
     cp.position = position;
     cp.total = total.value_or(-1);
-    batch.checkpoint = persisted(cp);
+    batch.checkpoint = checkpointToSave(cp);
     outcome_.totals.seen += static_cast<std::int64_t>(fresh.size());
     if (options_.dryRun) {
         outcome_.totals.upserted += static_cast<std::int64_t>(batch.records.size());
@@ -239,7 +239,7 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
             for (ListItem* item : fresh) {
                 if (atOrBefore(*item, cp)) continue;
                 unseen.push_back(item);
-                noteHot(*item, page.serverDate);
+                noteUnsettled(*item, page.serverDate);
             }
             commit(unseen, cp, cp.position, page.total);
         },
@@ -255,7 +255,7 @@ Checkpoint IncrementalSync::readTieGroupById(std::int64_t tie, const Checkpoint&
     } else {
         out.tieComplete = true;
         out.tieKeys.clear();
-        noteHot(tie, lastDate);  // complete only once its second is over, as at the end
+        noteUnsettled(tie, lastDate);  // complete only once its second is over, as at the end
     }
     return out;
 }
@@ -324,7 +324,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
         for (auto& item : items) {
             if (atOrBefore(item, cp)) continue;
             fresh.push_back(&item);
-            noteHot(item, f.serverDate);
+            noteUnsettled(item, f.serverDate);
         }
         // A server capping `size` is read with the step it serves; one record per answer
         // leaves no room for the overlap (unless it is the end of an overstated list).
@@ -349,7 +349,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
             // edited later in the same second join it. The members in this answer may
             // all be old news (or there may be none left), so the group's own value
             // is checked, not only the records written.
-            if (next.modifiedMicros) noteHot(*next.modifiedMicros, f.serverDate);
+            if (next.modifiedMicros) noteUnsettled(*next.modifiedMicros, f.serverDate);
         } else {
             auto last = lastCursor(items);
             if (!last) {
@@ -404,7 +404,7 @@ StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
                 // run's; likewise if it is so recent that no checkpoint of this run
                 // could pass it (reading on would only chase the clock).
                 const bool newer = *cp.modifiedMicros > horizon(f);
-                const bool unsettled = hotFloor_ && *hotFloor_ <= *cp.modifiedMicros;
+                const bool unsettled = unsettledFrom_ && *unsettledFrom_ <= *cp.modifiedMicros;
                 if (newer || unsettled) {
                     leaveRestToNextRun(position + n, f.total);
                     break;

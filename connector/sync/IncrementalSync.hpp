@@ -56,9 +56,11 @@ class IncrementalSync {
     std::int64_t horizon(const ListPage& page);
     // Ends the run before the records changed since it began (see horizon()).
     void leaveRestToNextRun(std::int64_t reached, std::optional<std::int64_t> total);
-    void noteHot(const ListItem& item, std::optional<std::int64_t> serverDate);
-    void noteHot(std::int64_t value, std::optional<std::int64_t> serverDate);
-    Checkpoint persisted(const Checkpoint& next) const;
+    void noteUnsettled(const ListItem& item, std::optional<std::int64_t> serverDate);
+    void noteUnsettled(std::int64_t value, std::optional<std::int64_t> serverDate);
+    // The checkpoint a page saves when the reader has reached `next`: held at
+    // unsettledFrom_ and never behind the loaded one (computes; saving is the writer's).
+    Checkpoint checkpointToSave(const Checkpoint& next) const;
     void commit(const std::vector<ListItem*>& fresh, const Checkpoint& next, std::int64_t position,
                 std::optional<std::int64_t> total);
 
@@ -69,7 +71,9 @@ class IncrementalSync {
     SyncOptions options_;
     Checkpoint loaded_;
     std::optional<std::int64_t> horizon_;
-    std::optional<std::int64_t> hotFloor_;  // smallest `modified` of a record too recent to settle
+    // Smallest `modified` of a record not yet settled (within settleSeconds of the
+    // server's clock): the checkpoint to save is held there.
+    std::optional<std::int64_t> unsettledFrom_;
     StreamOutcome outcome_;
     // Writes committed pages while the next one is fetched.
     std::unique_ptr<AsyncPageWriter> pipeline_;
