@@ -77,7 +77,7 @@ fetch thread: read a page (ListReader::read)|intouch::ListReader::read
   free the parsed page (json::Value::~Value)|intouch::Page::~Page 
 fetch thread: page batch copy (IncrementalSync::commit)|intouch::IncrementalSync::commit 
 writer thread (AsyncPageWriter::loop)|intouch::AsyncPageWriter::loop 
-  PostgresWriter::write|intouch::PostgresWriter::write 
+  PostgresWriter: one transaction (transact)|intouch::PostgresWriter::transact 
     COPY rows: format + send (copyRows)|intouch::PostgresWriter::copyRows 
 TABLE
     echo "  top self-time symbols:"
