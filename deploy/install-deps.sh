@@ -35,6 +35,10 @@ PACKAGES=(
     dpkg-dev file help2man
     # fuzzing (tests/fuzz/run.sh): libFuzzer and the sanitizer runtimes come with clang 14
     clang libclang-rt-14-dev
+    # promtool checks and unit-tests the shipped alerting rules (deploy/prometheus). Debian
+    # packs it with the server only; on a host with systemd that also enables a Prometheus
+    # service on :9090 (`systemctl disable --now prometheus` if you do not want one).
+    prometheus
 )
 
 missing=()
