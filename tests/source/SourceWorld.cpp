@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "support/PgQuery.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::srctest {
 
@@ -99,7 +100,7 @@ std::map<std::string, std::string> dumpHashes(const ts::SimulatorProcess& sim, c
     for (const auto& rec : dump.items()) {
         const json::Value* id = rec.find("id");
         if (!id) throw std::runtime_error("dump record without id: " + rec.toJson().substr(0, 200));
-        out[id->numberText()] = md5Hex(rec.toJson());
+        out[id->numberText()] = ts::expectedRecordHash(stream, rec);
     }
     return out;
 }
@@ -173,6 +174,8 @@ void SourceWorld::writeConfig(const std::vector<std::string>& sourceLines,
         << "  schema: intouch\n"
         << "mappings: " << yamlQuoted((sourceDir() / "mappings").string()) << "\n"
         << "migrations: " << yamlQuoted((sourceDir() / "migrations").string()) << "\n"
+        << "pii:\n"
+        << "  key: " << yamlQuoted(ts::kTestPiiKey) << "\n"
         << "sync:\n"
         << "  settle_seconds: 0\n";
     out.close();
