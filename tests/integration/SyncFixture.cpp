@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "support/PgQuery.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::itest {
 

@@ -174,5 +174,64 @@ TEST(PersonalData, HashingWithoutAKeyIsAConfigErrorBeforeAnyWrite) {
     EXPECT_EQ(w.scalarLong("SELECT count(*) FROM intouch.sync_runs"), 0);
 }
 
+// The same stream before anyone thought of personal data, and after.
+std::string plainMapping(bool personal) {
+    return std::string(R"YAML(stream: parties
+table: crm_parties
+primary_key: [id]
+cursor: modified
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: name, source: name, type: text}
+  - {name: born_number, source: bornNumber, type: text)YAML") +
+           (personal ? ", pii: exclude" : "") + R"YAML(}
+  - {name: modified, source: modified, type: timestamptz, required: true}
+children:
+  - table: crm_parties_contacts
+    source: contacts
+    columns:
+      - {name: value, source: value, type: text)YAML" +
+           (personal ? ", pii: hash" : "") + "}\n";
+}
+
+TEST(PersonalData, HidingAColumnLaterIsDriftThatCheckReportsAndPlanRemoves) {
+    INTOUCH_REQUIRE_SIMULATOR();
+    E2eWorld w;
+    w.writeMapping("parties.yaml", plainMapping(false));
+    ASSERT_EQ(w.planAndMigrate("0002_parties.sql"), "");
+    auto first = w.run({"sync"});
+    ASSERT_EQ(first.exitCode, 0) << describe(first);
+    const long contacts = w.scalarLong("SELECT count(*) FROM intouch.crm_parties_contacts WHERE value IS NOT NULL");
+    ASSERT_GT(contacts, 0);
+    ASSERT_GT(w.scalarLong("SELECT count(*) FROM intouch.crm_parties WHERE born_number IS NOT NULL"), 0);
+
+    w.writeMapping("parties.yaml", plainMapping(true));
+    auto check = w.run({"check"});
+    EXPECT_EQ(check.exitCode, 2) << describe(check);
+    EXPECT_NE(check.stdoutText.find("DRIFT: column crm_parties.born_number is pii: exclude"), std::string::npos)
+        << check.stdoutText;
+    EXPECT_NE(check.stdoutText.find("DRIFT: column crm_parties_contacts.value is pii: hash in the mapping but " +
+                                    std::to_string(contacts) + " row(s)"),
+              std::string::npos)
+        << check.stdoutText;
+
+    auto plan = w.run({"plan"});
+    ASSERT_EQ(plan.exitCode, 0) << describe(plan);
+    EXPECT_NE(plan.stdoutText.find("ALTER TABLE \"crm_parties\" DROP COLUMN \"born_number\";"), std::string::npos)
+        << plan.stdoutText;
+    ASSERT_EQ(w.planAndMigrate("0003_personal_data.sql"), "");
+    auto after = w.run({"check"});
+    EXPECT_EQ(after.exitCode, 0) << describe(after);
+
+    // The next sync re-reads the stream and stores every contact value as its hash.
+    auto second = w.run({"sync"});
+    ASSERT_EQ(second.exitCode, 0) << describe(second);
+    EXPECT_EQ(w.scalarLong("SELECT count(*) FROM intouch.crm_parties_contacts WHERE value IS NOT NULL"), contacts);
+    EXPECT_EQ(w.scalarLong("SELECT count(*) FROM intouch.crm_parties_contacts WHERE value !~ '^[0-9a-f]{64}$'"), 0);
+    EXPECT_EQ(w.scalarLong("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'intouch' "
+                           "AND column_name = 'born_number'"),
+              0);
+}
+
 }  // namespace
 }  // namespace intouch::e2e

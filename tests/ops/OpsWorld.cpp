@@ -1,7 +1,5 @@
 #include "OpsWorld.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/MD5Engine.h>
 #include <gtest/gtest.h>
 
 #include <fstream>

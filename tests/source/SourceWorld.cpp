@@ -1,8 +1,5 @@
 #include "SourceWorld.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/MD5Engine.h>
-
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -37,12 +34,6 @@ std::map<std::string, long long> countsOf(const json::Value* obj) {
     if (!obj || !obj->isObject()) return out;
     for (const auto& [k, v] : obj->members()) out[k] = intOf(&v);
     return out;
-}
-
-std::string md5Hex(const std::string& text) {
-    Poco::MD5Engine md5;
-    md5.update(text);
-    return Poco::DigestEngine::digestToHex(md5.digest());
 }
 
 // The summary line is the last one with this message (one client per run).
