@@ -18,6 +18,8 @@ target:
   schema: intouch
 mappings: $ROOT/mappings
 migrations: $ROOT/migrations
+pii:
+  key: bench-pii-key
 log:
   format: json
 YAML
