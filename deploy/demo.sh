@@ -101,9 +101,11 @@ target:
   schema: intouch
 mappings: $ROOT/mappings
 migrations: $ROOT/migrations
+pii:
+  key: \${DEMO_PII_KEY}
 YAML
 
-export DEMO_PASSWORD=demo-secret
+export DEMO_PASSWORD=demo-secret DEMO_PII_KEY=demo-pii-key
 ./build/connector/intouch-sync migrate --config "$DEMO/sync.yaml"
 # A stream this CRM version does not serve is skipped or fails alone (exit 9): show the
 # summary and the status either way, then end with sync's exit code.

@@ -26,8 +26,9 @@ PACKAGES=(
     libgtest-dev libgmock-dev googletest libbenchmark-dev
     # the tests start throwaway PostgreSQL servers from these binaries
     postgresql postgresql-contrib
-    # test fixtures are small python scripts
-    python3
+    # test fixtures are small python scripts; bench/run.sh times a hand-written peer script
+    # (requests + psycopg2) as the reference a user would otherwise write
+    python3 python3-requests python3-psycopg2
     # systemd-analyze verifies the shipped unit files
     systemd
     # the Debian package: cpack -G DEB computes dependencies with dpkg-shlibdeps (dpkg-dev),
@@ -35,6 +36,10 @@ PACKAGES=(
     dpkg-dev file help2man
     # fuzzing (tests/fuzz/run.sh): libFuzzer and the sanitizer runtimes come with clang 14
     clang libclang-rt-14-dev
+    # promtool checks and unit-tests the shipped alerting rules (deploy/prometheus). Debian
+    # packs it with the server only; on a host with systemd that also enables a Prometheus
+    # service on :9090 (`systemctl disable --now prometheus` if you do not want one).
+    prometheus
 )
 
 missing=()

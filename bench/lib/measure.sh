@@ -18,6 +18,8 @@ target:
   schema: intouch
 mappings: $ROOT/mappings
 migrations: $ROOT/migrations
+pii:
+  key: bench-pii-key
 log:
   format: json
 YAML
@@ -103,6 +105,13 @@ bench_size() {
     R[$n.copy_rows]=$COPY_ROWS
     R[$n.copy_child_rows]=$COPY_CHILD_ROWS
     R[$n.copy_mb]=$COPY_MB
+
+    say "peer script reference ($n records: requests + psycopg2)"
+    peer_reference "$WORK"
+    R[$n.peer_s]=$PEER_S
+    R[$n.peer_cpu]=$PEER_CPU
+    R[$n.peer_pg_cpu]=$PEER_PG_CPU
+    R[$n.peer_rows]=$PEER_ROWS
 
     say "incremental sync after $edits edits (1%), at most 500 a second"
     spread_edits "$edits"

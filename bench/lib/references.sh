@@ -82,3 +82,26 @@ SQL
     pg_sql -d crm -c "DROP SCHEMA bench_ref CASCADE" >/dev/null
     rm -f "$parties" "$contacts"
 }
+
+# The peer a user would otherwise write (bench/tools/peer_sync.py: requests + psycopg2
+# execute_values, a commit per page, no overlap or tie handling), into its own schema of the
+# same database, with its wall time and the CPU PostgreSQL spent meanwhile. Debian's python3
+# (/usr/bin), which has the packaged modules; a python3 first on PATH may not. Sets PEER_*.
+peer_reference() {
+    local work=$1 before after out="$1/peer.out"
+    pg_sql -d crm -c "DROP SCHEMA IF EXISTS peer CASCADE" >/dev/null
+    pg_sql -d crm -c CHECKPOINT >/dev/null
+    before=$(pg_ticks "$PG_PID")
+    "$MEASURE" "$work/peer.rusage" -- /usr/bin/python3 "$BENCH/tools/peer_sync.py" \
+        "$SIM_URL" "$SIM_USER" "$SIM_PASSWORD" "$PG_DSN" >"$out" 2>"$work/peer.err" \
+        || die "peer script failed; see $work/peer.err"
+    sleep 0.3
+    after=$(pg_ticks "$PG_PID")
+    # shellcheck disable=SC1090
+    source "$work/peer.rusage"
+    PEER_S=$wall_s
+    PEER_CPU=$(calc "%.2f" "$user_s + $sys_s")
+    PEER_PG_CPU=$(ticks_to_s $((after - before)))
+    PEER_ROWS=$(tail -n 1 "$out")
+    pg_sql -d crm -c "DROP SCHEMA peer CASCADE" >/dev/null
+}

@@ -29,11 +29,18 @@ print_size() {
         "${R[$n.copy_rows]}" "$(fmt_rate "${R[$n.copy_rows]}" "${R[$n.copy_s]}")" "" "" "${R[$n.copy_pg_cpu]}"
     printf '  %-30s %8s %9s %10s\n' "reference: curl (1 conn)" "${R[$n.curl_s]}" "$n" \
         "$(fmt_rate "$n" "${R[$n.curl_s]}")"
-    echo "  full sync: ${R[$n.full.requests]} requests; CPU user ${R[$n.full.user]} s + sys ${R[$n.full.sys]} s"
+    printf '  %-30s %8s %9s %10s %11s %12s %9s\n' "peer: python requests+psycopg2" "${R[$n.peer_s]}" \
+        "${R[$n.peer_rows]}" "$(fmt_rate "${R[$n.peer_rows]}" "${R[$n.peer_s]}")" \
+        "$(fmt_per100k "${R[$n.peer_cpu]}" "${R[$n.peer_rows]}")" "" "${R[$n.peer_pg_cpu]}"
+    echo "  full sync: ${R[$n.full.requests]} requests; CPU user ${R[$n.full.user]} s + sys ${R[$n.full.sys]} s;" \
+        "per 100k records: connector $(fmt_per100k "${R[$n.full.cpu]}" "${R[$n.full.seen]}") s CPU," \
+        "PostgreSQL $(fmt_per100k "${R[$n.full.pg_cpu]}" "${R[$n.full.seen]}") s CPU"
+    echo "  requests: full ${R[$n.full.requests]}, 1% edited ${R[$n.incr.requests]}, nothing new ${R[$n.noop.requests]}, bulk ${R[$n.bulk.requests]}"
+    echo "  peer script / full sync = $(ratio "${R[$n.peer_s]}" "$full")   (goal: >= 3)"
     echo "  COPY: ${R[$n.copy_rows]} parties + ${R[$n.copy_child_rows]} contacts, ${R[$n.copy_mb]} MB of COPY text"
     echo "  curl: ${R[$n.curl_pages]} pages, ${R[$n.curl_mb]} MB gzip, ${R[$n.curl_connects]} connection(s)"
     echo "  full sync / COPY = $(ratio "$full" "${R[$n.copy_s]}")   full sync / curl = $(ratio "$full" "${R[$n.curl_s]}")" \
-        "  full sync / max(COPY, curl) = $(ratio "$full" "$limit")   (goal: <= 2)"
+        "  full sync / max(COPY, curl) = $(ratio "$full" "$limit")   (goal: <= 1.3)"
     echo "  incremental 1% / full = $(ratio "${R[$n.incr.wall]}" "$full")   nothing new / full = $(ratio "${R[$n.noop.wall]}" "$full")" \
         "  1% bulk edit / full = $(ratio "${R[$n.bulk.wall]}" "$full") (${R[$n.bulk.requests]} requests$( ((R[$n.edits] > 1000)) && echo ": tie group > page, read in id order"))"
     echo "  1% edited = ${R[$n.edits]} edits, at most 500 per second; bulk = ${R[$n.edits]} edits stamped with one second"

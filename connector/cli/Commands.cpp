@@ -48,6 +48,16 @@ Loaded load(const CommandLine& cl) {
     // Every mapping is validated before anything is written, even the streams
     // not selected this time: a broken file should fail the next run early.
     std::vector<StreamSpec> all = loadMappingDirectory(l.config.mappingsDir);
+    for (auto& s : all) {
+        s.piiKey = l.config.piiKey;
+        if (s.hashesPersonalData() && s.piiKey.empty())
+            throw ConfigError(s.file + ": stream " + s.name +
+                              " hashes personal data (pii: hash or extra_hash), but " +
+                              l.config.path +
+                              " sets no key: add pii: {key: ${INTOUCH_PII_KEY}} and set "
+                              "INTOUCH_PII_KEY to a long random secret (changing it later "
+                              "changes every stored hash)");
+    }
     std::vector<std::string> wanted = cl.streams.empty() ? l.config.streams : cl.streams;
     if (wanted.empty()) {
         l.streams = all;

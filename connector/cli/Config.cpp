@@ -283,7 +283,8 @@ Config loadConfig(const std::string& path) {
     Reader r(path);
     if (!root.IsMap()) throw ConfigError(path + ": the config file must be a YAML mapping");
     r.allowOnly(root, "the config file",
-                {"source", "target", "mappings", "migrations", "streams", "sync", "log", "metrics"});
+                {"source", "target", "mappings", "migrations", "streams", "sync", "log", "metrics",
+                 "pii"});
     Config c;
     c.path = path;
     // libpq reads it whatever the DSN says; it may show in a connection error.
@@ -320,6 +321,16 @@ Config loadConfig(const std::string& path) {
     }
 
     if (const YAML::Node metrics = root["metrics"]) c.metrics = readMetrics(r, metrics, base);
+    if (const YAML::Node pii = root["pii"]) {
+        r.allowOnly(pii, "pii", {"key"});
+        if (pii["key"]) {
+            // Registered before anything can log it, in every form it takes.
+            if (pii["key"].IsScalar())
+                for (const auto& v : environmentValuesIn(pii["key"].Scalar())) log::addSecret(v);
+            c.piiKey = r.text(pii["key"], "pii.key");
+            log::addSecret(c.piiKey);
+        }
+    }
     return c;
 }
 

@@ -34,6 +34,9 @@ struct Config {
     std::string logLevel = "info";
     std::string logFormat = "text";
     MetricsConfig metrics;
+    // The HMAC key of the mappings' `pii: hash` columns (pii.key, e.g. ${INTOUCH_PII_KEY}):
+    // required only when a mapping hashes something. A secret.
+    std::string piiKey;
 };
 
 // Throws ConfigError naming the file, the line and the key.

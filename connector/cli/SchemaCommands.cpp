@@ -9,7 +9,7 @@ namespace intouch {
 std::size_t printSchemaDrift(pqxx::connection_base& conn, const std::string& schema,
                              const std::vector<StreamSpec>& streams) {
     pqxx::work tx(conn);
-    std::size_t breaking = 0;
+    std::size_t breaking = 0, exposing = 0;
     for (const auto& spec : streams) {
         auto drift = findSchemaDrift(tx, schema, spec);
         if (drift.empty()) {
@@ -17,15 +17,21 @@ std::size_t printSchemaDrift(pqxx::connection_base& conn, const std::string& sch
             continue;
         }
         for (const auto& d : drift) {
-            std::printf("%s: %s\n", d.breaksWrites() ? "DRIFT" : "note", d.describe().c_str());
+            const bool counts = d.breaksWrites() || d.exposesPersonalData();
+            std::printf("%s: %s\n", counts ? "DRIFT" : "note", d.describe().c_str());
             if (d.breaksWrites()) ++breaking;
+            if (d.exposesPersonalData()) ++exposing;
         }
     }
     if (breaking)
         std::printf("%zu difference(s) between the mappings and schema %s would make writes fail; "
                     "`intouch-sync plan --config FILE` prints the SQL to save as the next file in migrations/\n",
                     breaking, schema.c_str());
-    return breaking;
+    if (exposing)
+        std::printf("%zu column(s) of schema %s hold personal data the mappings exclude or hash; "
+                    "`intouch-sync plan --config FILE` prints the SQL that removes it\n",
+                    exposing, schema.c_str());
+    return breaking + exposing;
 }
 
 void printSchemaPlan(pqxx::connection_base& conn, const std::string& schema,

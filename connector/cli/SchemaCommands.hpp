@@ -10,7 +10,8 @@
 
 namespace intouch {
 
-// Prints one line per difference; returns how many would break writes.
+// Prints one line per difference; returns how many would break writes or leave personal
+// data the mappings hide in the tables.
 std::size_t printSchemaDrift(pqxx::connection_base& conn, const std::string& schema,
                              const std::vector<StreamSpec>& streams);
 

@@ -8,8 +8,8 @@ namespace intouch {
 
 namespace {
 
-const std::vector<std::string> kColumnKeys{"name",    "source",     "type", "required",
-                                           "default", "transforms", "map",  "map_strict"};
+const std::vector<std::string> kColumnKeys{"name", "source",     "type", "required", "default",
+                                           "transforms", "map", "map_strict", "pii"};
 
 // A `default:` or `map:` value, written in the column's type, as the JSON value
 // the converter will see; converted once now so a bad one is a load error.
@@ -197,6 +197,24 @@ std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inC
             c.defaultValue = *v;
         else
             ok = false;
+    }
+    if (auto p = r.scalar(e, "pii", "pii: hash", false, node)) {
+        const YAML::Node& where = e.at("pii").value;
+        if (*p == "exclude") {
+            c.pii = Pii::Exclude;
+        } else if (*p == "hash") {
+            c.pii = Pii::Hash;
+            // The HMAC's hex text is what the column holds: another type could not hold it.
+            if (typed && c.type.kind != ColumnKind::Text) {
+                r.problem(where, "column '" + c.name + "' is pii: hash, which stores hex text — "
+                                 "declare it type: text");
+                ok = false;
+            }
+        } else if (*p != "none") {
+            r.problem(where, "unknown pii '" + *p +
+                                 "' — use exclude (never stored) or hash (stored as HMAC-SHA-256)");
+            ok = false;
+        }
     }
     if (!ok) return std::nullopt;
     return c;

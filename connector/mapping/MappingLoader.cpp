@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,11 +22,20 @@ namespace {
 
 const std::vector<std::string> kStreamKeys{
     "stream", "endpoint", "endpoints", "since",    "until",          "table",   "primary_key",
-    "cursor", "sync_mode", "paging",   "params",   "extra",          "keep_raw", "ambiguous_time",
+    "cursor", "sync_mode", "paging",   "params",   "extra", "extra_exclude", "extra_hash", "keep_raw", "ambiguous_time",
     "columns", "children"};
 const std::vector<std::string> kEndpointKeys{"name", "since", "until", "sources"};
 const std::vector<std::string> kChildKeys{"table", "source", "columns", "extra"};
 const std::vector<std::string> kPagingParams{"position", "size", "orderBy", "desc"};
+
+// `pii: exclude` columns leave the column list: they have no table column, only a path the
+// mapper removes from each record.
+void splitExcluded(std::vector<ColumnSpec>& columns, std::vector<ColumnSpec>& excluded) {
+    auto kept = std::stable_partition(columns.begin(), columns.end(),
+                                      [](const ColumnSpec& c) { return c.pii != Pii::Exclude; });
+    excluded.assign(std::make_move_iterator(kept), std::make_move_iterator(columns.end()));
+    columns.erase(kept, columns.end());
+}
 
 class FileLoader : public YamlReader {
   public:
@@ -52,10 +62,51 @@ class FileLoader : public YamlReader {
     void checkCursor(const Entries& e, const YAML::Node& root, StreamSpec& spec, bool columnsKnown);
     void notMapped(const StreamSpec& spec, const YAML::Node& n, const std::string& what,
                    const std::string& name);
+    void personalData(const Entries& e, StreamSpec& spec,
+                      const std::map<std::string, YAML::Node>& seen);
+    std::vector<JsonPath> paths(const Entries& e, const char* key);
     bool endpointNameBad(const YAML::Node& node, const std::string& name);
     VersionRange versions(const Entries& e, const YAML::Node& owner);
     void endpoints(const YAML::Node& list, StreamSpec& spec);
 };
+
+std::vector<JsonPath> FileLoader::paths(const Entries& e, const char* key) {
+    std::vector<JsonPath> out;
+    auto it = e.find(key);
+    if (it == e.end() || it->second.value.IsNull()) return out;
+    const YAML::Node& list = it->second.value;
+    if (!list.IsSequence()) {
+        problem(list, std::string("'") + key + "' must be a list of JSON paths — write " + key +
+                          ": [customFields.idCard]");
+        return out;
+    }
+    for (const auto& n : list) {
+        if (!n.IsScalar()) {
+            problem(n, std::string("each entry of '") + key + "' must be a JSON path");
+            continue;
+        }
+        if (auto p = path(n, n.Scalar())) out.push_back(*p);
+    }
+    return out;
+}
+
+// A record's key and cursor name it in the target, in rejects and in log lines, and order the
+// reads: they cannot be hidden. Called after checkKeys, while excluded columns are still listed.
+void FileLoader::personalData(const Entries& e, StreamSpec& spec,
+                              const std::map<std::string, YAML::Node>& seen) {
+    for (const auto& c : spec.columns) {
+        if (c.pii == Pii::None) continue;
+        const bool key = std::find(spec.primaryKey.begin(), spec.primaryKey.end(), c.name) !=
+                         spec.primaryKey.end();
+        if (key || c.name == spec.cursorColumn)
+            problem(seen.at(c.name), std::string(key ? "primary key" : "cursor") + " column '" +
+                                         c.name + "' cannot be pii: " + piiName(c.pii) +
+                                         " — records are matched and ordered by it");
+    }
+    splitExcluded(spec.columns, spec.excludedColumns);
+    spec.extraExclude = paths(e, "extra_exclude");
+    spec.extraHash = paths(e, "extra_hash");
+}
 
 bool FileLoader::endpointNameBad(const YAML::Node& node, const std::string& name) {
     const bool bad = name.empty() || name.front() == '/' ||
@@ -231,6 +282,7 @@ void FileLoader::children(const YAML::Node& list, StreamSpec& spec, std::set<std
         }
         std::map<std::string, YAML::Node> seen;
         child.columns = readColumns(*this, e, node, true, seen);
+        splitExcluded(child.columns, child.excludedColumns);
         for (const auto& c : child.columns) {
             const YAML::Node& where = seen.at(c.name);
             if (c.name == kChildIndexColumn ||
@@ -408,6 +460,7 @@ StreamSpec FileLoader::load(bool& ok) {
     checkColumnNames(e, spec, seen);
 
     checkKeys(e, root, spec);
+    personalData(e, spec, seen);
     spec.versions = versions(e, root);
     if (auto it = e.find("endpoints"); it != e.end() && !it->second.value.IsNull()) {
         if (e.count("endpoint"))

@@ -18,6 +18,30 @@ const char* pagingName(Paging paging) {
     return "?";
 }
 
+const char* piiName(Pii pii) {
+    switch (pii) {
+        case Pii::None:
+            return "none";
+        case Pii::Exclude:
+            return "exclude";
+        case Pii::Hash:
+            return "hash";
+    }
+    return "?";
+}
+
+bool StreamSpec::hashesPersonalData() const {
+    auto hashed = [](const std::vector<ColumnSpec>& cols) {
+        for (const auto& c : cols)
+            if (c.pii == Pii::Hash) return true;
+        return false;
+    };
+    if (!extraHash.empty() || hashed(columns)) return true;
+    for (const auto& child : children)
+        if (hashed(child.columns)) return true;
+    return false;
+}
+
 std::vector<std::string> StreamSpec::valueColumns() const {
     std::vector<std::string> out;
     for (const auto& c : columns) out.push_back(c.name);
@@ -52,6 +76,12 @@ StreamSpec StreamSpec::atEndpoint(const EndpointAlternative& alternative) const 
     out.endpoint = alternative.name;
     for (const auto& [column, source] : alternative.sources) {
         for (auto& c : out.columns) {
+            if (c.name != column) continue;
+            c.sourcePath = source;
+            // Checked by the loader; a path that does not parse cannot get here.
+            c.path = JsonPath::parse(source);
+        }
+        for (auto& c : out.excludedColumns) {
             if (c.name != column) continue;
             c.sourcePath = source;
             // Checked by the loader; a path that does not parse cannot get here.

@@ -24,6 +24,13 @@ enum class Paging { Paged, Unpaged, PlainArray };
 const char* syncModeName(SyncMode mode);  // as written in mapping files
 const char* pagingName(Paging paging);
 
+// What a mapping declares personal (`pii:` on a column; docs/mapping-language.md, "Personal
+// data"). Exclude: never stored anywhere, so the column does not exist in the table. Hash:
+// stored as the hex HMAC-SHA-256 of the value under the config's pii.key.
+enum class Pii { None, Exclude, Hash };
+
+const char* piiName(Pii pii);  // as written in mapping files ("none" for None)
+
 struct ColumnSpec {
     std::string name;
     std::string sourcePath;  // as written
@@ -35,6 +42,7 @@ struct ColumnSpec {
     std::map<std::string, json::Value> valueMap;  // `map:`, applied after transforms
     bool mapStrict = false;                       // an unmapped value is an error
     std::optional<json::Value> defaultValue;      // when missing or null after the above
+    Pii pii = Pii::None;
 };
 
 struct ChildSpec {
@@ -43,6 +51,7 @@ struct ChildSpec {
     std::vector<ColumnSpec> columns;
     std::string extraColumn = "extra";  // "" = off
     JsonPath path;
+    std::vector<ColumnSpec> excludedColumns;  // `pii: exclude`: read, never stored
 };
 
 // One name the CRM serves a stream under (`endpoints:`), with the versions that serve it and
@@ -72,6 +81,15 @@ struct StreamSpec {
     // Other names of the endpoint, in the order to try (`endpoints:`); empty when the file
     // names one `endpoint:` (then `endpoint` is the first name; a sync reads atEndpoint()).
     std::vector<EndpointAlternative> endpoints;
+    // Personal data (mapping/PersonalData.hpp applies it): `pii: exclude` columns are not in
+    // `columns`, since they have no table column; `extra_exclude:` / `extra_hash:` name fields
+    // that would otherwise reach `extra`.
+    std::vector<ColumnSpec> excludedColumns;
+    std::vector<JsonPath> extraExclude, extraHash;
+    // The HMAC key of `pii: hash` and `extra_hash:` (config pii.key), set by the CLI after
+    // loading the config; a secret.
+    std::string piiKey;
+    bool hashesPersonalData() const;  // any `pii: hash` column (record or child) or extra_hash
 
     // Parent row as MappedRecord::values orders it: mapped columns, extra, raw.
     std::vector<std::string> valueColumns() const;

@@ -72,7 +72,10 @@ std::string RecordMapper::Place::pathLabel() const {
 }
 
 RecordMapper::RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone)
-    : spec_(spec), zone_(sourceZone), preferEarlier_(spec.ambiguousTime != "later") {
+    : spec_(spec),
+      zone_(sourceZone),
+      preferEarlier_(spec.ambiguousTime != "later"),
+      personal_(spec) {
     for (std::size_t i = 0; i < spec_.columns.size(); ++i)
         if (!spec_.cursorColumn.empty() && spec_.columns[i].name == spec_.cursorColumn)
             cursorIndex_ = i;
@@ -184,7 +187,15 @@ MappedRow RecordMapper::mapElement(std::size_t ci, std::size_t idx, const json::
     return row;
 }
 
-MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourceText) const {
+MappedRecord RecordMapper::map(const json::Value& received, std::string_view sourceText) const {
+    // With personal data declared, everything below -- record_hash included -- reads the
+    // scrubbed copy, never the bytes as received.
+    std::optional<json::Value> scrubbed;
+    if (personal_.any() && received.isObject()) {
+        scrubbed = personal_.scrub(received);
+        sourceText = {};
+    }
+    const json::Value& record = scrubbed ? *scrubbed : received;
     if (!record.isObject())
         throw RecordError("", std::string("the record is a JSON ") + json::typeName(record.type()) +
                                   ", not an object; value: " + shown(record));
@@ -237,10 +248,15 @@ MappedRecord RecordMapper::map(const json::Value& record, std::string_view sourc
     }
     // The same digest either way: the received bytes are used only when they are
     // exactly the compact form (json::Value::canonicalText).
-    const std::string_view received = record.canonicalText(sourceText);
-    out.hash =
-        !received.empty() && received.front() == '{' ? md5Hex(received) : md5Hex(record.toJson());
+    const std::string_view canonical = record.canonicalText(sourceText);
+    out.hash = !canonical.empty() && canonical.front() == '{' ? md5Hex(canonical)
+                                                              : md5Hex(record.toJson());
     return out;
+}
+
+std::string RecordMapper::storableJson(const json::Value& record) const {
+    return personal_.any() && record.isObject() ? personal_.scrub(record).toJson()
+                                                : record.toJson();
 }
 
 std::string RecordMapper::describeKey(const json::Value& record) const {

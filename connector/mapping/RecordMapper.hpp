@@ -14,6 +14,7 @@
 #include "mapping/ExtraFields.hpp"
 #include "mapping/MappedRecord.hpp"
 #include "mapping/MappingSpec.hpp"
+#include "mapping/PersonalData.hpp"
 #include "mapping/TimeZone.hpp"
 
 namespace intouch {
@@ -40,6 +41,9 @@ class RecordMapper {
     // bytes as received where they equal its compact form, skipping a re-serialization.
     MappedRecord map(const json::Value& record, std::string_view sourceText = {}) const;
 
+    // The record as it may be stored (a reject's raw JSON): compact JSON, with the mapping's
+    // personal data excluded or hashed as in the mapped row.
+    std::string storableJson(const json::Value& record) const;
     // Best-effort keyText() of a record, for rejects even when map() fails; "" when a
     // key is unreadable.
     std::string describeKey(const json::Value& record) const;
@@ -71,6 +75,7 @@ class RecordMapper {
     StreamSpec spec_;  // a copy: cheap, and a mapper never dangles when the spec list changes
     TimeZone zone_;
     bool preferEarlier_ = true;
+    PersonalData personal_;
     std::optional<std::size_t> cursorIndex_;
     std::vector<std::size_t> keyIndexes_;
     std::size_t valueColumnCount_ = 0;

@@ -121,6 +121,14 @@ std::string DriftItem::describe() const {
             return "column " + table + "." + column +
                    " is NOT NULL, the mapping allows NULL (no `required: true`): " +
                    "a record without " + column + " would fail its whole page";
+        case Kind::ExcludedColumnStored:
+            return "column " + table + "." + column +
+                   " is pii: exclude in the mapping but still holds its values: `plan` drops it";
+        case Kind::ClearPersonalData:
+            return "column " + table + "." + column + " is pii: hash in the mapping but " +
+                   std::to_string(clearRows) +
+                   " row(s) hold values that are not hashes (stored before): `plan` removes them "
+                   "and has the next sync re-read the stream";
         case Kind::MissingNotNull:
             return "column " + table + "." + column +
                    " allows NULL, the mapping says `required: true` (NOT NULL)" +
@@ -131,12 +139,52 @@ std::string DriftItem::describe() const {
     return {};
 }
 
+namespace {
+
+// What an HMAC-SHA-256 hex text looks like; anything else in a `pii: hash` column was stored
+// in clear.
+const char* const kNotAHash = " !~ '^[0-9a-f]{64}$'";
+
+// Turns the ExtraColumn items of excluded columns into ExcludedColumnStored, and counts the
+// clear values of hashed columns (a scan, but only `check` and `plan` look).
+void findPersonalDrift(pqxx::transaction_base& tx, const std::string& schema,
+                       const StreamSpec& spec, const std::string& table,
+                       const std::vector<ColumnSpec>& columns,
+                       const std::vector<ColumnSpec>& excluded, std::vector<DriftItem>& out) {
+    for (auto& d : out)
+        if (d.kind == DriftItem::Kind::ExtraColumn && d.table == table)
+            for (const auto& c : excluded)
+                if (c.name == d.column) d.kind = DriftItem::Kind::ExcludedColumnStored;
+    for (const auto& c : columns) {
+        if (c.pii != Pii::Hash) continue;
+        bool present = true;
+        for (const auto& d : out)
+            if (d.table == table && (d.kind == DriftItem::Kind::MissingTable ||
+                                     (d.column == c.name && d.kind != DriftItem::Kind::MissingNotNull)))
+                present = false;
+        if (!present) continue;
+        const long long clear = tx.exec("SELECT count(*) FROM " + qualified(schema, table) +
+                                        " WHERE " + quoteIdent(c.name) + kNotAHash)[0][0]
+                                    .as<long long>();
+        if (clear == 0) continue;
+        DriftItem d = item(DriftItem::Kind::ClearPersonalData, table, c.name, "text", "text");
+        d.clearRows = clear;
+        d.stream = spec.name;
+        out.push_back(d);
+    }
+}
+
+}  // namespace
+
 std::vector<DriftItem> findSchemaDrift(pqxx::transaction_base& tx, const std::string& schema,
                                        const StreamSpec& spec) {
     std::vector<DriftItem> out;
     compareTable(tx, schema, spec.table, parentColumns(spec), out);
     for (std::size_t i = 0; i < spec.children.size(); ++i)
         compareTable(tx, schema, spec.children[i].table, childColumns(spec, i), out);
+    findPersonalDrift(tx, schema, spec, spec.table, spec.columns, spec.excludedColumns, out);
+    for (const auto& child : spec.children)
+        findPersonalDrift(tx, schema, spec, child.table, child.columns, child.excludedColumns, out);
     return out;
 }
 
@@ -168,6 +216,22 @@ std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem
                 break;
             case DriftItem::Kind::ExtraColumn:
                 sql += "-- " + d.describe() + "\n";
+                break;
+            case DriftItem::Kind::ExcludedColumnStored:
+                sql += "-- " + d.column + " is pii: exclude: its stored values go with the column\n" +
+                       "ALTER TABLE " + quoteIdent(d.table) + " DROP COLUMN " + quoteIdent(d.column) + ";\n";
+                break;
+            case DriftItem::Kind::ClearPersonalData:
+                // The key is a secret and never goes into a migration file, so the clear
+                // values cannot be hashed here: they go, and the next sync re-reads every
+                // record of the stream and stores the hashes.
+                sql += "-- " + d.column + " is pii: hash; " + std::to_string(d.clearRows) +
+                       " row(s) hold it in clear: removed, and the stream re-read by the next sync\n" +
+                       "UPDATE " + quoteIdent(d.table) + " SET " + quoteIdent(d.column) + " = NULL WHERE " +
+                       quoteIdent(d.column) + kNotAHash + ";\n";
+                sql += "DELETE FROM sync_state WHERE stream = '";
+                sql += d.stream;  // a stream name is an identifier: nothing to escape
+                sql += "';\n";
                 break;
             case DriftItem::Kind::UnexpectedNotNull:
                 sql += "ALTER TABLE " + quoteIdent(d.table) + " ALTER COLUMN " +

@@ -32,7 +32,7 @@ std::vector<ListItem> mapItems(const std::vector<json::Value>& items, const Reco
             item.mapped.reset();
             item.key = mapper.describeKey(raw);
             item.cursor = mapper.cursorMicros(raw);
-            item.reject = RejectedRecord{item.key, raw.toJson(), e.what()};
+            item.reject = RejectedRecord{item.key, mapper.storableJson(raw), e.what()};
             if (const json::Value* id = raw.find("id")) {
                 std::int64_t n = 0;
                 if (id->toInt64(n)) item.numericId = n;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "support/PgQuery.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::itest {
 
@@ -102,7 +103,7 @@ std::map<std::string, SourceRecord> sourceRecords(const ts::SimulatorProcess& si
     for (const json::Value& rec : dump.items()) {
         SourceRecord r;
         r.key = keyOf(rec, layout);
-        r.hash = md5Hex(rec.toJson());
+        r.hash = ts::expectedRecordHash(stream, rec);
         if (!layout.childSource.empty()) {
             if (const json::Value* arr = rec.find(layout.childSource); arr && arr->isArray())
                 r.children = arr->items().size();

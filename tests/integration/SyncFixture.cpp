@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "support/PgQuery.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::itest {
 
@@ -150,6 +151,8 @@ void SyncWorld::writeConfig(const ConfigSettings& c) {
         << "mappings: " << yamlQuoted(c.mappingsDir.value_or(mappingsDir().string())) << "\n"
         << "migrations: " << yamlQuoted(c.migrationsDir.value_or(migrationsDir().string()))
         << "\n"
+        << "pii:\n"
+        << "  key: " << yamlQuoted(ts::kTestPiiKey) << "\n"
         << "sync:\n"
         << "  settle_seconds: " << formatNumber(c.settleSeconds) << "\n";
     for (const auto& line : c.extraSyncLines) out << "  " << line << "\n";

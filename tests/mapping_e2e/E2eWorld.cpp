@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/RecordHash.hpp"
+
 namespace intouch::e2e {
 
 const char* formatName(DateFormat f) {
@@ -47,6 +49,7 @@ E2eWorld::E2eWorld(DateFormat format, int records) : format_(format) {
            << "target: {dsn: \"" << db_.dsn << "\", schema: " << kSchema << "}\n"
            << "mappings: " << mappingsDir_.string() << "\n"
            << "migrations: " << migrationsDir_.string() << "\n"
+           << "pii: {key: \"" << ts::kTestPiiKey << "\"}\n"
            << "sync: {settle_seconds: 0}\n";
     writeText(configPath_, config.str());
 }

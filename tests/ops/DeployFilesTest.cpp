@@ -174,6 +174,7 @@ TEST(DeployFiles, KubernetesCronJobIsForbidConcurrentWithPasswordFromASecret) {
 void expectValidConfig(const std::string& path, const std::string& what) {
     ts::Environment env = {
         {"INTOUCH_PASSWORD", "x"},
+        {"INTOUCH_PII_KEY", "k"},
         {"INTOUCH_URL", "https://crm.invalid/api"},
         {"INTOUCH_TARGET_DSN", "host=/nonexistent-socket-dir dbname=none connect_timeout=2"}};
     auto p = ts::runToCompletion(syncBinary(), {"check", "--config", path}, env, 60s);

@@ -1,7 +1,5 @@
 #include "OpsWorld.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/MD5Engine.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,6 +7,7 @@
 #include <thread>
 
 #include "common/Json.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::opstest {
 
@@ -49,6 +48,8 @@ OpsWorld::OpsWorld(WorldOptions options) {
         << "  schema: intouch\n"
         << "mappings: " << sourceDir() << "/mappings\n"
         << "migrations: " << sourceDir() << "/migrations\n"
+        << "pii:\n"
+        << "  key: \"" << ts::kTestPiiKey << "\"\n"
         << "streams: [" << streams << "]\n"
         << options.extraConfig;
     if (!out) throw std::runtime_error("cannot write " + configPath_);
@@ -105,12 +106,10 @@ std::map<std::string, std::string> sourceHashes(const OpsWorld& w, const std::st
     std::map<std::string, std::string> out;
     const json::Value records = json::parse(r.body);
     for (const json::Value& record : records.items()) {
-        Poco::MD5Engine md5;
-        md5.update(record.toJson());
         std::int64_t id = 0;
         if (!record.find("id") || !record.find("id")->toInt64(id))
             throw std::runtime_error("a " + stream + " record without an integer id");
-        out[std::to_string(id)] = Poco::DigestEngine::digestToHex(md5.digest());
+        out[std::to_string(id)] = ts::expectedRecordHash(stream, record);
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "OpsWorld.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::opstest {
 namespace {
@@ -105,6 +106,7 @@ TEST(Package, DebianPackageInstallsIntoAScratchRootAndRunsFromThere) {
     const ts::Environment env = {{"INTOUCH_URL", w.sim().baseUrl()},
                                  {"INTOUCH_USERNAME", "api"},
                                  {"INTOUCH_PASSWORD", OpsWorld::kPassword},
+                                 {"INTOUCH_PII_KEY", ts::kTestPiiKey},
                                  {"INTOUCH_TARGET_DSN", w.dsn()}};
     const std::string config = (root / "etc/intouch-sync/sync.yaml").string();
     auto migrate = ts::runToCompletion(binary, {"migrate", "--config", config}, env, 120s);

@@ -54,6 +54,7 @@ class SecretWorld {
     const std::string pgEnvPassword = "PgEnv-S3cret\"x";
     const std::string pushDecoded = "Push\\pw\"9";
     const std::string pushWritten = "Push%5Cpw%229";
+    const std::string piiKey = "Pii\"key\\ 5q";  // the HMAC key of pii: hash
 
     SecretWorld() : db_(ts::SharedPostgres::freshDatabase()) {
         ts::SimulatorOptions so;
@@ -103,6 +104,8 @@ class SecretWorld {
             << "mappings: " << sourceDir() << "/mappings\n"
             << "migrations: " << sourceDir() << "/migrations\n"
             << "streams: [parties, comm]\n"
+            << "pii:\n"
+            << "  key: ${PII_KEY}\n"
             << "metrics:\n"
             << "  file: " << (dir_.path() / "metrics.prom").string() << "\n";
         if (gateway) out << "  pushgateway: " << this->gateway(*gateway) << "\n";
@@ -114,7 +117,10 @@ class SecretWorld {
         args.push_back("--config");
         args.push_back(config);
         auto p = ts::runToCompletion(syncBinary(), args,
-                                     {{"CRM_PW", crmPw}, {"PG_DSN", dsn}, {"PGPASSWORD", pgEnvPassword}},
+                                     {{"CRM_PW", crmPw},
+                                      {"PG_DSN", dsn},
+                                      {"PGPASSWORD", pgEnvPassword},
+                                      {"PII_KEY", piiKey}},
                                      120s);
         outputs_ += "\n=== " + args.front() + " " + config + " exit " + std::to_string(p.exitCode) + "\n" +
                     p.stdoutText + p.stderrText;
@@ -136,6 +142,7 @@ class SecretWorld {
             {"DSN password (key/value)", forms({pgKvDecoded, pgKvWritten})},
             {"DSN password (URI)", forms({pgUriDecoded, pgUriWritten})},
             {"PGPASSWORD", forms({pgEnvPassword})},
+            {"pii.key", forms({piiKey})},
             {"Pushgateway password", forms({pushDecoded, pushWritten, base64("metrics:" + pushDecoded)})},
         };
     }

@@ -1,14 +1,12 @@
 #include "SourceWorld.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/MD5Engine.h>
-
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 
 #include "support/PgQuery.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::srctest {
 
@@ -36,12 +34,6 @@ std::map<std::string, long long> countsOf(const json::Value* obj) {
     if (!obj || !obj->isObject()) return out;
     for (const auto& [k, v] : obj->members()) out[k] = intOf(&v);
     return out;
-}
-
-std::string md5Hex(const std::string& text) {
-    Poco::MD5Engine md5;
-    md5.update(text);
-    return Poco::DigestEngine::digestToHex(md5.digest());
 }
 
 // The summary line is the last one with this message (one client per run).
@@ -99,7 +91,7 @@ std::map<std::string, std::string> dumpHashes(const ts::SimulatorProcess& sim, c
     for (const auto& rec : dump.items()) {
         const json::Value* id = rec.find("id");
         if (!id) throw std::runtime_error("dump record without id: " + rec.toJson().substr(0, 200));
-        out[id->numberText()] = md5Hex(rec.toJson());
+        out[id->numberText()] = ts::expectedRecordHash(stream, rec);
     }
     return out;
 }
@@ -173,6 +165,8 @@ void SourceWorld::writeConfig(const std::vector<std::string>& sourceLines,
         << "  schema: intouch\n"
         << "mappings: " << yamlQuoted((sourceDir() / "mappings").string()) << "\n"
         << "migrations: " << yamlQuoted((sourceDir() / "migrations").string()) << "\n"
+        << "pii:\n"
+        << "  key: " << yamlQuoted(ts::kTestPiiKey) << "\n"
         << "sync:\n"
         << "  settle_seconds: 0\n";
     out.close();

@@ -1,0 +1,184 @@
+// Personal data in the mapping (issue 17): what the loader accepts and refuses, and what the
+// mapper makes of a record with `pii: exclude|hash`, `extra_exclude:` and `extra_hash:`.
+#include <gtest/gtest.h>
+
+#include "mapping/HmacSha256.hpp"
+#include "mapping/MappingLoader.hpp"
+#include "mapping/Md5.hpp"
+#include "mapping/RecordMapper.hpp"
+#include "TestSupport.hpp"
+
+namespace intouch {
+namespace {
+
+using test::J;
+
+// RFC 4231, test case 2.
+TEST(HmacSha256, MatchesTheRfc4231Vector) {
+    EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+std::string loadError(const std::string& yaml) {
+    test::ScratchDir dir;
+    const std::string path = dir.write("s.yaml", yaml);
+    try {
+        loadMappingFile(path);
+    } catch (const MappingSpecError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+const char* const kHead = R"(stream: s
+primary_key: [id]
+cursor: modified
+)";
+
+TEST(PersonalDataMapping, RefusesWhatCannotBeHiddenWithFileLineAndAFix) {
+    std::string e = loadError(std::string(kHead) + R"(columns:
+  - {name: id, source: id, type: text, required: true, pii: hash}
+  - {name: modified, source: modified, type: timestamptz}
+)");
+    EXPECT_NE(e.find("s.yaml:5:"), std::string::npos) << e;
+    EXPECT_NE(e.find("primary key column 'id' cannot be pii: hash"), std::string::npos) << e;
+
+    e = loadError(std::string(kHead) + R"(columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: modified, source: modified, type: timestamptz, pii: exclude}
+)");
+    EXPECT_NE(e.find("cursor column 'modified' cannot be pii: exclude"), std::string::npos) << e;
+
+    e = loadError(std::string(kHead) + R"(columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: modified, source: modified, type: timestamptz}
+  - {name: born, source: bornNumber, type: bigint, pii: hash}
+)");
+    EXPECT_NE(e.find("s.yaml:7:"), std::string::npos) << e;
+    EXPECT_NE(e.find("declare it type: text"), std::string::npos) << e;
+
+    e = loadError(std::string(kHead) + R"(columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: modified, source: modified, type: timestamptz}
+  - {name: born, source: bornNumber, type: text, pii: hide}
+)");
+    EXPECT_NE(e.find("unknown pii 'hide'"), std::string::npos) << e;
+
+    e = loadError(std::string(kHead) + R"(extra_exclude: customFields
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: modified, source: modified, type: timestamptz}
+)");
+    EXPECT_NE(e.find("'extra_exclude' must be a list of JSON paths"), std::string::npos) << e;
+}
+
+StreamSpec load(const std::string& yaml, const std::string& key = "k") {
+    test::ScratchDir dir;
+    StreamSpec spec = loadMappingFile(dir.write("s.yaml", yaml));
+    spec.piiKey = key;
+    return spec;
+}
+
+const char* const kMapping = R"(stream: s
+primary_key: [id]
+cursor: modified
+keep_raw: true
+extra_exclude: [custom.idCard, "tags[1]"]
+extra_hash: [custom.email]
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: modified, source: modified, type: timestamptz}
+  - {name: born, source: bornNumber, type: text, pii: exclude}
+  - {name: phone, source: phone, type: text, pii: hash}
+  - {name: age, source: age, type: integer}
+children:
+  - table: s_contacts
+    source: contacts
+    columns:
+      - {name: kind, source: type, type: text}
+      - {name: value, source: value, type: text, pii: hash}
+)";
+
+const char* const kRecord =
+    R"({"id": 7, "modified": "2024-03-05T10:15:30+01:00", "bornNumber": "615228/1234",
+        "phone": "+420 601 123 456", "age": 63, "tags": ["a", "secret-tag", "c"],
+        "custom": {"idCard": "AB123456", "email": "eva@seznam.cz", "note": "ok"},
+        "contacts": [{"type": "EMAIL", "value": "eva@seznam.cz"}, {"type": "WEB", "value": null}]})";
+
+TEST(PersonalDataMapping, ExcludedColumnsHaveNoTableColumnAndHashedOnesHoldTheHmac) {
+    const StreamSpec spec = load(kMapping);
+    EXPECT_EQ(spec.valueColumns(), (std::vector<std::string>{"id", "modified", "phone", "age", "extra", "raw"}));
+    ASSERT_EQ(spec.excludedColumns.size(), 1u);
+    EXPECT_EQ(spec.excludedColumns[0].name, "born");
+
+    const MappedRecord r = RecordMapper(spec, TimeZone::utc()).map(J(kRecord));
+    EXPECT_EQ(r.values[2], hmacSha256Hex("k", "+420 601 123 456"));
+    EXPECT_EQ(r.values[3], "63");
+    // extra: the excluded paths gone (an array element becomes null, keeping positions), the
+    // extra_hash field hashed; raw: the same scrubbed record, whole.
+    const std::string email = hmacSha256Hex("k", "eva@seznam.cz");
+    EXPECT_EQ(*r.values[4],
+              R"({"tags":["a",null,"c"],"custom":{"email":")" + email + R"(","note":"ok"}})");
+    const std::string raw = *r.values[5];
+    for (const char* clear : {"615228/1234", "bornNumber", "601 123", "AB123456", "secret-tag", "eva@seznam.cz"})
+        EXPECT_EQ(raw.find(clear), std::string::npos) << clear << " in " << raw;
+    EXPECT_NE(raw.find(email), std::string::npos) << raw;
+    // Children: hashed per element; null stays null.
+    ASSERT_EQ(r.children[0].size(), 2u);
+    EXPECT_EQ(r.children[0][0][3], email);
+    EXPECT_EQ(r.children[0][1][3], std::nullopt);
+}
+
+// record_hash over the record as received would let anyone who reads the other columns test
+// every candidate birth number against it; it is taken over the scrubbed record.
+TEST(PersonalDataMapping, RecordHashAndRejectsSeeOnlyTheScrubbedRecord) {
+    const StreamSpec spec = load(kMapping);
+    const RecordMapper mapper(spec, TimeZone::utc());
+    const json::Value record = J(kRecord);
+    const MappedRecord r = mapper.map(record);
+    EXPECT_NE(r.hash, md5Hex(record.toJson()));
+    const std::string stored = mapper.storableJson(record);
+    EXPECT_EQ(r.hash, md5Hex(stored));
+    EXPECT_EQ(stored.find("615228/1234"), std::string::npos) << stored;
+    EXPECT_EQ(stored.find("eva@seznam.cz"), std::string::npos) << stored;
+
+    // A record that fails on another column: the error quotes no clear personal value.
+    json::Value bad = J(R"({"id": 8, "modified": "2024-03-05T10:15:30+01:00", "phone": "+420 777 000 111",
+                            "age": "+420 777 000 111"})");
+    try {
+        mapper.map(bad);
+        FAIL() << "age is not an integer";
+    } catch (const RecordError& e) {
+        // The age column quotes its own value, which is not declared personal; the phone
+        // column's is nowhere else.
+        EXPECT_EQ(e.column(), "age");
+    }
+    EXPECT_EQ(mapper.storableJson(bad).find("\"phone\":\"+420"), std::string::npos);
+}
+
+TEST(PersonalDataMapping, DifferentKeysGiveDifferentHashesTheSameKeyTheSame) {
+    const RecordMapper a(load(kMapping, "one"), TimeZone::utc());
+    const RecordMapper b(load(kMapping, "one"), TimeZone::utc());
+    const RecordMapper c(load(kMapping, "two"), TimeZone::utc());
+    const json::Value record = J(kRecord);
+    EXPECT_EQ(a.map(record).values[2], b.map(record).values[2]);
+    EXPECT_NE(a.map(record).values[2], c.map(record).values[2]);
+}
+
+TEST(PersonalDataMapping, NothingDeclaredLeavesTheRecordAsReceived) {
+    const StreamSpec spec = load(R"(stream: s
+primary_key: [id]
+cursor: modified
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: modified, source: modified, type: timestamptz}
+)");
+    EXPECT_FALSE(spec.hashesPersonalData());
+    const RecordMapper mapper(spec, TimeZone::utc());
+    const json::Value record = J(kRecord);
+    EXPECT_EQ(mapper.map(record).hash, md5Hex(record.toJson()));
+    EXPECT_EQ(mapper.storableJson(record), record.toJson());
+}
+
+}  // namespace
+}  // namespace intouch
