@@ -3,13 +3,15 @@
 # limits measured in the same run. One command; prints figures, asserts nothing.
 #
 #   bench/run.sh [--records N] [--scale K] [--fsync on|off] [--profile] [--no-micro]
-#                [--build-dir DIR] [--no-build] [--keep]
+#                [--history on|off] [--build-dir DIR] [--no-build] [--keep]
 #
 #   --records N   parties served by the simulator (default 200000)
 #   --scale K     also run at K*N to show peak RSS does not grow with N (default 5;
 #                 1 = only N). The simulator holds ~7 KB per record: 1M = ~7 GB.
 #   --fsync       PostgreSQL fsync/synchronous_commit/full_page_writes (default on);
 #                 the connector and the COPY reference always run under the same setting
+#   --history     the parties mapping's `history: true` (default on, as shipped); off
+#                 syncs with a copy of the mappings without it, to measure its cost
 #   --profile     also profile one full sync at N: perf (connector CPU by function)
 #                 and pg_stat_statements (server time by statement)
 #   --no-micro    skip the Google Benchmark micro-benchmarks
@@ -32,6 +34,7 @@ BENCH_ARGS="$*"
 RECORDS=200000
 SCALE=5
 BENCH_FSYNC=on
+HISTORY=on
 PROFILE=0
 MICRO=1
 BUILD=1
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
         --records) RECORDS=$2; shift 2 ;;
         --scale) SCALE=$2; shift 2 ;;
         --fsync) BENCH_FSYNC=$2; shift 2 ;;
+        --history) HISTORY=$2; shift 2 ;;
         --profile) PROFILE=1; shift ;;
         --no-micro) MICRO=0; shift ;;
         --build-dir) BUILD_DIR=$2; shift 2 ;;
@@ -55,6 +59,7 @@ done
 [[ $SCALE =~ ^[0-9]+$ && $SCALE -ge 1 ]] || die "--scale must be a whole number >= 1"
 ((RECORDS * SCALE <= 2000000)) || die "the simulator serves at most 2000000 records"
 [[ $BENCH_FSYNC == on || $BENCH_FSYNC == off ]] || die "--fsync is on or off"
+[[ $HISTORY == on || $HISTORY == off ]] || die "--history is on or off"
 
 if ((BUILD)); then
     say "building (Release) in $BUILD_DIR"
@@ -74,6 +79,12 @@ WORK=$(mktemp -d /tmp/intouch-bench.XXXXXX)
 chmod 755 "$WORK"  # the postgres user writes its dumps below it
 if ((KEEP)); then say "work directory kept: $WORK"; else on_exit "rm -rf '$WORK'"; fi
 pg_start "$WORK/pg" $((50000 + $$ % 10000))
+MAPPINGS=$ROOT/mappings
+if [[ $HISTORY == off ]]; then
+    MAPPINGS=$WORK/mappings
+    cp -r "$ROOT/mappings" "$MAPPINGS"
+    sed -i '/^history: true$/d' "$MAPPINGS/parties.yaml"
+fi
 
 SIZES=("$RECORDS")
 ((SCALE > 1)) && SIZES+=($((RECORDS * SCALE)))

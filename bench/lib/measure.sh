@@ -16,7 +16,7 @@ source:
 target:
   dsn: "$PG_DSN"
   schema: intouch
-mappings: $ROOT/mappings
+mappings: $MAPPINGS
 migrations: $ROOT/migrations
 pii:
   key: bench-pii-key

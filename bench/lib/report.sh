@@ -104,7 +104,7 @@ print_report() {
     echo "intouch-sync benchmark: parties stream, page size 1000, orderBy=modified"
     echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
         "$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM;" \
-        "$("$PG_BIN/postgres" --version | awk '{ print "PostgreSQL " $3 }'), fsync=$BENCH_FSYNC"
+        "$("$PG_BIN/postgres" --version | awk '{ print "PostgreSQL " $3 }'), fsync=$BENCH_FSYNC, history=$HISTORY"
     echo "command: bench/run.sh ${BENCH_ARGS:-}"
     local n
     for n in "${SIZES[@]}"; do print_size "$n"; done

@@ -22,7 +22,7 @@ namespace {
 
 const std::vector<std::string> kStreamKeys{
     "stream", "endpoint", "endpoints", "since",    "until",          "table",   "primary_key",
-    "cursor", "sync_mode", "paging",   "params",   "extra", "extra_exclude", "extra_hash", "keep_raw", "ambiguous_time",
+    "cursor", "sync_mode", "paging",   "params",   "extra", "extra_exclude", "extra_hash", "keep_raw", "history", "ambiguous_time",
     "columns", "children"};
 const std::vector<std::string> kEndpointKeys{"name", "since", "until", "sources"};
 const std::vector<std::string> kChildKeys{"table", "source", "columns", "extra"};
@@ -387,6 +387,7 @@ void FileLoader::readOptions(const Entries& e, const YAML::Node& root, StreamSpe
                     "extra: false");
     }
     if (auto r = boolean(e, "keep_raw")) spec.rawColumn = *r ? "raw" : "";
+    if (auto h = boolean(e, "history")) spec.history = *h;
     if (auto a = scalar(e, "ambiguous_time", "ambiguous_time: earlier", false, root)) {
         if (*a == "earlier" || *a == "later")
             spec.ambiguousTime = *a;

@@ -72,6 +72,9 @@ struct StreamSpec {
     std::vector<std::pair<std::string, std::string>> params;
     std::string extraColumn = "extra";  // "" = off
     std::string rawColumn;              // "raw" when keep_raw, else ""
+    // `history: true`: every version of a record is kept in <table>_history (and each child
+    // table's in <child>_history), see sink/HistoryWriter.hpp.
+    bool history = false;
     std::vector<ColumnSpec> columns;
     std::vector<ChildSpec> children;
     std::string ambiguousTime = "earlier";  // or "later"
@@ -107,5 +110,12 @@ struct StreamSpec {
 inline constexpr const char* kSystemColumns[] = {"record_hash", "synced_at", "deleted_at"};
 inline constexpr const char* kChildIndexColumn = "idx";
 inline constexpr const char* kParentKeyPrefix = "parent_";
+// The version table of a table with `history: true`, and its columns beyond the table's own.
+inline std::string historyTable(const std::string& table) {
+    return table + "_history";
+}
+inline constexpr const char* kValidFromColumn = "valid_from";
+inline constexpr const char* kValidToColumn = "valid_to";
+inline constexpr const char* kHistoryIdColumn = "history_id";
 
 }  // namespace intouch

@@ -138,7 +138,12 @@ std::string columnsEqual(std::string_view a, const std::vector<std::string>& lef
 
 PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
                                const StreamSpec& spec, std::optional<std::int64_t> runId)
-    : conn_(conn), schema_(std::move(schema)), spec_(spec), runId_(runId), state_(schema_) {
+    : conn_(conn),
+      schema_(std::move(schema)),
+      spec_(spec),
+      runId_(runId),
+      state_(schema_),
+      history_(schema_, spec_, "_upserted_" + spec_.table) {
     stage_ = "_stage_" + spec_.table;
     upserted_ = "_upserted_" + spec_.table;
     seen_ = "_seen_" + spec_.table;
@@ -298,6 +303,7 @@ Totals PostgresWriter::upsertPage(pqxx::transaction_base& tx, const PageBatch& b
         result.upserted = up.changed;
         if (up.changed > 0) {
             replaceChildren(tx, batch, up);
+            history_.recordChanged(tx);
             clearRejects(tx);
         }
     }
@@ -401,6 +407,7 @@ std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
         tx.exec("CREATE INDEX ON " + quoteIdent(seen_) + " (id)");
         tx.exec("ANALYZE " + quoteIdent(seen_));
         const pqxx::result r = tx.exec(fillSql(hardDelete ? kDeleteUnseen : kMarkUnseen, names));
+        history_.closeDeleted(tx);
         tx.exec("DROP TABLE " + quoteIdent(seen_));
         tx.commit();
         return static_cast<std::int64_t>(r.affected_rows());
@@ -443,6 +450,7 @@ Totals PostgresWriter::replaceAll(const PageBatch& batch) {
                     [&](pqxx::transaction_base& tx) {
                         Totals result = upsertPage(tx, batch);
                         result.deleted = deleteUnread(tx, batch);
+                        history_.closeDeleted(tx);
                         return result;
                     });
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "mapping/MappingSpec.hpp"
+#include "sink/HistoryWriter.hpp"
 #include "sink/PageBatch.hpp"
 #include "state/StateStore.hpp"
 #include "state/Totals.hpp"
@@ -82,6 +83,7 @@ private:
     const StreamSpec& spec_;
     std::optional<std::int64_t> runId_;
     StateStore state_;
+    HistoryWriter history_;
 
     bool stagingReady_ = false;
     std::string stage_, upserted_, seen_;

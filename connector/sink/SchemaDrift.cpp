@@ -1,5 +1,6 @@
 #include "sink/SchemaDrift.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -42,6 +43,22 @@ std::vector<ExpectedColumn> childColumns(const StreamSpec& spec, std::size_t i) 
     for (const auto& c : child.columns)
         out.push_back({c.name, canonicalSqlType(c.type.sql()), c.required});
     if (!child.extraColumn.empty()) out.push_back({child.extraColumn, "jsonb", false});
+    return out;
+}
+
+// A version table (mapping/SchemaSql.cpp, historyTablesSql): the table's own columns, NOT
+// NULL only on the key, then the version bookkeeping.
+std::vector<ExpectedColumn> historyColumns(std::vector<ExpectedColumn> table,
+                                           const std::vector<std::string>& key) {
+    std::vector<ExpectedColumn> out = {{kHistoryIdColumn, "bigint", true}};
+    for (auto& c : table) {
+        if (c.name == "record_hash" || c.name == "synced_at" || c.name == "deleted_at") continue;
+        c.notNull = std::find(key.begin(), key.end(), c.name) != key.end();
+        out.push_back(c);
+    }
+    out.push_back({"record_hash", "text", true});
+    out.push_back({kValidFromColumn, "timestamp with time zone", true});
+    out.push_back({kValidToColumn, "timestamp with time zone", false});
     return out;
 }
 
@@ -182,6 +199,16 @@ std::vector<DriftItem> findSchemaDrift(pqxx::transaction_base& tx, const std::st
     compareTable(tx, schema, spec.table, parentColumns(spec), out);
     for (std::size_t i = 0; i < spec.children.size(); ++i)
         compareTable(tx, schema, spec.children[i].table, childColumns(spec, i), out);
+    if (spec.history) {
+        compareTable(tx, schema, historyTable(spec.table),
+                     historyColumns(parentColumns(spec), spec.primaryKey), out);
+        for (std::size_t i = 0; i < spec.children.size(); ++i) {
+            std::vector<std::string> key = spec.childParentKeyColumns();
+            key.push_back(kChildIndexColumn);
+            compareTable(tx, schema, historyTable(spec.children[i].table),
+                         historyColumns(childColumns(spec, i), key), out);
+        }
+    }
     findPersonalDrift(tx, schema, spec, spec.table, spec.columns, spec.excludedColumns, out);
     for (const auto& child : spec.children)
         findPersonalDrift(tx, schema, spec, child.table, child.columns, child.excludedColumns, out);
@@ -196,6 +223,7 @@ std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem
     if (createAll) {
         // CREATE TABLE IF NOT EXISTS leaves existing tables alone.
         sql += createTablesSql(spec);
+        sql += historyTablesSql(spec);
     }
     for (const auto& d : drift) {
         switch (d.kind) {

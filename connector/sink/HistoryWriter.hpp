@@ -1,0 +1,36 @@
+#pragma once
+// Keeps every version of the records of a stream with `history: true` (issue 17): in the
+// transaction that writes a page, each row the upsert changed gets a new version in
+// <table>_history (valid_from = its cursor value, or the run's time for full-replace
+// streams) and its previous version is closed (valid_to = the new valid_from); the child
+// rows of a new version are versioned with it. Rows deleted (reconcile, full replace) have
+// their open version closed. Because it runs in the page's own transaction, a kill leaves
+// either the page with its versions or neither: no gap, no duplicate; and because a version
+// is opened only when a row's record_hash differs from its open version's, re-reads and
+// unchanged records add nothing.
+
+#include <pqxx/pqxx>
+#include <string>
+
+#include "mapping/MappingSpec.hpp"
+
+namespace intouch {
+
+class HistoryWriter {
+  public:
+    // `upserted`: the writer's session table of the keys its upserts changed.
+    HistoryWriter(std::string schema, const StreamSpec& spec, std::string upserted);
+
+    bool enabled() const { return spec_.history; }
+    // After the page's upsert and child replacement.
+    void recordChanged(pqxx::transaction_base& tx) const;
+    // After rows were marked deleted or removed.
+    void closeDeleted(pqxx::transaction_base& tx) const;
+
+  private:
+    std::string schema_;
+    const StreamSpec& spec_;
+    std::string upserted_;
+};
+
+}  // namespace intouch

@@ -1,0 +1,192 @@
+// Issue 17, history: `history: true` keeps every version of a record in <table>_history.
+// The version chain of each record is checked against what the CRM (the simulator) held at
+// each run: one version per distinct content, valid_to of each = valid_from of the next,
+// the last one open while the record lives and closed when it is deleted; the child rows of
+// every version are versioned with it; a SIGKILL at any moment leaves no gap and no
+// duplicate; <table>_as_of(t) answers "as of" queries.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "SourceComparison.hpp"
+#include "SyncFixture.hpp"
+#include "support/PgQuery.hpp"
+
+namespace intouch::itest {
+namespace {
+
+namespace pg = intouch::testsupport::pg;
+using namespace std::chrono_literals;
+
+struct Version {
+    std::string hash, validFrom, validTo;  // validTo "" while open
+};
+
+// parties_history by id, oldest first.
+std::map<std::string, std::vector<Version>> historyOf(const SyncWorld& w) {
+    std::map<std::string, std::vector<Version>> out;
+    for (const auto& row : pg::queryRows(
+             w.dsn(),
+             "SELECT id::text, record_hash, valid_from::text, coalesce(valid_to::text, '') "
+             "FROM intouch.parties_history ORDER BY id, valid_from, history_id"))
+        out[*row[0]].push_back({*row[1], *row[2], *row[3]});
+    return out;
+}
+
+// Every record's versions form one unbroken line: no two consecutive versions with the same
+// content (a duplicate), each closed at the next one's start (no gap, no overlap), only the
+// last one open. Returns a description of the first break, "" when there is none.
+std::string brokenChain(const std::map<std::string, std::vector<Version>>& history) {
+    for (const auto& [id, versions] : history) {
+        for (std::size_t i = 0; i < versions.size(); ++i) {
+            const bool last = i + 1 == versions.size();
+            if (!last && versions[i].validTo != versions[i + 1].validFrom)
+                return "id " + id + ": version " + std::to_string(i) + " ends at '" + versions[i].validTo +
+                       "', the next starts at " + versions[i + 1].validFrom;
+            if (!last && versions[i].hash == versions[i + 1].hash)
+                return "id " + id + ": versions " + std::to_string(i) + " and " + std::to_string(i + 1) +
+                       " have the same content (a duplicate)";
+        }
+    }
+    return "";
+}
+
+std::vector<std::string> hashesOf(const std::vector<Version>& versions) {
+    std::vector<std::string> out;
+    for (const auto& v : versions) out.push_back(v.hash);
+    return out;
+}
+
+long count(const SyncWorld& w, const std::string& sql) {
+    return pg::queryScalar<long>(w.dsn(), sql);
+}
+
+SyncWorld partiesWorld(int records) {
+    SimSettings sim;
+    sim.records = records;
+    ConfigSettings config;
+    config.pageSize = 40;
+    return SyncWorld(sim, config);
+}
+
+TEST(History, EditsAcrossRunsGiveTheExactVersionChainAndDeletionsCloseTheLast) {
+    SyncWorld w = partiesWorld(200);
+    ASSERT_EQ(w.migrate().exitCode, 0);
+
+    // What the CRM held at each run, as the chain each record's history must equal.
+    std::map<std::string, std::vector<std::string>> expected;
+    std::string beforeEdits;
+    for (int run = 0; run < 4; ++run) {
+        if (run > 0) {
+            if (run == 1) beforeEdits = *pg::queryScalarText(w.dsn(), "SELECT now()::text");
+            std::this_thread::sleep_for(1100ms);  // the simulator stamps whole seconds
+            w.simPost("/_sim/mutate?stream=parties&edits=30");
+            std::this_thread::sleep_for(1100ms);
+        }
+        auto r = w.sync({"--stream", "parties"});
+        ASSERT_EQ(r.exitCode, 0) << r.describe();
+        for (const auto& [key, rec] : sourceRecords(w.sim(), "parties")) {
+            auto& chain = expected[key];
+            if (chain.empty() || chain.back() != rec.hash) chain.push_back(rec.hash);
+        }
+        const auto history = historyOf(w);
+        ASSERT_EQ(history.size(), expected.size()) << "run " << run;
+        for (const auto& [key, chain] : expected) {
+            ASSERT_TRUE(history.count(key)) << "no history for id " << key;
+            EXPECT_EQ(hashesOf(history.at(key)), chain) << "id " << key << " after run " << run;
+            EXPECT_EQ(history.at(key).back().validTo, "") << "id " << key << ": the current version is closed";
+        }
+        EXPECT_EQ(brokenChain(history), "");
+    }
+    long edited = 0;
+    for (const auto& [key, chain] : expected) edited += chain.size() > 1;
+    EXPECT_GT(edited, 30) << "the edits must have made versions for the test to mean anything";
+    // Each version's valid_from is the record's `modified` at that version.
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties p JOIN intouch.parties_history h "
+                           "ON h.id = p.id AND h.valid_to IS NULL WHERE h.valid_from <> p.modified"),
+              0);
+    // The children of the open version are the child table's rows, with the parent's hash.
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history WHERE valid_to IS NULL"),
+              count(w, "SELECT count(*) FROM intouch.parties_contacts"));
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history c JOIN intouch.parties p "
+                           "ON p.id = c.parent_id WHERE c.valid_to IS NULL AND c.record_hash <> p.record_hash"),
+              0);
+    // As of before the edits, every record is at its first version.
+    for (const auto& row : pg::queryRows(
+             w.dsn(), "SELECT id::text, record_hash FROM intouch.parties_as_of('" + beforeEdits + "')")) {
+        EXPECT_EQ(*row[1], expected.at(*row[0]).front()) << "as of " << beforeEdits << ", id " << *row[0];
+    }
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_as_of('" + beforeEdits + "')"),
+              static_cast<long>(expected.size()));
+
+    // A deletion found by reconcile closes the record's last version; nothing stays open.
+    const json::Value deleted = w.simPost("/_sim/mutate?stream=parties&deletes=5");
+    auto rec = w.reconcile({"--stream", "parties"});
+    ASSERT_EQ(rec.exitCode, 0) << rec.describe();
+    const auto history = historyOf(w);
+    for (const json::Value& id : deleted.find("deleted")->items()) {
+        const auto& versions = history.at(id.numberText());
+        EXPECT_NE(versions.back().validTo, "") << "deleted id " << id.numberText() << " still has an open version";
+    }
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history WHERE valid_to IS NULL"),
+              count(w, "SELECT count(*) FROM intouch.parties WHERE deleted_at IS NULL"));
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history h WHERE h.valid_to IS NULL "
+                           "AND h.parent_id IN (SELECT id FROM intouch.parties WHERE deleted_at IS NOT NULL)"),
+              0);
+    EXPECT_EQ(brokenChain(history), "");
+}
+
+TEST(History, KilledRunsUnderEditsLeaveNoGapAndNoDuplicateVersion) {
+    SimSettings sim;
+    sim.records = 300;
+    sim.mutatePerRequest = 3;
+    ConfigSettings config;
+    config.pageSize = 25;
+    SyncWorld w(sim, config);
+    ASSERT_EQ(w.migrate().exitCode, 0);
+    std::mt19937 rng(17);
+    int kills = 0;
+    for (int i = 0; i < 6; ++i) {
+        auto child = w.startSync({"--stream", "parties"});
+        const auto after = std::chrono::milliseconds(50 + rng() % 400);
+        if (!child->wait(after)) {
+            child->kill();
+            const auto code = child->wait(10s);
+            ASSERT_TRUE(code.has_value());
+            kills += *code == 128 + SIGKILL;
+        }
+    }
+    // The CRM stops changing; one more run catches up.
+    w.setKnobs("mutate_per_request=0");
+    std::this_thread::sleep_for(1100ms);
+    auto last = w.sync({"--stream", "parties"});
+    ASSERT_EQ(last.exitCode, 0) << last.describe();
+    // The simulator's mutations delete records too: reconcile finds them.
+    auto rec = w.reconcile({"--stream", "parties"});
+    ASSERT_EQ(rec.exitCode, 0) << rec.describe();
+    EXPECT_GT(kills, 0) << "no run was killed: the test proved nothing";
+
+    const auto history = historyOf(w);
+    EXPECT_EQ(brokenChain(history), "");
+    const auto source = sourceRecords(w.sim(), "parties");
+    for (const auto& [key, rec] : source) {
+        ASSERT_TRUE(history.count(key)) << "no history for id " << key;
+        EXPECT_EQ(history.at(key).back().hash, rec.hash) << "id " << key << ": the open version is not the current";
+        EXPECT_EQ(history.at(key).back().validTo, "") << "id " << key;
+    }
+    for (const auto& [key, versions] : history) {
+        if (!source.count(key)) {
+            EXPECT_NE(versions.back().validTo, "") << "deleted id " << key << " is still open";
+        }
+    }
+}
+
+}  // namespace
+}  // namespace intouch::itest
