@@ -143,6 +143,28 @@ TEST(IncrementalReader, OneScanServesManyOversizedGroups) {
     EXPECT_TRUE(out.readToEnd);
 }
 
+// Point 4: C, read just before the scan, is newer than the run's horizon H (an edit came
+// between): everything before C is in, the rest is the next run's.
+TEST(IncrementalReader, AScanWhoseNewestRecordChangedAfterTheRunBeganEndsTheRun) {
+    MemoryList list;
+    list.fill(25, 0, 25);
+    for (std::int64_t id = 26; id <= 30; ++id) list.put(id, at(id));
+    list.beforeAnswer = [](MemoryList& l, const MemoryList::Request& r) {
+        // 1: the first page (the group), 2: the probe for H, 3: the probe for C
+        if (r.number == 3) l.put(27, at(500));
+    };
+    MemoryTable table;
+    StreamOutcome first = runFrom(list, table, {}, pagesOf(10));
+    EXPECT_EQ(first.tieScans, 1);
+    EXPECT_TRUE(first.stoppedAtHorizon);
+    EXPECT_EQ(first.checkpoint, Checkpoint::openAt(at(500)));
+    expectEveryRecord(list, table);  // the scan read everything stamped before C, and C
+    list.beforeAnswer = nullptr;
+    StreamOutcome second = runFrom(list, table, first.checkpoint, pagesOf(10));
+    EXPECT_TRUE(second.readToEnd);
+    EXPECT_EQ(second.checkpoint, Checkpoint::completeAt(at(500)));
+}
+
 TEST(IncrementalReader, DeletionsBeforeThePlaceAreCaughtByTheOverlap) {
     MemoryList list;
     list.fill(60);
@@ -371,6 +393,24 @@ TEST(IncrementalReader, AFutureStampIsWrittenButHoldsTheCheckpointAtTheClock) {
     StreamOutcome out = runFrom(list, table, {}, pagesOf(4));
     expectEveryRecord(list, table);
     EXPECT_EQ(out.checkpoint, Checkpoint::openAt(at(48)));
+}
+
+// Point 6: a group is complete only once its second is over, also when the answer that
+// ends the list holds none of its members (the list was emptied).
+TEST(IncrementalReader, AnEmptiedListDoesNotCompleteAGroupWhoseSecondIsNotOver) {
+    MemoryList list;
+    list.fill(10);
+    list.clock = at(10);
+    MemoryTable table;
+    StreamOutcome first = runFrom(list, table, {}, pagesOf(4));
+    ASSERT_EQ(first.checkpoint, Checkpoint::openAt(at(8)));
+    for (std::int64_t id = 1; id <= 10; ++id) list.erase(id);
+    StreamOutcome second = runFrom(list, table, first.checkpoint, pagesOf(4));
+    EXPECT_TRUE(second.readToEnd);
+    EXPECT_EQ(second.checkpoint, Checkpoint::openAt(at(8)));
+    list.clock = at(11);  // the second of at(8) is over (settle_seconds 2)
+    StreamOutcome third = runFrom(list, table, second.checkpoint, pagesOf(4));
+    EXPECT_EQ(third.checkpoint, Checkpoint::completeAt(at(8)));
 }
 
 TEST(IncrementalReader, LookbackReadsThatMuchBeforeTheCheckpointAgain) {
