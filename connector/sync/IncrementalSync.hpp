@@ -3,15 +3,10 @@
 // algorithm, docs/incremental-sync.md) over the CRM's list (ListReader), its pages
 // committed by the writer's pipeline (AsyncPageWriter), each with its checkpoint.
 
-#include "mapping/MappingSpec.hpp"
-#include "mapping/RecordMapper.hpp"
-#include "sink/PostgresWriter.hpp"
-#include "source/PageFetcher.hpp"
-#include "state/Checkpoint.hpp"
-#include "sync/IncrementalReader.hpp"
-#include "sync/ListReader.hpp"
-#include "sync/StreamOutcome.hpp"
-#include "sync/SyncOptions.hpp"
+#include <string>
+
+#include "sync/IncrementalReader.hpp"  // Checkpoint, StreamOutcome, SyncOptions
+#include "sync/ListReader.hpp"         // PageFetcher, PostgresWriter, RecordMapper, StreamSpec
 
 namespace intouch {
 

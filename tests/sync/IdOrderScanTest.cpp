@@ -47,6 +47,28 @@ TEST(IdOrderScan, DeletionsSlideTheListBackAndNoSurvivorIsMissedOrVisitedTwice) 
     EXPECT_GE(scan.relocations(), 1);
 }
 
+TEST(IdOrderScan, AListShrinkingUnderEveryPageFailsInsteadOfLooping) {
+    MemoryList list;
+    list.fill(300);
+    // Before every page after the first, the two records just before it are deleted.
+    list.beforeAnswer = [](MemoryList& l, const MemoryList::Request& r) {
+        if (r.number < 2 || r.size == 1 || r.position < 2) return;
+        auto order = l.byModified();
+        for (std::int64_t p = r.position - 2; p < r.position; ++p)
+            l.erase(order[static_cast<std::size_t>(p)].first);
+    };
+    IdOrderScan scan(list, 20, 3);
+    try {
+        walk(scan);
+        FAIL() << "the walk ended although the list slid under every page";
+    } catch (const SourceError& e) {
+        EXPECT_NE(std::string(e.what()).find("keeps changing faster than it can be read in id "
+                                             "order"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(IdOrderScan, EndsAtTheLargestIdItWasGiven) {
     MemoryList list;
     list.fill(100);

@@ -1,7 +1,6 @@
 // docs/incremental-sync.md, "Reading", case by case, over the in-memory list.
 #include <gtest/gtest.h>
 
-#include <cmath>
 
 #include "MemoryList.hpp"
 #include "common/Errors.hpp"
