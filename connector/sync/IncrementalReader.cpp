@@ -57,8 +57,7 @@ StreamOutcome IncrementalReader::run(const Checkpoint& loaded) {
                           options_.maxRelocations);
     // The gallop's first probe is the last record: the run's horizon for free.
     pager.onProbe([this](std::int64_t position, const ListItem& item, std::int64_t total) {
-        if (!horizon_ && item.cursor && total > 0 && position == total - 1)
-            horizon_ = item.cursor;
+        if (!horizon_ && item.cursor && total > 0 && position == total - 1) horizon_ = item.cursor;
     });
     Checkpoint cp = loaded;
     if (options_.lookbackSeconds > 0 && cp.modifiedMicros)
@@ -262,18 +261,18 @@ void IncrementalReader::noteUnsettled(const ListItem& item,
     if (!item.cursor) return;
     const std::int64_t now = serverDate.value_or(nowMicros());
     if (*item.cursor > now)
-        log::warn("record stamped later than the server's clock (a clock error in the CRM?); it "
-                  "is written, but the checkpoint stays before the clock, so it is read again "
-                  "on every run until the clock passes it",
-                  {{"stream", source_.stream()},
-                   {"record", item.key},
-                   {"modified", formatUtcMicros(*item.cursor)},
-                   {"server_clock", formatUtcMicros(now)}});
+        log::warn(
+            "record stamped later than the server's clock (a clock error in the CRM?); it "
+            "is written, but the checkpoint stays before the clock, so it is read again "
+            "on every run until the clock passes it",
+            {{"stream", source_.stream()},
+             {"record", item.key},
+             {"modified", formatUtcMicros(*item.cursor)},
+             {"server_clock", formatUtcMicros(now)}});
     noteUnsettled(*item.cursor, serverDate);
 }
 
-void IncrementalReader::noteUnsettled(std::int64_t value,
-                                      std::optional<std::int64_t> serverDate) {
+void IncrementalReader::noteUnsettled(std::int64_t value, std::optional<std::int64_t> serverDate) {
     const std::int64_t now = serverDate.value_or(nowMicros());
     const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
     if (value + settle < now) return;

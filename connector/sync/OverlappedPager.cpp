@@ -9,8 +9,7 @@
 
 namespace intouch {
 
-OverlappedPager::OverlappedPager(ListSource& source, Order order, int pageSize,
-                                 int maxRelocations)
+OverlappedPager::OverlappedPager(ListSource& source, Order order, int pageSize, int maxRelocations)
     : source_(source),
       order_(std::move(order)),
       pageSize_(pageSize),
@@ -36,7 +35,9 @@ void OverlappedPager::startBefore(std::int64_t firstAfter) {
     overlap_ = firstAfter > 0;
 }
 
-void OverlappedPager::seek(const Place& place) { startBefore(search(place, std::nullopt)); }
+void OverlappedPager::seek(const Place& place) {
+    startBefore(search(place, std::nullopt));
+}
 
 void OverlappedPager::relocate(const Place& place) {
     ++relocations_;

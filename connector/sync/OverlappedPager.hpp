@@ -73,7 +73,7 @@ class OverlappedPager {
     ProbeSeen probeSeen_;
     std::int64_t position_ = 0;
     bool overlap_ = false;
-    int unanchored_ = 0;     // relocations since the last page that could be read
+    int unanchored_ = 0;      // relocations since the last page that could be read
     std::int64_t slack_ = 0;  // extra records of overlap between pages
     std::int64_t relocations_ = 0;
 };

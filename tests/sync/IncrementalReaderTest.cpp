@@ -1,7 +1,6 @@
 // docs/incremental-sync.md, "Reading", case by case, over the in-memory list.
 #include <gtest/gtest.h>
 
-
 #include "MemoryList.hpp"
 #include "common/Errors.hpp"
 #include "sync/IncrementalReader.hpp"
@@ -92,7 +91,7 @@ TEST(IncrementalReader, TieGroupsAcrossPageBordersAreReadWholeInShuffledOrder) {
 
 TEST(IncrementalReader, NextPageStartsAtTheRecordBeforeTheTieGroupAtItsEnd) {
     MemoryList list;
-    for (std::int64_t id = 1; id <= 7; ++id) list.put(id, at(id));  // positions 0..6
+    for (std::int64_t id = 1; id <= 7; ++id) list.put(id, at(id));   // positions 0..6
     for (std::int64_t id = 8; id <= 12; ++id) list.put(id, at(20));  // a group at 7..11
     for (std::int64_t id = 13; id <= 20; ++id) list.put(id, at(id + 20));
     MemoryTable table;
@@ -375,8 +374,8 @@ TEST(IncrementalReader, AServerIgnoringPositionStopsTheStream) {
 
 TEST(IncrementalReader, RecentRecordsHoldTheCheckpointBeforeThem) {
     MemoryList list;
-    list.fill(10);               // at(0) .. at(9)
-    list.clock = at(10);         // at(8) and at(9) are within settle_seconds (2)
+    list.fill(10);        // at(0) .. at(9)
+    list.clock = at(10);  // at(8) and at(9) are within settle_seconds (2)
     MemoryTable table;
     StreamOutcome out = runFrom(list, table, {}, pagesOf(4));
     expectEveryRecord(list, table);

@@ -21,13 +21,19 @@ ListItem itemOf(std::int64_t id, std::int64_t modified) {
 }
 }  // namespace
 
-std::int64_t at(std::int64_t seconds) { return kOrigin + seconds * 1'000'000; }
+std::int64_t at(std::int64_t seconds) {
+    return kOrigin + seconds * 1'000'000;
+}
 
 MemoryList::MemoryList(std::string stream) : stream_(stream), checks_(stream, "modified") {}
 
-void MemoryList::put(std::int64_t id, std::int64_t modified) { records_[id] = modified; }
+void MemoryList::put(std::int64_t id, std::int64_t modified) {
+    records_[id] = modified;
+}
 
-void MemoryList::erase(std::int64_t id) { records_.erase(id); }
+void MemoryList::erase(std::int64_t id) {
+    records_.erase(id);
+}
 
 void MemoryList::fill(std::int64_t count, std::int64_t first, std::int64_t tieSize) {
     for (std::int64_t i = 1; i <= count; ++i) put(i, at(first + (i - 1) / tieSize));
@@ -46,7 +52,9 @@ std::int64_t MemoryList::newestModified() const {
     return m;
 }
 
-std::int64_t MemoryList::largestId() const { return records_.empty() ? 0 : records_.rbegin()->first; }
+std::int64_t MemoryList::largestId() const {
+    return records_.empty() ? 0 : records_.rbegin()->first;
+}
 
 std::vector<std::pair<std::int64_t, std::int64_t>> MemoryList::ordered(const std::string& orderBy) {
     std::vector<std::pair<std::int64_t, std::int64_t>> out(records_.begin(), records_.end());
@@ -68,7 +76,8 @@ ListPage MemoryList::read(std::int64_t position, int size, const std::string& or
     const std::int64_t from = ignorePosition ? 0 : position;
     const std::int64_t served = sizeCap > 0 ? std::min(size, sizeCap) : size;
     ListPage page;
-    for (std::int64_t i = from; i < from + served && i < static_cast<std::int64_t>(list.size()); ++i)
+    for (std::int64_t i = from; i < from + served && i < static_cast<std::int64_t>(list.size());
+         ++i)
         page.items.push_back(itemOf(list[i].first, list[i].second));
     if (misorder && page.items.size() >= 2) std::reverse(page.items.begin(), page.items.end());
     if (!dropTotal) page.total = static_cast<std::int64_t>(list.size()) + overstateTotal;

@@ -40,13 +40,13 @@ class MemoryList : public ListSource {
     std::size_t size() const { return records_.size(); }
 
     // Server behaviour.
-    int sizeCap = 0;             // answers hold at most this many records (0 = no cap)
-    bool shuffleTies = false;    // equal `modified` in a new random order on every request
-    bool dropTotal = false;      // envelopes without `total`
+    int sizeCap = 0;                  // answers hold at most this many records (0 = no cap)
+    bool shuffleTies = false;         // equal `modified` in a new random order on every request
+    bool dropTotal = false;           // envelopes without `total`
     std::int64_t overstateTotal = 0;  // `total` larger than the list by this much
-    bool misorder = false;       // answers of two or more records come reversed
-    bool ignorePosition = false; // every answer is the first page
-    std::int64_t clock = 0;      // the Date header; 0 = a day after the newest record
+    bool misorder = false;            // answers of two or more records come reversed
+    bool ignorePosition = false;      // every answer is the first page
+    std::int64_t clock = 0;           // the Date header; 0 = a day after the newest record
     // Called before every answer: people working in the CRM between two requests.
     struct Request {
         int number;  // 1, 2, ...

@@ -27,9 +27,9 @@ TEST(CheckpointVocabulary, CoversRecordsBeforeItAndTheTakenMembersOfItsGroup) {
 }
 
 TEST(CheckpointVocabulary, LaterCheckpointMergesTheKeysOfOneGroup) {
-    EXPECT_EQ(laterCheckpoint(Checkpoint::openAt(at(5), {"id=1"}),
-                              Checkpoint::openAt(at(5), {"id=2"})),
-              Checkpoint::openAt(at(5), {"id=1", "id=2"}));
+    EXPECT_EQ(
+        laterCheckpoint(Checkpoint::openAt(at(5), {"id=1"}), Checkpoint::openAt(at(5), {"id=2"})),
+        Checkpoint::openAt(at(5), {"id=1", "id=2"}));
     EXPECT_EQ(laterCheckpoint(Checkpoint::completeAt(at(5)), Checkpoint::openAt(at(5), {"id=2"})),
               Checkpoint::completeAt(at(5)));
     EXPECT_EQ(laterCheckpoint(Checkpoint::openAt(at(6)), Checkpoint::completeAt(at(5))),
@@ -52,7 +52,7 @@ TEST(PageRules, AOneRecordAnswerShortOfTotalIsTheEndOnlyWhenNothingFollows) {
     ListPage last = pager.next(place);
     ASSERT_EQ(last.items.size(), 1u);
     EXPECT_FALSE(last.reachesEnd(pager.position()));  // total says 16
-    EXPECT_TRUE(pager.atEnd(last));                    // but nothing follows it
+    EXPECT_TRUE(pager.atEnd(last));                   // but nothing follows it
 
     MemoryList capped;
     capped.sizeCap = 1;
@@ -68,9 +68,8 @@ TEST(PageRules, PositionSearchFindsThePlaceBehindAnOverstatedTotal) {
     MemoryList list;
     list.overstateTotal = 1000;
     list.fill(300);
-    PositionSearch search([&](std::int64_t p, std::int64_t& total) {
-        return list.probe(p, "modified", total);
-    });
+    PositionSearch search(
+        [&](std::int64_t p, std::int64_t& total) { return list.probe(p, "modified", total); });
     const auto after = [](const ListItem& i) { return *i.cursor > at(199); };
     EXPECT_EQ(search.firstAfter(after), 200);
     EXPECT_EQ(search.firstAfterNear(280, after), 200);
