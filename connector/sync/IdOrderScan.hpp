@@ -3,14 +3,14 @@
 // order has no ties and edits do not move records; deletions slide the list
 // back, which the overlap check catches (the first record of every page after
 // the first must have an id already passed) and repairs by searching for the
-// place again. Every record that exists for the whole walk is visited exactly
-// once.
+// place again (OverlappedPager). Every record that exists for the whole walk is
+// visited exactly once.
 
 #include <functional>
 #include <optional>
 #include <vector>
 
-#include "sync/ListReader.hpp"
+#include "sync/ListSource.hpp"
 
 namespace intouch {
 
@@ -20,8 +20,8 @@ class IdOrderScan {
     // visitor may move their mapped rows out (the scan only needs their ids).
     using Visitor = std::function<void(ListPage& page, const std::vector<ListItem*>& fresh)>;
 
-    IdOrderScan(ListReader& reader, int pageSize, int maxRelocations)
-        : reader_(reader), pageSize_(pageSize), maxRelocations_(maxRelocations) {}
+    IdOrderScan(ListSource& source, int pageSize, int maxRelocations)
+        : source_(source), pageSize_(pageSize), maxRelocations_(maxRelocations) {}
 
     // With `stopAfterId`, the walk ends at the first page that reaches past it: records
     // created after a walk began need not be chased by a walk that only has to
@@ -33,7 +33,7 @@ class IdOrderScan {
     bool reachedTotal() const { return reachedTotal_; }
 
   private:
-    ListReader& reader_;
+    ListSource& source_;
     int pageSize_;
     int maxRelocations_;
     std::int64_t relocations_ = 0;

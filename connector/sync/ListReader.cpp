@@ -34,22 +34,4 @@ ListPage ListReader::read(PageRequest request) {
     return out;
 }
 
-bool ListReader::endsShortOfTotal(const ListPage& page, std::int64_t position,
-                                  const std::string& orderBy) {
-    const auto n = static_cast<std::int64_t>(page.items.size());
-    if (n >= 2) return false;
-    std::int64_t total = -1;
-    if (!probe(position + n, orderBy, total)) return true;
-    checks_.requireOverlapStep(n, position);
-    return false;
-}
-
-std::optional<ListItem> ListReader::probe(std::int64_t position, const std::string& orderBy,
-                                          std::int64_t& total) {
-    ListPage page = read(position, 1, orderBy);
-    total = page.total.value_or(-1);
-    if (page.items.empty()) return std::nullopt;
-    return std::move(page.items.front());
-}
-
 }  // namespace intouch

@@ -70,10 +70,11 @@ bool PageChecks::reachesEnd(std::int64_t position, std::int64_t served,
     return total && position + served >= *total;
 }
 
-void PageChecks::requireOverlapStep(std::int64_t served, std::int64_t position) const {
+void PageChecks::requireOverlapStep(const std::string& stream, std::int64_t served,
+                                    std::int64_t position) {
     if (served >= 2) return;
     throw InconsistentReadError(
-        "stream " + stream_ + ": the server answered " + std::to_string(served) +
+        "stream " + stream + ": the server answered " + std::to_string(served) +
         " record(s) at position " + std::to_string(position) +
         " although the list goes on; reading with an overlap needs at least 2 records per "
         "answer (does the server cap 'size' at 1?)");

@@ -3,9 +3,10 @@
 // here is an assumption of docs/incremental-sync.md ("What the server must
 // guarantee") turned into a check, so that a server that breaks it stops the
 // stream with a message saying which rule and where, instead of a silent loss,
-// an endless loop or a delete on the strength of a partial read. The paging
-// loops (IncrementalSync, IdOrderScan, FullReplaceSync) only ask this class
-// whether an answer ends the list and whether their step can make progress.
+// an endless loop or a delete on the strength of a partial read. The pagers
+// (OverlappedPager, FullReplaceSync's whole read) only ask this class whether an
+// answer ends the list and whether their step can make progress; every ListSource
+// runs check() on every answer.
 
 #include <cstdint>
 #include <optional>
@@ -39,7 +40,8 @@ class PageChecks {
     // Reading with an overlap of one record needs answers of at least two records;
     // throws InconsistentReadError naming the stream otherwise (a server serving one
     // record per page could only be read by looping).
-    void requireOverlapStep(std::int64_t served, std::int64_t position) const;
+    static void requireOverlapStep(const std::string& stream, std::int64_t served,
+                                   std::int64_t position);
 
   private:
     std::string stream_;

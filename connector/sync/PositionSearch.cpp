@@ -11,60 +11,48 @@ std::int64_t PositionSearch::firstAfter(const Predicate& after) {
     auto first = probe_(0, total);
     if (!first || total <= 0) return 0;
     if (after(*first)) return 0;
-    // Invariant: record at lo is not `after`; the answer is in (lo, hi].
+    // The record at 0 is not `after`; recent changes are at the end.
     std::int64_t lo = 0;
     std::int64_t hi = total;
-    std::int64_t step = 1;
-    // Gallop backwards from the end: recent changes are there.
-    while (true) {
-        std::int64_t p = hi - step;
-        if (p <= lo) break;
-        ++probes_;
-        std::int64_t t = -1;
-        auto item = probe_(p, t);
-        if (!item) {
-            // Nothing at p: the list shrank below p, or its `total` overstates it. Either
-            // way it ends at or before p, so hi moves down (never stays: no loop).
-            hi = std::max<std::int64_t>(lo + 1, std::min({hi, p, t >= 0 ? t : p}));
-            step *= 2;
-            continue;
-        }
-        if (after(*item)) {
-            hi = p;
-            step *= 2;
-        } else {
-            lo = p;
-            break;
-        }
-    }
+    gallopBack(lo, hi, /*toStart=*/false, after);
     return bisect(lo, hi, after);
 }
 
 std::int64_t PositionSearch::firstAfterNear(std::int64_t hint, const Predicate& after) {
-    // Invariant: the answer is in (lo, hi]; lo = -1 means "before the start".
+    std::int64_t lo = -1;  // before the start
     std::int64_t hi = std::max<std::int64_t>(hint, 0);
-    std::int64_t lo = -1;
+    gallopBack(lo, hi, /*toStart=*/true, after);
+    if (lo < 0) return 0;
+    return bisect(lo, hi, after);
+}
+
+void PositionSearch::gallopBack(std::int64_t& lo, std::int64_t& hi, bool toStart,
+                                const Predicate& after) {
     std::int64_t step = 1;
-    while (hi > 0) {
-        const std::int64_t p = std::max<std::int64_t>(hi - step, 0);
+    while (hi > lo + 1) {
+        std::int64_t p = hi - step;
+        if (p <= lo) {
+            if (!toStart) return;
+            p = lo + 1;
+        }
         ++probes_;
         std::int64_t total = -1;
         auto item = probe_(p, total);
-        if (!item) {  // the list shrank below p: its end is the new upper bound
-            hi = std::min(p, std::max<std::int64_t>(total, 0));
-            step *= 2;  // a `total` overstating the list must not cost a probe per record
+        if (!item) {
+            // Nothing at p: the list shrank below p, or its `total` overstates it. Either way
+            // it ends at or before p, so hi moves down (never stays: no loop), and the steps
+            // keep doubling: an overstated `total` must not cost a probe per record.
+            hi = std::max(lo + 1, std::min(p, total >= 0 ? total : p));
+            step *= 2;
             continue;
         }
-        if (after(*item)) {
-            hi = p;
-            step *= 2;
-        } else {
+        if (!after(*item)) {
             lo = p;
-            break;
+            return;
         }
+        hi = p;
+        step *= 2;
     }
-    if (lo < 0) return 0;
-    return bisect(lo, hi, after);
 }
 
 std::int64_t PositionSearch::bisect(std::int64_t lo, std::int64_t hi, const Predicate& after) {

@@ -36,6 +36,10 @@ class PositionSearch {
     std::int64_t probes() const { return probes_; }
 
   private:
+    // Narrows (lo, hi], the answer's interval, by probes back from hi with doubling steps
+    // (a record that is `after` moves hi; the first that is not becomes lo and ends it).
+    // `toStart`: lo is not a probed record (lo = -1), so a step past it probes lo + 1.
+    void gallopBack(std::int64_t& lo, std::int64_t& hi, bool toStart, const Predicate& after);
     // Given that the record at lo is not `after` and the answer is in (lo, hi]:
     // the answer, by halving.
     std::int64_t bisect(std::int64_t lo, std::int64_t hi, const Predicate& after);

@@ -376,18 +376,18 @@ TEST(ChaosShapes, SizeCapAndPagedListsLoseNothing) {
     std::cout << "[chaos shapes] " << totals.line() << std::endl;
 }
 
-// KNOWN CONNECTOR BUG (reported): a record of a shuffled tie group is skipped for good.
-// Checkpoint (T, keys {63}, incomplete) after a page whose last record was tie member 63;
-// the list slides back (edits before our place) and the next page, at position 204, answers
-// "204: 63@T, 205: 293@T, ..." while the group's third member, 10@T, now sits at 203 in this
-// shuffled answer. IncrementalSync::run accepts the page because its first record passes
-// atOrBefore() (its key is in cursor_keys), but that only proves nothing unseen lies before
-// the page when the first record sorts STRICTLY before the incomplete group (modified < T,
-// or = T with the group complete). Record 10 is never written, and later runs start after it.
-// Fix: in connector/sync/IncrementalSync.cpp, the overlap check must relocate unless
-// items[0].cursor < cp.modified || (== and cp.tieComplete); verified with a patched build:
-// this scenario then passes every time. The scenario is timing-dependent (the simulator's
-// clock seconds shift its random stream), so it runs up to 3 times; today >= 1 loses a record.
+// Regression (fixed): a record of a shuffled tie group was once skipped for good.
+// Checkpoint (T, keys {63}, open) after a page whose last record was tie member 63; the
+// list slid back (edits before our place) and the next page, at position 204, answered
+// "204: 63@T, 205: 293@T, ..." while the group's third member, 10@T, sat at 203 in that
+// shuffled answer. The reader accepted the page because its first record was committed
+// (its key was in cursor_keys), but that only proves nothing unseen lies before the page
+// when the first record sorts before the whole open group. Today the overlap record must
+// pass Checkpoint::coversGroup (modified < T, or = T with the group complete), else the
+// pager relocates; tests/sync pins the case in-process
+// (IncrementalReader.ATakenMemberOfAnOpenGroupDoesNotAnchorAPage). This end-to-end
+// scenario is timing-dependent (the simulator's clock seconds shift its random stream),
+// so it runs 3 times.
 TEST(ChaosRegression, ShuffledTieMemberBeforePageStartIsNotSkipped) {
     INTOUCH_REQUIRE_BINARIES();
     for (int attempt = 1; attempt <= 3; ++attempt) {
