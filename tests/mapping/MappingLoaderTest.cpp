@@ -194,7 +194,8 @@ TEST(MappingLoaderErrors, UnknownKeysGetDidYouMean) {
         "F.yaml:7:1: unknown key 'colour' in the stream — allowed keys: stream, endpoint, "
               "endpoints, since, until, table, "
         "primary_key, "
-        "cursor, sync_mode, paging, params, extra, keep_raw, ambiguous_time, columns, children");
+        "cursor, sync_mode, paging, params, extra, keep_raw, ambiguous_time, columns, children, "
+        "description");
     EXPECT_EQ(problem(kBase + "  - {name: x, source: x, type: text, requird: true}\n"),
               "F.yaml:7:38: unknown key 'requird' in a column — did you mean 'required'?");
     EXPECT_EQ(
