@@ -150,6 +150,24 @@ std::string resolvePath(const std::string& base, const std::string& p) {
     return (fs::path(base) / p).lexically_normal().string();
 }
 
+const std::set<std::string>& sourceKeys() {
+    static const std::set<std::string> keys{
+        "url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
+        "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds", "max_attempts",
+        "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
+        "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"};
+    return keys;
+}
+
+const std::set<std::string>& sourceEntryKeys() {
+    static const std::set<std::string> keys = [] {
+        std::set<std::string> k = sourceKeys();
+        k.insert({"name", "schema"});
+        return k;
+    }();
+    return keys;
+}
+
 // The names of the `sources:` entries, in order (empty for a single `source:`). Names and
 // schemas must be unique: each CRM keeps its checkpoints, locks and rows in its own schema.
 std::vector<std::string> sourceNames(const Reader& r, const YAML::Node& root) {
@@ -164,7 +182,10 @@ std::vector<std::string> sourceNames(const Reader& r, const YAML::Node& root) {
     std::vector<std::string> names;
     std::set<std::string> schemas;
     for (const auto& entry : list) {
-        if (!entry.IsMap() || !entry["name"] || !entry["schema"])
+        if (!entry.IsMap())
+            throw ConfigError(r.at(entry) + ": each source must be a mapping {name, url, ...}");
+        r.allowOnly(entry, "a source", sourceEntryKeys());
+        if (!entry["name"] || !entry["schema"])
             throw ConfigError(r.at(entry) + ": each source needs a name and a schema");
         const std::string name = r.text(entry["name"], "sources[].name");
         const bool ok = !name.empty() && name.size() <= 40 &&
@@ -196,12 +217,7 @@ YAML::Node sourceEntry(const Reader& r, const YAML::Node& list, const std::strin
 // also holds its name and schema, read by the caller).
 SourceConfig readSource(const Reader& r, const YAML::Node& source, const std::string& base,
                         const std::string& section, bool entry) {
-    std::set<std::string> keys{"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
-                               "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
-                               "max_attempts", "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
-                               "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"};
-    if (entry) keys.insert({"name", "schema"});
-    r.allowOnly(source, section, keys);
+    r.allowOnly(source, section, entry ? sourceEntryKeys() : sourceKeys());
     SourceConfig out;
     for (const char* required : {"url", "username", "password"})
         if (!source[required])
