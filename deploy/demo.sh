@@ -115,5 +115,7 @@ echo "sync exit code: $SYNC_EXIT (see intouch-sync --help)"
 ./build/connector/intouch-sync status --config "$DEMO/sync.yaml"
 echo
 echo "Look at the data:  psql \"host=$DEMO port=$PGPORT user=postgres dbname=crm\" -c 'SELECT id, type, name, city, modified FROM intouch.parties LIMIT 10'"
+echo "Decoded, current:  psql \"host=$DEMO port=$PGPORT user=postgres dbname=crm\" -c 'SELECT id, name, country_label, categories_labels FROM intouch.parties_current LIMIT 10'"
+echo "Documented:        psql \"host=$DEMO port=$PGPORT user=postgres dbname=crm\" -c '\\d+ intouch.parties'"
 echo "Stop the demo:     deploy/demo.sh stop"
 exit "$SYNC_EXIT"

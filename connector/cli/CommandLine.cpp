@@ -53,6 +53,8 @@ std::string commandHelp(const std::string& command) {
         "  --config FILE        the YAML config file (required)\n"
         "  --log-level LEVEL    debug, info, warn or error (default info)\n"
         "  --log-format FORMAT  text or json (default text)\n"
+        "  --source NAME        a config with sources: only this CRM (repeatable; default all)\n"
+        "  --parallel N         a config with sources: run N of them at once (default 1)\n"
         "  --help               this text\n";
     // Both sync-like commands publish the same metrics (see docs/operations.md).
     std::string metrics =
@@ -63,7 +65,10 @@ std::string commandHelp(const std::string& command) {
                "Applies the numbered SQL files of the migrations directory that are not applied\n"
                "yet, each in its own transaction, recorded with a checksum in\n"
                "<schema>.schema_migrations. Re-running is a no-op; an applied file that changed\n"
-               "is an error.\n\nOptions:\n" + common + "\n" + kExitCodes;
+               "is an error. Then sets the comments of tables and columns from the mappings'\n"
+               "descriptions and creates or replaces the <table>_current views (current rows,\n"
+               "coded columns decoded), where they differ from the mappings.\n\nOptions:\n" +
+               common + "\n" + kExitCodes;
     if (command == "sync")
         return "Usage: intouch-sync sync --config FILE [--stream NAME]... [--full-refresh]\n\n"
                "Reads every stream (or only the named ones) from the CRM and upserts the records\n"
@@ -113,9 +118,9 @@ std::string commandHelp(const std::string& command) {
     if (command == "plan")
         return "Usage: intouch-sync plan --config FILE\n\n"
                "Compares every mapping with its tables in PostgreSQL and prints the SQL (CREATE\n"
-               "TABLE, ADD COLUMN, ALTER COLUMN TYPE, SET/DROP NOT NULL) that would make the\n"
-               "database match, for you to review and save as the next numbered file in\n"
-               "migrations/. Writes nothing.\n\n"
+               "TABLE, ADD COLUMN, ALTER COLUMN TYPE, SET/DROP NOT NULL, COMMENT ON) that would\n"
+               "make the database match, for you to review and save as the next numbered file\n"
+               "in migrations/. Writes nothing.\n\n"
                "Options:\n" + common + "\n" + kExitCodes;
     if (command == "check")
         return "Usage: intouch-sync check --config FILE\n\n"
@@ -170,6 +175,17 @@ double waitLockSeconds(const std::string& text) {
     }
 }
 
+int parallelSources(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const int n = std::stoi(text, &used);
+        if (used != text.size() || n < 1) throw std::invalid_argument(text);
+        return n;
+    } catch (const std::exception&) {
+        throw ConfigError("--parallel needs a number of sources of at least 1, not '" + text + "'");
+    }
+}
+
 // What a command cannot run without (its --help needs none of it).
 void requireArguments(const CommandLine& cl) {
     if (cl.command == "state") {
@@ -189,7 +205,7 @@ struct Grammar {
     CLI::App app{"", "intouch-sync"};
     CLI::App* help = nullptr;
     CLI::App* state = nullptr;
-    std::string waitLock, helpTopic;
+    std::string waitLock, parallel, helpTopic;
     bool version = false;
 
     explicit Grammar(CommandLine& cl) {
@@ -205,6 +221,8 @@ struct Grammar {
             c->add_option("-c,--config", cl.configPath);
             c->add_option("--log-level", cl.logLevel);
             c->add_option("--log-format", cl.logFormat);
+            c->add_option("--source", cl.sources);
+            c->add_option("--parallel", parallel);
             return c;
         };
         auto streamOptions = [&](CLI::App* c) {
@@ -292,6 +310,9 @@ CommandLine parseCommandLine(int argc, const char* const argv[]) {
                           cl.command + " --help`)");
     }
     if (!g.waitLock.empty()) cl.waitLockSeconds = waitLockSeconds(g.waitLock);
+    if (!g.parallel.empty()) cl.parallel = parallelSources(g.parallel);
+    // The words as given: a run over several sources re-runs itself with --source per CRM.
+    for (int i = 1; i < argc; ++i) cl.args.emplace_back(argv[i]);
     if (!cl.help) requireArguments(cl);
     return cl;
 }

@@ -24,6 +24,11 @@ struct CommandLine {
     std::optional<std::string> modified;     // state set --modified TS
     std::optional<std::string> metricsFile;  // sync/reconcile --metrics-file PATH
     std::optional<std::string> pushgateway;  // sync/reconcile --pushgateway URL
+    // A config with `sources:`: --source NAME (repeatable; default: every source), and how
+    // many run at once (--parallel N, default 1).
+    std::vector<std::string> sources;
+    int parallel = 1;
+    std::vector<std::string> args;  // argv after the program name, as given
 };
 
 // Throws ConfigError (exit code 2) with a one-line reason.

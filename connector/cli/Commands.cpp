@@ -11,13 +11,17 @@
 #include "cli/RunMetrics.hpp"
 #include "sync/StreamFailure.hpp"
 #include "cli/SchemaCommands.hpp"
+#include "cli/SourceFanOut.hpp"
 #include "cli/StateCommands.hpp"
 #include "cli/StatusCommand.hpp"
 #include "common/Log.hpp"
+#include "common/LogContext.hpp"
 #include "common/SqlIdentifier.hpp"
+#include "mapping/CodeListSource.hpp"
 #include "mapping/MappingLoader.hpp"
 #include "sink/MigrationRunner.hpp"
 #include "sink/TargetDatabase.hpp"
+#include "sink/WarehouseObjects.hpp"
 #include "source/ApiClient.hpp"
 #include "source/PageFetcher.hpp"
 #include "state/RunHistory.hpp"
@@ -31,19 +35,25 @@ namespace {
 
 struct Loaded {
     Config config;
-    std::vector<StreamSpec> streams;  // selected
+    std::vector<StreamSpec> streams;       // selected
+    std::optional<CodeListSource> lists;   // where decoded columns find their labels
 };
 
-Loaded load(const CommandLine& cl) {
-    Loaded l;
-    l.config = loadConfig(cl.configPath);
-    log::addSecret(l.config.source.password);
-    log::setLevel(log::parseLevel(cl.logLevel.value_or(l.config.logLevel)));
-    std::string format = cl.logFormat.value_or(l.config.logFormat);
+void applyLogSettings(const CommandLine& cl, const Config& config) {
+    log::setLevel(log::parseLevel(cl.logLevel.value_or(config.logLevel)));
+    std::string format = cl.logFormat.value_or(config.logFormat);
     if (format == "json")
         log::setFormat(log::Format::Json);
     else if (format != "text")
         throw ConfigError("log format must be text or json, not '" + format + "'");
+}
+
+Loaded load(const CommandLine& cl) {
+    Loaded l;
+    l.config = loadConfig(cl.configPath, cl.sources.empty() ? "" : cl.sources.front());
+    if (!l.config.sourceName.empty()) log::addContext("source", l.config.sourceName);
+    log::addSecret(l.config.source.password);
+    applyLogSettings(cl, l.config);
 
     // Every mapping is validated before anything is written, even the streams
     // not selected this time: a broken file should fail the next run early.
@@ -58,6 +68,7 @@ Loaded load(const CommandLine& cl) {
                               "INTOUCH_PII_KEY to a long random secret (changing it later "
                               "changes every stored hash)");
     }
+    l.lists = findCodeListSource(all);
     std::vector<std::string> wanted = cl.streams.empty() ? l.config.streams : cl.streams;
     if (wanted.empty()) {
         l.streams = all;
@@ -78,6 +89,18 @@ Loaded load(const CommandLine& cl) {
     return l;
 }
 
+// --source NAME... of a multi-source config (default: all of them, in the config's order).
+std::vector<std::string> selectedSources(const Config& config, const std::vector<std::string>& wanted) {
+    if (wanted.empty()) return config.sourceNames;
+    std::string known;
+    for (const auto& n : config.sourceNames) known += (known.empty() ? "" : ", ") + n;
+    for (const auto& name : wanted)
+        if (std::find(config.sourceNames.begin(), config.sourceNames.end(), name) ==
+            config.sourceNames.end())
+            throw ConfigError("unknown source '" + name + "' (" + config.path + " lists: " + known + ")");
+    return wanted;
+}
+
 void requireNoPendingMigrations(pqxx::connection_base& conn, const Config& c) {
     MigrationRunner runner(c.migrationsDir, c.target.schema);
     auto status = runner.inspect(conn);
@@ -96,6 +119,13 @@ ExitCode cmdMigrate(const Loaded& l) {
                 l.config.target.schema.c_str(), status.applied.size(),
                 status.alreadyApplied.size());
     for (const auto& v : status.applied) std::printf("  applied %s\n", v.c_str());
+    const WarehouseUpdate update =
+        updateWarehouseObjects(*conn, l.config.target.schema, l.streams, l.lists);
+    std::printf("migrate: %zu comment(s) set, %zu view(s) created or replaced\n", update.comments,
+                update.views.size());
+    for (const auto& v : update.views) std::printf("  view %s\n", v.c_str());
+    for (const auto& s : update.skipped)
+        std::printf("  comments and views NOT updated for %s\n", s.c_str());
     return ExitCode::Success;
 }
 
@@ -151,7 +181,8 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     // A dry run writes nothing, metrics included: monitoring must not mistake it for a sync.
     MetricsTarget metrics;
     if (!cl.dryRun) {
-        metrics.file = cl.metricsFile.value_or(l.config.metrics.file);
+        metrics.file = metricsFileForSource(cl.metricsFile.value_or(l.config.metrics.file),
+                                            l.config.sourceName);
         metrics.pushgateway = cl.pushgateway.value_or(l.config.metrics.pushgateway);
     }
     const std::string command = reconcileOnly ? "reconcile" : "sync";
@@ -281,14 +312,14 @@ ExitCode cmdCheck(const Loaded& l) {
                     l.config.path.c_str());
         return ExitCode::ConfigError;
     }
-    if (printSchemaDrift(*conn, l.config.target.schema, l.streams) > 0)
+    if (printSchemaDrift(*conn, l.config.target.schema, l.streams, l.lists) > 0)
         return ExitCode::ConfigError;
     return ExitCode::Success;
 }
 
 ExitCode cmdPlan(const Loaded& l) {
     auto conn = TargetDatabase::connect(l.config.target.dsn);
-    printSchemaPlan(*conn, l.config.target.schema, l.streams);
+    printSchemaPlan(*conn, l.config.target.schema, l.streams, l.lists);
     return ExitCode::Success;
 }
 
@@ -306,6 +337,17 @@ ExitCode runCommand(const CommandLine& cl) {
     if (cl.help) {
         std::fputs(commandHelp(cl.command).c_str(), stdout);
         return ExitCode::Success;
+    }
+    if (cl.sources.size() != 1) {
+        // Several CRMs in one config: the command runs once per source (SourceFanOut.hpp).
+        const Config config = loadConfig(cl.configPath);
+        if (!config.sourceNames.empty()) {
+            applyLogSettings(cl, config);
+            return runForEachSource(cl, selectedSources(config, cl.sources));
+        }
+        if (!cl.sources.empty())
+            throw ConfigError("--source needs a config that lists its CRMs under sources: (" +
+                              cl.configPath + " has one source:)");
     }
     Loaded l = load(cl);
     if (cl.command == "migrate") return cmdMigrate(l);

@@ -3,6 +3,7 @@
 #include <Poco/Base64Encoder.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -149,70 +150,120 @@ std::string resolvePath(const std::string& base, const std::string& p) {
     return (fs::path(base) / p).lexically_normal().string();
 }
 
-
-SourceConfig readSource(const Reader& r, const YAML::Node& source, const std::string& base) {
-    SourceConfig s;
-    r.allowOnly(source, "source",
-                {"url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
-                 "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds",
-                 "max_attempts", "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
-                 "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"});
-    for (const char* required : {"url", "username", "password"})
-        if (!source[required])
-            throw ConfigError(r.at(source) + ": source." + required + " is required");
-    s.url = r.text(source["url"], "source.url");
-    s.username = r.text(source["username"], "source.username");
-    if (source["password"].IsScalar())
-        for (const auto& v : environmentValuesIn(source["password"].Scalar())) log::addSecret(v);
-    s.password = r.text(source["password"], "source.password");
-    log::addSecret(s.password);
-    // Every page after the first overlaps the previous one by a record (to prove nothing
-    // slid past unseen), so a page of 1 could never move forward.
-    if (source["page_size"]) s.pageSize = r.number<int>(source["page_size"], "source.page_size", 2, 1000);
-    if (source["ca_file"]) s.caFile = resolvePath(base, r.text(source["ca_file"], "source.ca_file"));
-    if (source["insecure_skip_verify"])
-        s.insecureSkipVerify = r.boolean(source["insecure_skip_verify"], "source.insecure_skip_verify");
-    if (source["requests_per_second"])
-        s.maxRequestsPerSecond =
-            r.number<double>(source["requests_per_second"], "source.requests_per_second", 0.01, 10000);
-    if (source["connect_timeout_seconds"])
-        s.connectTimeoutSeconds =
-            r.number<double>(source["connect_timeout_seconds"], "source.connect_timeout_seconds", 0.1, 3600);
-    if (source["read_timeout_seconds"])
-        s.readTimeoutSeconds =
-            r.number<double>(source["read_timeout_seconds"], "source.read_timeout_seconds", 0.1, 3600);
-    if (source["max_attempts"])
-        s.maxAttempts = r.number<int>(source["max_attempts"], "source.max_attempts", 1, 100);
-    if (source["max_retry_wait_seconds"])
-        s.maxRetryWaitSeconds =
-            r.number<double>(source["max_retry_wait_seconds"], "source.max_retry_wait_seconds", 0, 86400);
-    if (source["time_zone"]) s.timeZone = r.text(source["time_zone"], "source.time_zone");
-    if (source["request_timeout_seconds"])
-        s.requestTimeoutSeconds =
-            r.number<double>(source["request_timeout_seconds"], "source.request_timeout_seconds", 0.1, 86400);
-    if (source["initial_backoff_seconds"])
-        s.initialBackoffSeconds =
-            r.number<double>(source["initial_backoff_seconds"], "source.initial_backoff_seconds", 0, 3600);
-    if (source["max_backoff_seconds"])
-        s.maxBackoffSeconds =
-            r.number<double>(source["max_backoff_seconds"], "source.max_backoff_seconds", 0, 86400);
-    if (source["max_response_bytes"])
-        s.maxResponseBytes = r.number<std::int64_t>(source["max_response_bytes"], "source.max_response_bytes",
-                                                    std::int64_t{64} << 10, std::int64_t{16} << 30);
-    return s;
+const std::set<std::string>& sourceKeys() {
+    static const std::set<std::string> keys{
+        "url", "username", "password", "page_size", "ca_file", "insecure_skip_verify",
+        "requests_per_second", "connect_timeout_seconds", "read_timeout_seconds", "max_attempts",
+        "max_retry_wait_seconds", "time_zone", "request_timeout_seconds",
+        "initial_backoff_seconds", "max_backoff_seconds", "max_response_bytes"};
+    return keys;
 }
 
-TargetConfig readTarget(const Reader& r, const YAML::Node& target) {
-    TargetConfig t;
-    r.allowOnly(target, "target", {"dsn", "schema"});
-    if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
-    if (target["dsn"].IsScalar())
-        for (const auto& v : environmentValuesIn(target["dsn"].Scalar())) log::addSecret(v);
-    t.dsn = r.text(target["dsn"], "target.dsn");
-    for (const auto& form : secrets::dsnPasswordForms(t.dsn)) log::addSecret(form);
-    if (target["schema"]) t.schema = r.text(target["schema"], "target.schema");
-    if (t.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
-    return t;
+const std::set<std::string>& sourceEntryKeys() {
+    static const std::set<std::string> keys = [] {
+        std::set<std::string> k = sourceKeys();
+        k.insert({"name", "schema"});
+        return k;
+    }();
+    return keys;
+}
+
+// The names of the `sources:` entries, in order (empty for a single `source:`). Names and
+// schemas must be unique: each CRM keeps its checkpoints, locks and rows in its own schema.
+std::vector<std::string> sourceNames(const Reader& r, const YAML::Node& root) {
+    const YAML::Node list = root["sources"];
+    if (!list) return {};
+    if (root["source"])
+        throw ConfigError(r.at(root["source"]) +
+                          ": a config has either source: (one CRM) or sources: (several), not both");
+    if (!list.IsSequence() || list.size() == 0)
+        throw ConfigError(r.at(list) + ": 'sources' must be a non-empty list of {name, url, "
+                                       "username, password, schema}");
+    std::vector<std::string> names;
+    std::set<std::string> schemas;
+    for (const auto& entry : list) {
+        if (!entry.IsMap())
+            throw ConfigError(r.at(entry) + ": each source must be a mapping {name, url, ...}");
+        r.allowOnly(entry, "a source", sourceEntryKeys());
+        if (!entry["name"] || !entry["schema"])
+            throw ConfigError(r.at(entry) + ": each source needs a name and a schema");
+        const std::string name = r.text(entry["name"], "sources[].name");
+        const bool ok = !name.empty() && name.size() <= 40 &&
+                        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") ==
+                            std::string::npos;
+        if (!ok)
+            throw ConfigError(r.at(entry["name"]) + ": source name '" + name +
+                              "' must be 1 to 40 lower-case letters, digits, - or _");
+        if (std::find(names.begin(), names.end(), name) != names.end())
+            throw ConfigError(r.at(entry["name"]) + ": source '" + name + "' is listed twice");
+        if (!schemas.insert(r.text(entry["schema"], "sources[].schema")).second)
+            throw ConfigError(r.at(entry["schema"]) + ": another source uses schema '" +
+                              entry["schema"].Scalar() + "': each source needs its own");
+        names.push_back(name);
+    }
+    return names;
+}
+
+YAML::Node sourceEntry(const Reader& r, const YAML::Node& list, const std::string& name) {
+    std::string known;
+    for (const auto& entry : list) {
+        if (r.text(entry["name"], "sources[].name") == name) return entry;
+        known += (known.empty() ? "" : ", ") + r.text(entry["name"], "sources[].name");
+    }
+    throw ConfigError(r.file() + ": unknown source '" + name + "' (the config lists: " + known + ")");
+}
+
+// The CRM's settings: the `source:` section, or one entry of `sources:` (entry = true: it
+// also holds its name and schema, read by the caller).
+SourceConfig readSource(const Reader& r, const YAML::Node& source, const std::string& base,
+                        const std::string& section, bool entry) {
+    r.allowOnly(source, section, entry ? sourceEntryKeys() : sourceKeys());
+    SourceConfig out;
+    for (const char* required : {"url", "username", "password"})
+        if (!source[required])
+            throw ConfigError(r.at(source) + ": " + section + "." + required + " is required");
+    out.url = r.text(source["url"], section + ".url");
+    out.username = r.text(source["username"], section + ".username");
+    if (source["password"].IsScalar())
+        for (const auto& v : environmentValuesIn(source["password"].Scalar())) log::addSecret(v);
+    out.password = r.text(source["password"], section + ".password");
+    log::addSecret(out.password);
+    // Every page after the first overlaps the previous one by a record (to prove nothing
+    // slid past unseen), so a page of 1 could never move forward.
+    if (source["page_size"]) out.pageSize = r.number<int>(source["page_size"], section + ".page_size", 2, 1000);
+    if (source["ca_file"]) out.caFile = resolvePath(base, r.text(source["ca_file"], section + ".ca_file"));
+    if (source["insecure_skip_verify"])
+        out.insecureSkipVerify = r.boolean(source["insecure_skip_verify"], section + ".insecure_skip_verify");
+    if (source["requests_per_second"])
+        out.maxRequestsPerSecond =
+            r.number<double>(source["requests_per_second"], section + ".requests_per_second", 0.01, 10000);
+    if (source["connect_timeout_seconds"])
+        out.connectTimeoutSeconds =
+            r.number<double>(source["connect_timeout_seconds"], section + ".connect_timeout_seconds", 0.1, 3600);
+    if (source["read_timeout_seconds"])
+        out.readTimeoutSeconds =
+            r.number<double>(source["read_timeout_seconds"], section + ".read_timeout_seconds", 0.1, 3600);
+    if (source["max_attempts"])
+        out.maxAttempts = r.number<int>(source["max_attempts"], section + ".max_attempts", 1, 100);
+    if (source["max_retry_wait_seconds"])
+        out.maxRetryWaitSeconds =
+            r.number<double>(source["max_retry_wait_seconds"], section + ".max_retry_wait_seconds", 0, 86400);
+    if (source["time_zone"]) out.timeZone = r.text(source["time_zone"], section + ".time_zone");
+    if (source["request_timeout_seconds"])
+        out.requestTimeoutSeconds =
+            r.number<double>(source["request_timeout_seconds"], section + ".request_timeout_seconds", 0.1, 86400);
+    if (source["initial_backoff_seconds"])
+        out.initialBackoffSeconds =
+            r.number<double>(source["initial_backoff_seconds"], section + ".initial_backoff_seconds", 0, 3600);
+    if (source["max_backoff_seconds"])
+        out.maxBackoffSeconds =
+            r.number<double>(source["max_backoff_seconds"], section + ".max_backoff_seconds", 0, 86400);
+
+    if (source["max_response_bytes"])
+        out.maxResponseBytes = r.number<std::int64_t>(source["max_response_bytes"], section + ".max_response_bytes",
+                                                           std::int64_t{64} << 10, std::int64_t{16} << 30);
+
+    return out;
 }
 
 void readSync(const Reader& r, const YAML::Node& sync, SyncOptions& o) {
@@ -268,9 +319,37 @@ MetricsConfig readMetrics(const Reader& r, const YAML::Node& metrics, const std:
     return m;
 }
 
+// The database; with sources:, the schema is each source's own (the caller sets it).
+TargetConfig readTarget(const Reader& r, const YAML::Node& target, const Config& c) {
+    TargetConfig t;
+    r.allowOnly(target, "target", {"dsn", "schema"});
+    if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
+    if (target["dsn"].IsScalar())
+        for (const auto& v : environmentValuesIn(target["dsn"].Scalar())) log::addSecret(v);
+    t.dsn = r.text(target["dsn"], "target.dsn");
+    for (const auto& form : secrets::dsnPasswordForms(t.dsn)) log::addSecret(form);
+    if (target["schema"] && !c.sourceNames.empty())
+        throw ConfigError(r.at(target["schema"]) +
+                          ": with sources:, each source names its own schema (sources[].schema)");
+    if (target["schema"]) t.schema = r.text(target["schema"], "target.schema");
+    return t;
+}
+
+// The HMAC key of `pii: hash`, registered as a secret before anything can log it, in every
+// form it takes.
+std::string readPiiKey(const Reader& r, const YAML::Node& pii) {
+    r.allowOnly(pii, "pii", {"key"});
+    if (!pii["key"]) return "";
+    if (pii["key"].IsScalar())
+        for (const auto& v : environmentValuesIn(pii["key"].Scalar())) log::addSecret(v);
+    std::string key = r.text(pii["key"], "pii.key");
+    log::addSecret(key);
+    return key;
+}
+
 }  // namespace
 
-Config loadConfig(const std::string& path) {
+Config loadConfig(const std::string& path, const std::string& sourceName) {
     YAML::Node root;
     try {
         root = YAML::LoadFile(path);
@@ -283,21 +362,34 @@ Config loadConfig(const std::string& path) {
     Reader r(path);
     if (!root.IsMap()) throw ConfigError(path + ": the config file must be a YAML mapping");
     r.allowOnly(root, "the config file",
-                {"source", "target", "mappings", "migrations", "streams", "sync", "log", "metrics",
-                 "pii"});
+                {"source", "sources", "target", "mappings", "migrations", "streams", "sync", "log",
+                 "metrics", "pii"});
     Config c;
     c.path = path;
     // libpq reads it whatever the DSN says; it may show in a connection error.
     if (const char* pg = std::getenv("PGPASSWORD")) log::addSecret(pg);
     const std::string base = fs::absolute(path).parent_path().string();
 
-    const YAML::Node source = root["source"];
-    if (!source) throw ConfigError(path + ": missing section 'source' (url, username, password)");
-    c.source = readSource(r, source, base);
+    c.sourceNames = sourceNames(r, root);
+    YAML::Node source = root["source"];
+    std::string section = "source";
+    if (!c.sourceNames.empty() && !sourceName.empty()) {
+        source = sourceEntry(r, root["sources"], sourceName);
+        section = "sources." + sourceName;
+        c.sourceName = sourceName;
+    } else if (!sourceName.empty()) {
+        throw ConfigError(path + ": --source " + sourceName +
+                          " needs a config that lists its CRMs under sources:");
+    } else if (!source && c.sourceNames.empty()) {
+        throw ConfigError(path + ": missing section 'source' (url, username, password)");
+    }
+    if (source) c.source = readSource(r, source, base, section, !c.sourceName.empty());
 
     const YAML::Node target = root["target"];
     if (!target) throw ConfigError(path + ": missing section 'target' (dsn, schema)");
-    c.target = readTarget(r, target);
+    c.target = readTarget(r, target, c);
+    if (!c.sourceName.empty()) c.target.schema = r.text(source["schema"], section + ".schema");
+    if (c.target.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
 
     // Not named: beside the config, else the installed ones (see InstalledFiles.hpp).
     c.mappingsDir = root["mappings"] ? resolvePath(base, r.text(root["mappings"], "mappings"))
@@ -321,16 +413,7 @@ Config loadConfig(const std::string& path) {
     }
 
     if (const YAML::Node metrics = root["metrics"]) c.metrics = readMetrics(r, metrics, base);
-    if (const YAML::Node pii = root["pii"]) {
-        r.allowOnly(pii, "pii", {"key"});
-        if (pii["key"]) {
-            // Registered before anything can log it, in every form it takes.
-            if (pii["key"].IsScalar())
-                for (const auto& v : environmentValuesIn(pii["key"].Scalar())) log::addSecret(v);
-            c.piiKey = r.text(pii["key"], "pii.key");
-            log::addSecret(c.piiKey);
-        }
-    }
+    if (const YAML::Node pii = root["pii"]) c.piiKey = readPiiKey(r, pii);
     return c;
 }
 

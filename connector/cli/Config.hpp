@@ -37,10 +37,16 @@ struct Config {
     // The HMAC key of the mappings' `pii: hash` columns (pii.key, e.g. ${INTOUCH_PII_KEY}):
     // required only when a mapping hashes something. A secret.
     std::string piiKey;
+    // A config may list several CRMs (`sources:`, each with its name and schema): then
+    // sourceNames lists them and, loaded for one of them, sourceName names it and
+    // source/target.schema are its own. Both empty for a config with one `source:`.
+    std::vector<std::string> sourceNames;
+    std::string sourceName;
 };
 
-// Throws ConfigError naming the file, the line and the key.
-Config loadConfig(const std::string& path);
+// Throws ConfigError naming the file, the line and the key. `sourceName`: the entry of
+// `sources:` to load (without it only the names are read from a multi-source config).
+Config loadConfig(const std::string& path, const std::string& sourceName = "");
 
 // Replaces ${VAR} and ${VAR:-default}; throws ConfigError naming an unset variable.
 std::string expandEnvironment(const std::string& text, const std::string& where);

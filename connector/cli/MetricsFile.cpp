@@ -134,8 +134,8 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
     }
 }
 
-void pushToGateway(const std::string& baseUrl, const std::string& job, const std::string& body,
-                   double timeoutSeconds) {
+void pushToGateway(const std::string& baseUrl, const std::string& job,
+                   const MetricLabels& grouping, const std::string& body, double timeoutSeconds) {
     Poco::URI uri;
     try {
         uri = Poco::URI(baseUrl);
@@ -146,6 +146,11 @@ void pushToGateway(const std::string& baseUrl, const std::string& job, const std
     std::string path = uri.getPath();
     while (!path.empty() && path.back() == '/') path.pop_back();
     path += "/metrics/job/" + job;
+    for (const auto& [label, value] : grouping) {
+        std::string encoded;
+        Poco::URI::encode(value, "/?#%", encoded);
+        path += "/" + label + "/" + encoded;
+    }
     // Named in messages without the user info, which may hold a password.
     const std::string target =
         uri.getScheme() + "://" + uri.getHost() + ":" + std::to_string(uri.getPort()) + path;

@@ -31,9 +31,10 @@ class PrometheusText {
 // (and ignores the temp file, which does not end in .prom). Throws std::runtime_error.
 void writeFileAtomically(const std::string& path, const std::string& content);
 
-// PUT <baseUrl>/metrics/job/<job>: replaces the job's metrics in the gateway.
+// PUT <baseUrl>/metrics/job/<job>/<label>/<value>...: replaces the metrics of that group
+// (job and grouping labels) in the gateway, and only those.
 // Throws std::runtime_error naming the URL and the answer.
-void pushToGateway(const std::string& baseUrl, const std::string& job, const std::string& body,
-                   double timeoutSeconds);
+void pushToGateway(const std::string& baseUrl, const std::string& job,
+                   const MetricLabels& grouping, const std::string& body, double timeoutSeconds);
 
 }  // namespace intouch

@@ -1,5 +1,6 @@
 #include "cli/RunMetrics.hpp"
 
+#include <filesystem>
 #include <map>
 #include <pqxx/pqxx>
 
@@ -38,8 +39,17 @@ std::vector<StreamHealth> healthOf(const Config& config, const std::vector<Strea
 std::string renderRunMetrics(const Config& config, const std::string& command,
                              const std::vector<StreamSpec>& streams, const SyncReport& report,
                              ExitCode exitCode) {
-    const std::string& schema = config.target.schema;
-    const MetricLabels run = {{"schema", schema}, {"command", command}};
+    // One CRM of a multi-source config: its samples say which (`source`), before the rest.
+    const MetricLabels base = config.sourceName.empty()
+                                  ? MetricLabels{{"schema", config.target.schema}}
+                                  : MetricLabels{{"source", config.sourceName},
+                                                 {"schema", config.target.schema}};
+    auto labels = [&](MetricLabels more) {
+        MetricLabels l = base;
+        l.insert(l.end(), more.begin(), more.end());
+        return l;
+    };
+    const MetricLabels run = labels({{"command", command}});
     PrometheusText p;
     const RunOutcome outcome = outcomeOfExitCode(exitCode);
 
@@ -101,7 +111,7 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
         if (report.streams.empty()) break;
         p.family(f.name, "gauge", f.help);
         for (const StreamReport& s : report.streams)
-            p.sample({{"schema", schema}, {"stream", s.stream}}, f.value(s));
+            p.sample(labels({{"stream", s.stream}}), f.value(s));
     }
     if (!report.streams.empty()) {
         p.family(
@@ -109,7 +119,7 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
             "Outcome of the stream in the last run: 1 for the outcome it had, 0 for the others.");
         for (const StreamReport& s : report.streams)
             for (RunOutcome o : kRunOutcomes)
-                p.sample({{"schema", schema}, {"stream", s.stream}, {"outcome", outcomeText(o)}},
+                p.sample(labels({{"stream", s.stream}, {"outcome", outcomeText(o)}}),
                          s.result == o ? 1 : 0);
     }
 
@@ -122,7 +132,7 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
             if (!v) continue;
             if (!any) p.family(name, "gauge", help);
             any = true;
-            p.sample({{"schema", schema}, {"stream", h.stream}}, *v);
+            p.sample(labels({{"stream", h.stream}}), *v);
         }
     };
     emit("intouch_sync_stream_last_success_timestamp_seconds",
@@ -149,6 +159,12 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
     return p.text();
 }
 
+std::string metricsFileForSource(const std::string& file, const std::string& source) {
+    if (file.empty() || source.empty()) return file;
+    const std::filesystem::path p(file);
+    return (p.parent_path() / (p.stem().string() + "_" + source + p.extension().string())).string();
+}
+
 void publishRunMetrics(const MetricsTarget& target, const Config& config,
                        const std::string& command, const std::vector<StreamSpec>& streams,
                        const SyncReport& report, ExitCode exitCode) {
@@ -170,7 +186,9 @@ void publishRunMetrics(const MetricsTarget& target, const Config& config,
     }
     if (!target.pushgateway.empty()) {
         try {
-            pushToGateway(target.pushgateway, "intouch_sync", text, 10);
+            // Grouped by schema: runs for other schemas (other CRMs) keep their metrics.
+            pushToGateway(target.pushgateway, "intouch_sync", {{"schema", config.target.schema}},
+                          text, 10);
             log::debug("metrics pushed", {{"pushgateway", secrets::withoutUserInfo(target.pushgateway)}});
         } catch (const std::exception& e) {
             log::warn("metrics: cannot push to the Pushgateway",

@@ -26,6 +26,11 @@ std::string renderRunMetrics(const Config& config, const std::string& command,
                              const std::vector<StreamSpec>& streams, const SyncReport& report,
                              ExitCode exitCode);
 
+// The metrics file of one source of a multi-source config: intouch_sync.prom ->
+// intouch_sync_<source>.prom beside it (the textfile collector reads every *.prom), so that
+// sources do not overwrite each other. Unchanged without a source.
+std::string metricsFileForSource(const std::string& file, const std::string& source);
+
 // Renders and publishes; logs a warning for every failure and never throws.
 void publishRunMetrics(const MetricsTarget& target, const Config& config,
                        const std::string& command, const std::vector<StreamSpec>& streams,

@@ -1,4 +1,5 @@
 #include "common/Log.hpp"
+#include "common/LogContext.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@ struct State {
     Level level = Level::Info;
     Format format = Format::Text;
     std::vector<std::string> secrets;
+    std::vector<std::pair<std::string, std::string>> context;  // LogContext.hpp
 };
 
 State& state() {
@@ -150,6 +152,12 @@ std::string redact(std::string text) {
     return redactLocked(state(), std::move(text));
 }
 
+void addContext(const std::string& key, const std::string& value) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    s.context.emplace_back(key, value);
+}
+
 void write(Level level, std::string_view rawMessage, std::initializer_list<Field> rawFields) {
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -158,7 +166,8 @@ void write(Level level, std::string_view rawMessage, std::initializer_list<Field
     // raw secret no longer matches.
     const std::string message = redactLocked(s, std::string(rawMessage));
     std::vector<std::pair<std::string_view, std::string>> fields;
-    fields.reserve(rawFields.size());
+    fields.reserve(s.context.size() + rawFields.size());
+    for (const auto& [k, v] : s.context) fields.emplace_back(k, redactLocked(s, v));
     for (const auto& [k, v] : rawFields) fields.emplace_back(k, redactLocked(s, v));
     std::string line;
     if (s.format == Format::Json) {

@@ -11,6 +11,17 @@ std::string quoteIdent(const std::string& name) {
     return out + "\"";
 }
 
+std::string quoteLiteral(const std::string& text) {
+    // E'' reads backslashes as escapes whatever standard_conforming_strings says.
+    const bool escapes = text.find('\\') != std::string::npos;
+    std::string out = escapes ? "E'" : "'";
+    for (char c : text) {
+        if (c == '\'' || (escapes && c == '\\')) out += c;
+        out += c;
+    }
+    return out + "'";
+}
+
 std::string qualified(const std::string& schema, const std::string& name) {
     return quoteIdent(schema) + "." + quoteIdent(name);
 }

@@ -1,5 +1,7 @@
 #include "mapping/ColumnReader.hpp"
 
+#include <set>
+
 #include "mapping/MappingLoader.hpp"
 #include "mapping/Suggest.hpp"
 #include "mapping/ValueConverter.hpp"
@@ -8,8 +10,46 @@ namespace intouch {
 
 namespace {
 
-const std::vector<std::string> kColumnKeys{"name", "source",     "type", "required", "default",
-                                           "transforms", "map", "map_strict", "pii"};
+const std::vector<std::string> kColumnKeys{"name",       "source",      "type",   "required",
+                                           "default",    "transforms",  "map",    "map_strict",
+                                           "description", "decode",     "code_set",   "pii"};
+
+// `decode:` and `code_set:`: which code list the value's codes come from, and whether the
+// value is one code or a set of them. Only types whose text is a code can be decoded.
+bool readDecode(YamlReader& r, const Entries& e, const YAML::Node& owner, ColumnSpec& c,
+                bool typed) {
+    bool ok = true;
+    auto list = r.scalar(e, "decode", "decode: LIST_ID (the id of a code list, e.g. categories)",
+                         false, owner);
+    const auto set = r.boolean(e, "code_set");
+    if (e.count("code_set") && !e.at("code_set").value.IsNull() && !set) ok = false;
+    if (set && *set && !list) {
+        r.problem(e.at("code_set").key,
+                  "code_set needs decode — add decode: LIST_ID or remove code_set");
+        return false;
+    }
+    if (!list) return ok;
+    c.decodeAt = r.at(e.at("decode").value);
+    if (list->empty()) {
+        r.problem(e.at("decode").value, "decode needs the id of a code list, e.g. decode: categories");
+        return false;
+    }
+    c.decode = *list;
+    if (!typed) return ok;
+    const ColumnKind k = c.type.kind;
+    const bool array = k == ColumnKind::TextArray || k == ColumnKind::BigIntArray;
+    c.codeSet = array || (set && *set);
+    const bool fits = array || k == ColumnKind::Text ||
+                      (!c.codeSet && (k == ColumnKind::Integer || k == ColumnKind::BigInt));
+    if (!fits) {
+        r.problem(e.at("decode").value,
+                  "column '" + c.name + "' has type " + c.type.name() + ", which holds no codes — " +
+                      (c.codeSet ? "a code set must be text (comma-separated), text[] or bigint[]"
+                                 : "decode text, integer, bigint, text[] or bigint[] columns"));
+        return false;
+    }
+    return ok;
+}
 
 // A `default:` or `map:` value, written in the column's type, as the JSON value
 // the converter will see; converted once now so a bad one is a load error.
@@ -192,6 +232,11 @@ std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inC
             ok = false;
         }
     }
+    if (auto d = r.scalar(e, "description", "description: WHAT THE COLUMN HOLDS", false, node))
+        c.description = *d;
+    else if (e.count("description") && !e.at("description").value.IsNull())
+        ok = false;
+    if (!readDecode(r, e, node, c, typed)) ok = false;
     if (auto it = e.find("default"); it != e.end() && !it->second.value.IsNull() && typed) {
         if (auto v = literal(r, it->second.value, c.type, "default", c.name))
             c.defaultValue = *v;
@@ -254,6 +299,24 @@ std::vector<ColumnSpec> readColumns(YamlReader& r, const Entries& e, const YAML:
         out.push_back(std::move(*c));
     }
     return out;
+}
+
+void checkLabelColumns(YamlReader& r, const std::vector<ColumnSpec>& columns,
+                       const std::map<std::string, YAML::Node>& seen,
+                       const std::vector<std::string>& reserved) {
+    std::set<std::string> taken(reserved.begin(), reserved.end());
+    for (const auto& c : columns) taken.insert(c.name);
+    for (const auto& c : columns) {
+        const std::string label = c.labelColumn();
+        if (label.empty()) continue;
+        const YAML::Node& where = seen.at(c.name);
+        if (label.size() > kMaxColumnName)
+            r.problem(where, "column '" + c.name + "' is decoded, and its label column '" + label +
+                                 "' is longer than 63 characters — shorten the column name");
+        else if (!taken.insert(label).second)
+            r.problem(where, "column '" + c.name + "' is decoded, and its label column '" + label +
+                                 "' clashes with a column of the same name — rename that column");
+    }
 }
 
 }  // namespace intouch

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "mapping/CodeListSource.hpp"
 #include "mapping/ColumnReader.hpp"
 #include "mapping/Suggest.hpp"
 #include "mapping/YamlReader.hpp"
@@ -23,9 +24,9 @@ namespace {
 const std::vector<std::string> kStreamKeys{
     "stream", "endpoint", "endpoints", "since",    "until",          "table",   "primary_key",
     "cursor", "sync_mode", "paging",   "params",   "extra", "extra_exclude", "extra_hash", "keep_raw", "history", "ambiguous_time",
-    "columns", "children"};
+    "columns", "children", "description"};
 const std::vector<std::string> kEndpointKeys{"name", "since", "until", "sources"};
-const std::vector<std::string> kChildKeys{"table", "source", "columns", "extra"};
+const std::vector<std::string> kChildKeys{"table", "source", "columns", "extra", "description"};
 const std::vector<std::string> kPagingParams{"position", "size", "orderBy", "desc"};
 
 // `pii: exclude` columns leave the column list: they have no table column, only a path the
@@ -280,6 +281,8 @@ void FileLoader::children(const YAML::Node& list, StreamSpec& spec, std::set<std
                         "nothing silently "
                         "only when every field is mapped");
         }
+        if (auto d = scalar(e, "description", "description: WHAT A ROW IS", false, node))
+            child.description = *d;
         std::map<std::string, YAML::Node> seen;
         child.columns = readColumns(*this, e, node, true, seen);
         splitExcluded(child.columns, child.excludedColumns);
@@ -295,6 +298,10 @@ void FileLoader::children(const YAML::Node& list, StreamSpec& spec, std::set<std
                                    "' clashes with the child table's extra column — rename it, or "
                                    "set extra: NAME");
         }
+        std::vector<std::string> reserved = parentKeys;
+        reserved.push_back(kChildIndexColumn);
+        if (!child.extraColumn.empty()) reserved.push_back(child.extraColumn);
+        checkLabelColumns(*this, child.columns, seen, reserved);
         spec.children.push_back(std::move(child));
     }
 }
@@ -419,6 +426,12 @@ void FileLoader::checkColumnNames(const Entries& e, const StreamSpec& spec,
             problem(where, "column '" + c.name +
                                "' clashes with the raw column of keep_raw: true — rename it");
     }
+    {
+        std::vector<std::string> reserved(std::begin(kSystemColumns), std::end(kSystemColumns));
+        for (const auto& c : {spec.extraColumn, spec.rawColumn})
+            if (!c.empty()) reserved.push_back(c);
+        checkLabelColumns(*this, spec.columns, seen, reserved);
+    }
     if (!spec.extraColumn.empty() && spec.extraColumn == spec.rawColumn)
         problem(
             e.at("extra").value,
@@ -455,6 +468,8 @@ StreamSpec FileLoader::load(bool& ok) {
     std::set<std::string> tables{spec.table};
 
     readOptions(e, root, spec);
+    if (auto d = scalar(e, "description", "description: WHAT A ROW IS", false, root))
+        spec.description = *d;
 
     std::map<std::string, YAML::Node> seen;
     spec.columns = readColumns(*this, e, root, false, seen);
@@ -684,6 +699,21 @@ std::vector<StreamSpec> loadMappingDirectory(const std::string& dir) {
             }
         }
         if (ok) specs.push_back(std::move(spec));
+    }
+    if (problems.empty() && !findCodeListSource(specs)) {
+        // Decoded columns are looked up in the code lists: without them every label is NULL.
+        for (const auto& spec : specs) {
+            std::vector<const std::vector<ColumnSpec>*> tables{&spec.columns};
+            for (const auto& child : spec.children) tables.push_back(&child.columns);
+            for (const auto* columns : tables)
+                for (const auto& c : *columns)
+                    if (!c.decode.empty())
+                        problems.push_back(
+                            c.decodeAt + ": column '" + c.name + "' decodes its codes with list '" +
+                            c.decode + "', but no mapping stores the code lists — add the " +
+                            "`lists` stream (mappings/lists.yaml: a child table with columns " +
+                            "name and value), or remove decode");
+        }
     }
     if (!problems.empty()) throw MappingSpecError(std::move(problems));
     std::sort(specs.begin(), specs.end(),

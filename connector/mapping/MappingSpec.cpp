@@ -42,6 +42,11 @@ bool StreamSpec::hashesPersonalData() const {
     return false;
 }
 
+std::string ColumnSpec::labelColumn() const {
+    if (decode.empty()) return "";
+    return name + (codeSet ? "_labels" : "_label");
+}
+
 std::vector<std::string> StreamSpec::valueColumns() const {
     std::vector<std::string> out;
     for (const auto& c : columns) out.push_back(c.name);

@@ -43,10 +43,22 @@ struct ColumnSpec {
     bool mapStrict = false;                       // an unmapped value is an error
     std::optional<json::Value> defaultValue;      // when missing or null after the above
     Pii pii = Pii::None;
+
+    std::string description;  // `description:`, the column's COMMENT ("" = none)
+    // `decode:`: the id of the code list (lists stream) its codes come from; "" = not coded.
+    std::string decode;
+    // The value is a set of codes (`code_set: true` on text: comma-separated; arrays always).
+    bool codeSet = false;
+    std::string decodeAt;  // FILE:LINE:COL of `decode:`, for problems found across files
+
+    // The label column the current view puts after it: <name>_label, or <name>_labels for a
+    // code set; "" when not decoded.
+    std::string labelColumn() const;
 };
 
 struct ChildSpec {
     std::string table;
+    std::string description;  // the table's COMMENT
     std::string sourcePath;  // to the array, from the parent record
     std::vector<ColumnSpec> columns;
     std::string extraColumn = "extra";  // "" = off
@@ -65,6 +77,7 @@ struct EndpointAlternative {
 
 struct StreamSpec {
     std::string name, endpoint, table, file;
+    std::string description;  // the table's COMMENT
     std::vector<std::string> primaryKey;  // column names, in order
     std::string cursorColumn;             // "" for full_replace
     SyncMode mode = SyncMode::Incremental;

@@ -217,6 +217,7 @@ std::vector<DriftItem> findSchemaDrift(pqxx::transaction_base& tx, const std::st
 
 std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem>& drift) {
     std::string sql;
+    std::set<std::string> viewsDropped;
     bool createAll = false;
     for (const auto& d : drift)
         if (d.kind == DriftItem::Kind::MissingTable) createAll = true;
@@ -239,6 +240,11 @@ std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem
                            "`sync --full-refresh` has filled it, `plan` prints the SET NOT NULL\n";
                 break;
             case DriftItem::Kind::TypeMismatch:
+                // PostgreSQL refuses to retype a column a view reads; migrate recreates the
+                // view after the migration files.
+                if (viewsDropped.insert(d.table).second)
+                    sql += "DROP VIEW IF EXISTS " + quoteIdent(d.table + "_current") +
+                           ";  -- `intouch-sync migrate` creates it again\n";
                 sql += "ALTER TABLE " + quoteIdent(d.table) + " ALTER COLUMN " + quoteIdent(d.column) + " TYPE " +
                        d.expectedType + " USING " + quoteIdent(d.column) + "::" + d.expectedType + ";\n";
                 break;

@@ -195,7 +195,7 @@ TEST(MappingLoaderErrors, UnknownKeysGetDidYouMean) {
               "endpoints, since, until, table, "
         "primary_key, "
         "cursor, sync_mode, paging, params, extra, extra_exclude, extra_hash, keep_raw, "
-              "history, ambiguous_time, columns, children");
+              "history, ambiguous_time, columns, children, description");
     EXPECT_EQ(problem(kBase + "  - {name: x, source: x, type: text, requird: true}\n"),
               "F.yaml:7:38: unknown key 'requird' in a column — did you mean 'required'?");
     EXPECT_EQ(

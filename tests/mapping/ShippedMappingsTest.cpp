@@ -320,3 +320,37 @@ TEST(ShippedMappings, ProductsStoresNotesFilesMembersLists) {
                                  {"contactTypes", "0", "Telefon", "1", "TEL", std::nullopt},
                                  {"contactTypes", "1", "Schůzka", "2", "MEET", std::nullopt}}));
 }
+
+// Issue 16: the warehouse documents itself; every table and column the API docs describe
+// carries its description into COMMENT ON, and coded columns name their code list.
+TEST(ShippedMappings, EveryTableAndColumnIsDescribed) {
+    std::size_t described = 0;
+    for (const auto& [name, s] : shipped()) {
+        EXPECT_FALSE(s.description.empty()) << "table " << s.table;
+        for (const auto& c : s.columns) {
+            EXPECT_FALSE(c.description.empty()) << s.table << "." << c.name;
+            described += c.description.empty() ? 0 : 1;
+        }
+        for (const auto& child : s.children) {
+            EXPECT_FALSE(child.description.empty()) << "table " << child.table;
+            for (const auto& c : child.columns)
+                EXPECT_FALSE(c.description.empty()) << child.table << "." << c.name;
+        }
+    }
+    EXPECT_GT(described, 150u);
+}
+
+TEST(ShippedMappings, CodedColumnsNameTheirCodeList) {
+    const std::map<std::string, std::string> expected{
+        {"parties.categories", "categories+"}, {"parties.country", "countries"},
+        {"parties.country_m", "countries"},    {"comm.contact_type", "contactTypes"},
+        {"comm.agenda_category", "agendaCategories"}, {"opportunities.stage", "stages"},
+        {"opportunities.op_type", "opTypes"},  {"opportunities.lost_occasion", "lostOccasions"},
+        {"opportunities.currency", "currencies"}, {"buscases.case_type", "caseTypes"},
+        {"products.unit", "units"}};
+    std::map<std::string, std::string> actual;
+    for (const auto& [name, s] : shipped())
+        for (const auto& c : s.columns)
+            if (!c.decode.empty()) actual[s.table + "." + c.name] = c.decode + (c.codeSet ? "+" : "");
+    EXPECT_EQ(actual, expected);
+}

@@ -240,7 +240,7 @@ TEST(Metrics, ConfigKeysWriteTheFileAndPushToThePushgateway) {
     auto pushes = gateway.pushes();
     ASSERT_EQ(pushes.size(), 1u);
     EXPECT_EQ(pushes[0].method, "PUT");
-    EXPECT_EQ(pushes[0].uri, "/metrics/job/intouch_sync");
+    EXPECT_EQ(pushes[0].uri, "/metrics/job/intouch_sync/schema/intouch");
     EXPECT_TRUE(contains(pushes[0].contentType, "text/plain; version=0.0.4"))
         << pushes[0].contentType;
     EXPECT_EQ(pushes[0].body, text);

@@ -136,3 +136,61 @@ TEST(Log, RedactsRegisteredSecretsEverywhere) {
     log::addSecret("hunter22");
     EXPECT_EQ(log::redact("password=hunter22 and again hunter22"), "password=*** and again ***");
 }
+
+// Issue 16: several CRMs in one config. Without a source name only the names are read (and
+// checked); loaded for one source, its settings and schema are the config's.
+TEST(Config, SeveralSourcesEachWithItsSchema) {
+    TempDirectory dir;
+    ::unsetenv("INTOUCH_UNSET_VAR_B");
+    const std::string sources = R"(sources:
+  - {name: firma-a, url: "https://a.example.cz/api", username: ua, password: pa, schema: firma_a,
+     page_size: 300}
+  - {name: firma-b, url: "https://b.example.cz/api", username: ub, password: "${INTOUCH_UNSET_VAR_B}", schema: firma_b}
+target: {dsn: "host=/tmp dbname=crm"}
+)";
+    auto path = writeConfig(dir, sources);
+    Config all = loadConfig(path);
+    EXPECT_EQ(all.sourceNames, (std::vector<std::string>{"firma-a", "firma-b"}));
+    EXPECT_EQ(all.sourceName, "");
+    Config a = loadConfig(path, "firma-a");
+    EXPECT_EQ(a.sourceName, "firma-a");
+    EXPECT_EQ(a.source.url, "https://a.example.cz/api");
+    EXPECT_EQ(a.source.username, "ua");
+    EXPECT_EQ(a.source.pageSize, 300);
+    EXPECT_EQ(a.target.schema, "firma_a");
+    // firma-b's missing variable fails firma-b only.
+    EXPECT_NE(errorOf([&] { loadConfig(path, "firma-b"); }).find("sources.firma-b.password"),
+              std::string::npos);
+    EXPECT_EQ(errorOf([&] { loadConfig(path, "firma-c"); }),
+              path + ": unknown source 'firma-c' (the config lists: firma-a, firma-b)");
+
+    auto bad = [&](const std::string& text) { return errorOf([&] { loadConfig(writeConfig(dir, text)); }); };
+    EXPECT_NE(bad("source: {url: x, username: u, password: p}\n" + sources).find(
+                  "either source: (one CRM) or sources: (several), not both"),
+              std::string::npos);
+    std::string twice = sources;
+    twice.replace(twice.find("schema: firma_b"), 15, "schema: firma_a");
+    EXPECT_NE(bad(twice).find("another source uses schema 'firma_a'"), std::string::npos);
+    std::string withSchema = sources;
+    withSchema.replace(withSchema.find("dbname=crm\"}"), 12, "dbname=crm\", schema: intouch}");
+    EXPECT_NE(bad(withSchema).find("each source names its own schema"), std::string::npos)
+        << bad(withSchema);
+    EXPECT_NE(bad("sources:\n  - {name: Firma A, url: x, username: u, password: p, schema: s}\n"
+                  "target: {dsn: x}\n")
+                  .find("source name 'Firma A' must be 1 to 40 lower-case letters"),
+              std::string::npos);
+    EXPECT_NE(bad("sources:\n  - {name: a, url: x, username: u, password: p, schema: s, "
+                  "colour: red}\ntarget: {dsn: x}\n")
+                  .find("unknown key 'colour' in a source"),
+              std::string::npos);
+}
+
+TEST(CommandLine, SourceAndParallel) {
+    auto cl = parse({"sync", "--config", "c.yaml", "--source", "a", "--source", "b", "--parallel", "3"});
+    EXPECT_EQ(cl.sources, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(cl.parallel, 3);
+    EXPECT_EQ(cl.args, (std::vector<std::string>{"sync", "--config", "c.yaml", "--source", "a",
+                                                 "--source", "b", "--parallel", "3"}));
+    EXPECT_EQ(errorOf([&] { parse({"status", "--config", "c.yaml", "--parallel", "0"}); }),
+              "--parallel needs a number of sources of at least 1, not '0'");
+}
