@@ -1,5 +1,6 @@
 #include "sink/PostgresWriter.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -7,6 +8,7 @@
 #include "common/Errors.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "sink/CopyWriter.hpp"
+#include "state/Checkpoint.hpp"
 
 namespace intouch {
 
@@ -66,6 +68,66 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
         out.complete();
     }
 }
+
+namespace {
+
+// Starts of the repeated autumn spans the batch's records fall in: the mapper's cursor puts
+// a value inside such a span at the span's start (RecordMapper, cursorOrderValue), so a
+// cursor that differs from the column's value marks one.
+std::vector<std::int64_t> repeatedSpanStarts(const StreamSpec& spec, const PageBatch& batch) {
+    std::vector<std::int64_t> starts;
+    std::optional<std::size_t> column;
+    for (std::size_t i = 0; i < spec.columns.size(); ++i)
+        if (spec.columns[i].name == spec.cursorColumn) column = i;
+    if (!column) return starts;
+    for (const auto& rec : batch.records) {
+        if (!rec.cursorMicros || *column >= rec.values.size() || !rec.values[*column]) continue;
+        std::int64_t value = 0;
+        try {
+            value = parseUtcTimestamp(*rec.values[*column]);
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (value != *rec.cursorMicros &&
+            std::find(starts.begin(), starts.end(), *rec.cursorMicros) == starts.end())
+            starts.push_back(*rec.cursorMicros);
+    }
+    return starts;
+}
+
+// Within the repeated autumn hour the stamps of the two passes do not say which version is
+// newer (02:10 of the second pass is read as earlier than 02:40 of the first), so the
+// upsert's guard below, which compares the cursor column, would refuse the newer version
+// and leave the row stale (found by AutumnHour.*). Versions are read in the order they were
+// made, so a stored row whose stamp lies in the same repeated span as the incoming one takes
+// the incoming stamp first, in the same transaction, and the guard lets the version in.
+void admitVersionsOfTheRepeatedHour(pqxx::transaction_base& tx, const StreamSpec& spec,
+                                    const std::string& target, const std::string& stage,
+                                    const PageBatch& batch) {
+    if (spec.mode != SyncMode::Incremental) return;
+    const auto starts = repeatedSpanStarts(spec, batch);
+    if (starts.empty()) return;
+    const std::string cur = quoteIdent(spec.cursorColumn);
+    std::string match;
+    for (const auto& k : spec.primaryKey)
+        match += (match.empty() ? "" : " AND ") + std::string("t.") + quoteIdent(k) + " = s." + quoteIdent(k);
+    std::string spans;
+    for (std::int64_t start : starts) {
+        // Two hours: the span of a one-hour change (a 30-minute change's span is shorter;
+        // admitting the half hour after it too only re-admits same-order versions).
+        const std::string from = tx.quote(formatUtcMicros(start)) + "::timestamptz";
+        const std::string to = "(" + from + " + interval '2 hours')";
+        spans += (spans.empty() ? "" : " OR ") + std::string("(t.") + cur + " >= " + from +
+                 " AND t." + cur + " < " + to + " AND s." + cur + " >= " + from + " AND s." +
+                 cur + " < " + to + ")";
+    }
+    tx.exec("UPDATE " + target + " AS t SET " + cur + " = s." + cur + " FROM " + stage +
+            " AS s WHERE " + match +
+            " AND t.record_hash <> s.record_hash AND t." + cur + " > s." + cur + " AND (" + spans +
+            ")");
+}
+
+}  // namespace
 
 PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
     const auto valueCols = spec_.valueColumns();
@@ -248,6 +310,8 @@ WriteResult PostgresWriter::write(const PageBatch& batch, const std::vector<std:
         ensureStaging(tx);
         copyRows(tx, batch);
         if (!batch.records.empty()) {
+            admitVersionsOfTheRepeatedHour(tx, spec_, qualified(schema_, spec_.table),
+                                           quoteIdent(stage_), batch);
             const Upserted up = upsert(tx);
             result.upserted = up.changed;
             if (up.changed > 0) {
