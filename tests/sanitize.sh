@@ -42,7 +42,7 @@ report_env() {  # reports-dir: the sanitizer options every process (and child) i
     export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
     export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1:suppressions=$SUPP/ubsan.supp"
     export TSAN_OPTIONS="log_path=$reports/tsan:halt_on_error=0:second_deadlock_stack=1:suppressions=$SUPP/tsan.supp"
-    export LSAN_OPTIONS="suppressions=$SUPP/lsan.supp"
+    export LSAN_OPTIONS="suppressions=$SUPP/lsan.supp:print_suppressions=0"
 }
 
 check_reports() {  # pass reports-dir status
