@@ -8,6 +8,43 @@ namespace intouch {
 
 namespace {
 
+// The place of a cursor value in the list order. A value inside the repeated autumn hour
+// (both passes, e.g. 00:00Z-02:00Z for 02:00-03:00 Europe/Prague) stands for the start of the
+// hour's first pass: a CRM that writes local time without an offset stamps both passes with
+// the same text, so within that span the parsed values follow neither the server's order
+// nor the order of the edits (found by AutumnHour.*: the answers looked unsorted and the
+// stream failed). As one tie group the span sorts correctly against everything around it,
+// and sync/RepeatedHour re-reads the group as long as edits can still join it. Only the
+// cursor (order, checkpoint) is affected; the column keeps the value as read.
+std::int64_t cursorOrderValue(const TimeZone& zone, std::int64_t micros) {
+    constexpr std::int64_t kSecond = 1000000, kHour = 3600 * kSecond;
+    struct Span {
+        std::string zone;
+        std::int64_t hour = INT64_MIN;  // the hour bucket this answer is for
+        std::int64_t from = 0, to = 0;  // the repeated span, empty when none
+    };
+    thread_local Span cached;
+    const std::int64_t hour = micros >= 0 ? micros / kHour : (micros - kHour + 1) / kHour;
+    if (hour != cached.hour || cached.zone != zone.name()) {
+        cached = Span{zone.name(), hour, 0, 0};
+        // A span holding this value lies within 1 h of the transition, the hour's middle within
+        // 1.5 h; real zones change offset at most once in 8 h.
+        std::int64_t lo = hour * kHour + kHour / 2 - 4 * kHour, hi = lo + 8 * kHour;
+        const int before = zone.offsetSecondsAt(lo), after = zone.offsetSecondsAt(hi);
+        if (after < before) {
+            while (hi - lo > kSecond) {
+                const std::int64_t mid = lo + (hi - lo) / 2;
+                (zone.offsetSecondsAt(mid) == before ? lo : hi) = mid;
+            }
+            const std::int64_t t = hi - hi % kSecond;
+            const std::int64_t delta = static_cast<std::int64_t>(before - after) * kSecond;
+            cached.from = t - delta;
+            cached.to = t + delta;
+        }
+    }
+    return micros >= cached.from && micros < cached.to ? cached.from : micros;
+}
+
 constexpr std::size_t kShownValueBytes = 80;
 
 // The value as JSON, cut at a character boundary so a message stays one line.
@@ -214,6 +251,7 @@ MappedRecord RecordMapper::map(const json::Value& received, std::string_view sou
             mapColumn(Place{c}, record, ctx, isCursor ? &out.cursorMicros : nullptr));
         if (resolvePaths && c.path.resolve(record, steps)) dynamicConsumed.consume(steps);
     }
+    if (out.cursorMicros) out.cursorMicros = cursorOrderValue(zone_, *out.cursorMicros);
     for (std::size_t k : keyIndexes_) out.keyValues.push_back(out.values[k].value_or(""));
 
     out.children.resize(spec_.children.size());
@@ -293,6 +331,7 @@ std::optional<std::int64_t> RecordMapper::cursorMicros(const json::Value& record
     } catch (const RecordError&) {
         return std::nullopt;
     }
+    if (micros) micros = cursorOrderValue(zone_, *micros);
     return micros;
 }
 

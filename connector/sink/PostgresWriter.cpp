@@ -1,5 +1,6 @@
 #include "sink/PostgresWriter.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include "common/SqlTemplate.hpp"
 #include "common/Utf8Text.hpp"
 #include "sink/CopyWriter.hpp"
+#include "state/Checkpoint.hpp"
 
 namespace intouch {
 
@@ -200,6 +202,73 @@ std::string PostgresWriter::upsertSql() const {
                              {"key_texts", keyTexts}});
 }
 
+namespace {
+
+// Starts of the repeated autumn spans the batch's records fall in: the mapper's cursor puts
+// a value inside such a span at the span's start (RecordMapper, cursorOrderValue), so a
+// cursor that differs from the column's value marks one.
+std::vector<std::int64_t> repeatedSpanStarts(const StreamSpec& spec, const PageBatch& batch) {
+    std::vector<std::int64_t> starts;
+    std::optional<std::size_t> column;
+    for (std::size_t i = 0; i < spec.columns.size(); ++i)
+        if (spec.columns[i].name == spec.cursorColumn) column = i;
+    if (!column) return starts;
+    for (const auto& rec : batch.records) {
+        if (!rec.cursorMicros || *column >= rec.values.size() || !rec.values[*column]) continue;
+        std::int64_t value = 0;
+        try {
+            value = parseUtcTimestamp(*rec.values[*column]);
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (value != *rec.cursorMicros &&
+            std::find(starts.begin(), starts.end(), *rec.cursorMicros) == starts.end())
+            starts.push_back(*rec.cursorMicros);
+    }
+    return starts;
+}
+
+constexpr std::string_view kAdmitRepeatedHour = R"(
+UPDATE {target} AS t SET {cursor} = s.{cursor} FROM {stage} AS s
+WHERE {match} AND t.record_hash <> s.record_hash AND t.{cursor} > s.{cursor} AND ({spans}))";
+constexpr std::string_view kRepeatedSpan = R"((t.{cursor} >= {from} AND t.{cursor} < {from} + interval '2 hours' AND s.{cursor} >= {from} AND s.{cursor} < {from} + interval '2 hours'))";
+
+// Within the repeated autumn hour the stamps of the two passes do not say which version is
+// newer (02:10 of the second pass is read as earlier than 02:40 of the first), so the
+// upsert's guard below, which compares the cursor column, would refuse the newer version
+// and leave the row stale (found by AutumnHour.*). Versions are read in the order they were
+// made, so a stored row whose stamp lies in the same repeated span as the incoming one takes
+// the incoming stamp first, in the same transaction, and the guard lets the version in.
+void admitVersionsOfTheRepeatedHour(pqxx::transaction_base& tx, const StreamSpec& spec,
+                                    const std::string& target, const std::string& stage,
+                                    const PageBatch& batch) {
+    if (spec.mode != SyncMode::Incremental) return;
+    const auto starts = repeatedSpanStarts(spec, batch);
+    if (starts.empty()) return;
+    const std::string cur = quoteIdent(spec.cursorColumn);
+    std::string match;
+    for (const auto& k : spec.primaryKey) {
+        if (!match.empty()) match.append(" AND ");
+        match.append("t.").append(quoteIdent(k)).append(" = s.").append(quoteIdent(k));
+    }
+    std::string spans;
+    for (std::int64_t start : starts) {
+        // Two hours: the span of a one-hour change (a 30-minute change's span is shorter;
+        // admitting the half hour after it too only re-admits same-order versions).
+        std::string from = "'";
+        from.append(tx.esc(formatUtcMicros(start))).append("'::timestamptz");
+        if (!spans.empty()) spans.append(" OR ");
+        spans.append(fillSql(kRepeatedSpan, {{"cursor", cur}, {"from", from}}));
+    }
+    tx.exec(fillSql(kAdmitRepeatedHour, {{"target", target},
+                                         {"stage", stage},
+                                         {"cursor", cur},
+                                         {"match", match},
+                                         {"spans", spans}}));
+}
+
+}  // namespace
+
 PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
     const pqxx::result rows = tx.exec(upsertSql());
     Upserted out;
@@ -299,6 +368,8 @@ Totals PostgresWriter::upsertPage(pqxx::transaction_base& tx, const PageBatch& b
     ensureStaging(tx);
     copyRows(tx, batch);
     if (!batch.records.empty()) {
+        admitVersionsOfTheRepeatedHour(tx, spec_, qualified(schema_, spec_.table), quoteIdent(stage_),
+                                       batch);
         const Upserted up = upsert(tx);
         result.upserted = up.changed;
         if (up.changed > 0) {

@@ -3,7 +3,9 @@
 #include <functional>
 #include <map>
 
+#include "Clock.h"
 #include "QueryParams.h"
+#include "TimestampPlan.h"
 
 namespace intouch::sim {
 
@@ -136,6 +138,25 @@ const std::map<std::string, OptionDef, std::less<>>& options() {
               c.crmVersion = *version;
               return std::nullopt;
           }}},
+        {"clock-start",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              auto t = parseClockStart(v);
+              if (!t) return "expects an instant with its offset, e.g. 2027-10-31T00:30:00+02:00, or epoch seconds";
+              // Generated data lies before the base instant; a clock behind it would be held
+              // there (the clock never goes below data already handed out).
+              if (*t < kBaseInstant) return "must not lie before 2025-01-01T00:00:00Z (the generated data's end)";
+              c.clockStart = *t;
+              return std::nullopt;
+          }}},
+        {"clock-speed",
+         {true,
+          [](SimConfig& c, const std::string& v) -> std::optional<std::string> {
+              auto f = parseDouble(v);
+              if (!f || !(*f > 0) || *f > 1e6) return "expects a number above 0, at most 1000000";
+              c.clockSpeed = *f;
+              return std::nullopt;
+          }}},
         {"help", {false, flag(&SimConfig::help)}},
     };
     return m;
@@ -205,6 +226,11 @@ Simulated InTouch CRM REST API (see simulator/README.md).
   --omit-total LIST        streams whose page envelopes leave out `total`
   --ignore-order-by LIST   streams that ignore orderBy/desc (id order)
   --ignore-position LIST   streams that ignore position (always the first page)
+  --clock-start T          the simulated clock starts at T (with its offset, e.g.
+                           2027-10-31T00:30:00+02:00, or epoch seconds; default: the
+                           wall clock); it sets `modified`, created stamps and Date
+  --clock-speed F          simulated seconds per real second (default 1), e.g. 360
+                           walks the autumn hour twice in 20 s
   --help                   this text
 )";
 }

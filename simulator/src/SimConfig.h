@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -37,6 +38,10 @@ struct SimConfig {
     ShapeKnobs shape;  // --page-members-files, --lists-without-items, --size-cap, ...
     std::string crmId = "SIM-CRM-0001";
     SimCrmVersion crmVersion;  // empty = the default (VersionRules.h)
+    // The simulated clock: unset = the wall clock; else this instant at startup, running
+    // clockSpeed times as fast as the wall clock (SimClock::scheduled).
+    std::optional<int64_t> clockStart;
+    double clockSpeed = 1.0;
     bool help = false;
 
     bool tls() const { return !tlsCert.empty(); }

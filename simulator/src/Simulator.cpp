@@ -24,7 +24,8 @@ constexpr uint64_t kMutationStream = 200, kTieStream = 201, kFaultStream = 202;
 
 Simulator::Simulator(const SimConfig& cfg, SimClock::WallClock wall)
     : startup_(cfg),
-      clock_(std::move(wall)),
+      clock_(cfg.clockStart ? SimClock::scheduled(*cfg.clockStart, cfg.clockSpeed)
+                            : std::move(wall)),
       faults_(Rng::derive(cfg.seed, kFaultStream)),
       runtime_(initialRuntimeConfig(cfg)),
       data_(DataSet::generate(paramsFrom(cfg))) {

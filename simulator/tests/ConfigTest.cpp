@@ -125,3 +125,15 @@ TEST(CommandLine, ShapeOptionsBecomeTheInitialKnobs) {
     EXPECT_TRUE(std::holds_alternative<std::string>(parseCommandLine({"--size-cap", "1001"})));
     EXPECT_TRUE(std::holds_alternative<std::string>(parseCommandLine({"--omit-total", "unicorns"})));
 }
+
+TEST(CommandLine, ClockOptions) {
+    const SimConfig d = parsed({});
+    EXPECT_FALSE(d.clockStart.has_value());
+    EXPECT_EQ(d.clockSpeed, 1.0);
+    const SimConfig c = parsed({"--clock-start", "2027-10-31T00:30:00+02:00", "--clock-speed=360"});
+    EXPECT_EQ(c.clockStart, 1824935400);
+    EXPECT_EQ(c.clockSpeed, 360.0);
+    EXPECT_NE(error({"--clock-start", "2027-10-31T00:30:00"}).find("with its offset"), std::string::npos);
+    EXPECT_NE(error({"--clock-start", "2024-10-27T02:30:00+02:00"}).find("2025-01-01"), std::string::npos);
+    EXPECT_NE(error({"--clock-speed", "0"}).find("above 0"), std::string::npos);
+}

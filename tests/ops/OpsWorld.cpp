@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -12,6 +13,9 @@
 namespace intouch::opstest {
 
 std::string syncBinary() {
+    // As in the integration suite: $INTOUCH_SYNC_BIN runs the tests against another build
+    // (tests/sanitize.sh's TSan pass runs them against ThreadSanitizer builds).
+    if (const char* env = std::getenv("INTOUCH_SYNC_BIN"); env != nullptr && *env != '\0') return env;
     return INTOUCH_SYNC_BIN;
 }
 std::string sourceDir() {
