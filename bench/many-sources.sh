@@ -58,6 +58,7 @@ target: {dsn: "$PG_DSN"}
 mappings: $ROOT/mappings
 migrations: $ROOT/migrations
 streams: [parties]
+pii: {key: bench-pii-key}
 sync: {settle_seconds: 0}
 log: {level: warn}
 CFG

@@ -164,6 +164,59 @@ bool valueMap(YamlReader& r, const YAML::Node& m, bool typed, ColumnSpec& c) {
     return ok;
 }
 
+// `pii:`: whether the value is personal data the mapper excludes or hashes (PersonalData).
+bool readPii(YamlReader& r, const Entries& e, const YAML::Node& node, ColumnSpec& c, bool typed) {
+    auto p = r.scalar(e, "pii", "pii: hash", false, node);
+    if (!p || *p == "none") return true;
+    const YAML::Node& where = e.at("pii").value;
+    if (*p == "exclude") {
+        c.pii = Pii::Exclude;
+        return true;
+    }
+    if (*p != "hash") {
+        r.problem(where, "unknown pii '" + *p +
+                             "' — use exclude (never stored) or hash (stored as HMAC-SHA-256)");
+        return false;
+    }
+    c.pii = Pii::Hash;
+    // The HMAC's hex text is what the column holds: another type could not hold it.
+    if (typed && c.type.kind != ColumnKind::Text) {
+        r.problem(where, "column '" + c.name + "' is pii: hash, which stores hex text — "
+                         "declare it type: text");
+        return false;
+    }
+    return true;
+}
+
+// The column's name: a PostgreSQL identifier we never need to quote differently.
+bool readName(YamlReader& r, const Entries& e, const std::string& name, ColumnSpec& c) {
+    c.name = name;
+    if (isIdentifier(c.name) && c.name.size() <= kMaxColumnName) return true;
+    const std::string hint = snakeCase(c.name);
+    r.problem(e.at("name").value,
+              "column name '" + c.name + "' is not valid — use lower-case snake_case" +
+                  (isIdentifier(hint) && hint != c.name ? ", e.g. " + hint : std::string()) +
+                  " (letters, digits, _; at most 63 characters)");
+    return false;
+}
+
+// The JSON path the value is read from.
+bool readSource(YamlReader& r, const Entries& e, const std::string& source, bool inChild,
+                ColumnSpec& c) {
+    c.sourcePath = source;
+    const YAML::Node& sn = e.at("source").value;
+    auto p = r.path(sn, c.sourcePath);
+    if (!p) return false;
+    c.path = *p;
+    if (c.path.isSelf() && !inChild) {
+        r.problem(sn,
+                  "source '$' (the array element itself) only exists in child tables — to keep "
+                  "the whole record use keep_raw: true");
+        return false;
+    }
+    return true;
+}
+
 std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inChild) {
     if (!node.IsMap()) {
         r.problem(node, "a column must be a mapping — write {name: id, source: id, type: bigint}");
@@ -176,34 +229,8 @@ std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inC
     auto source = r.scalar(e, "source", "source: JSON_PATH", true, node);
     auto type = r.scalar(e, "type", "type: TYPE (e.g. text, bigint, timestamptz)", true, node);
     if (!name || !source || !type) ok = false;
-    if (name) {
-        c.name = *name;
-        if (!isIdentifier(c.name) || c.name.size() > kMaxColumnName) {
-            const std::string hint = snakeCase(c.name);
-            r.problem(
-                e.at("name").value,
-                "column name '" + c.name + "' is not valid — use lower-case snake_case" +
-                    (isIdentifier(hint) && hint != c.name ? ", e.g. " + hint : std::string()) +
-                    " (letters, digits, _; at most 63 characters)");
-            ok = false;
-        }
-    }
-    if (source) {
-        c.sourcePath = *source;
-        const YAML::Node& sn = e.at("source").value;
-        if (auto p = r.path(sn, c.sourcePath)) {
-            c.path = *p;
-            if (c.path.isSelf() && !inChild) {
-                r.problem(sn,
-                          "source '$' (the array element itself) only exists in child tables — to "
-                          "keep the "
-                          "whole record use keep_raw: true");
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    }
+    if (name && !readName(r, e, *name, c)) ok = false;
+    if (source && !readSource(r, e, *source, inChild, c)) ok = false;
     bool typed = false;
     if (type) {
         std::string why;
@@ -243,24 +270,7 @@ std::optional<ColumnSpec> column(YamlReader& r, const YAML::Node& node, bool inC
         else
             ok = false;
     }
-    if (auto p = r.scalar(e, "pii", "pii: hash", false, node)) {
-        const YAML::Node& where = e.at("pii").value;
-        if (*p == "exclude") {
-            c.pii = Pii::Exclude;
-        } else if (*p == "hash") {
-            c.pii = Pii::Hash;
-            // The HMAC's hex text is what the column holds: another type could not hold it.
-            if (typed && c.type.kind != ColumnKind::Text) {
-                r.problem(where, "column '" + c.name + "' is pii: hash, which stores hex text — "
-                                 "declare it type: text");
-                ok = false;
-            }
-        } else if (*p != "none") {
-            r.problem(where, "unknown pii '" + *p +
-                                 "' — use exclude (never stored) or hash (stored as HMAC-SHA-256)");
-            ok = false;
-        }
-    }
+    if (!readPii(r, e, node, c, typed)) ok = false;
     if (!ok) return std::nullopt;
     return c;
 }

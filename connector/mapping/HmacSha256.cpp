@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "mapping/HexText.hpp"
+
 namespace intouch {
 
 std::string hmacSha256Hex(std::string_view key, std::string_view data) {
@@ -14,13 +16,7 @@ std::string hmacSha256Hex(std::string_view key, std::string_view data) {
              reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
              &length) == nullptr)
         throw std::runtime_error("OpenSSL HMAC-SHA-256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out(2 * length, '\0');
-    for (unsigned int i = 0; i < length; ++i) {
-        out[2 * i] = kHex[digest[i] >> 4];
-        out[2 * i + 1] = kHex[digest[i] & 0xf];
-    }
-    return out;
+    return hexText(digest, length);
 }
 
 }  // namespace intouch

@@ -5,6 +5,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "mapping/HexText.hpp"
+
 namespace intouch {
 
 namespace {
@@ -31,13 +33,7 @@ std::string md5Hex(std::string_view data) {
         EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
         EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1)
         throw std::runtime_error("OpenSSL MD5 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out(2 * length, '\0');
-    for (unsigned int i = 0; i < length; ++i) {
-        out[2 * i] = kHex[digest[i] >> 4];
-        out[2 * i + 1] = kHex[digest[i] & 0xf];
-    }
-    return out;
+    return hexText(digest, length);
 }
 
 }  // namespace intouch

@@ -20,6 +20,19 @@ std::string columnLine(const ColumnSpec& c) {
     return quoteIdent(c.name) + " " + c.type.sql() + (c.required ? " NOT NULL" : "");
 }
 
+// A child row's key: parent_<key> in the types of the parent's key, then idx.
+std::vector<std::string> childKeyLines(const StreamSpec& spec) {
+    const auto parentKeys = spec.childParentKeyColumns();
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < spec.primaryKey.size(); ++k) {
+        const ColumnSpec* keyCol = spec.findColumn(spec.primaryKey[k]);
+        out.push_back(quoteIdent(parentKeys[k]) + " " + (keyCol ? keyCol->type.sql() : "text") +
+                      " NOT NULL");
+    }
+    out.push_back(quoteIdent(kChildIndexColumn) + " integer NOT NULL");
+    return out;
+}
+
 }  // namespace
 
 std::string createTablesSql(const StreamSpec& spec) {
@@ -39,13 +52,7 @@ std::string createTablesSql(const StreamSpec& spec) {
 
     const auto parentKeys = spec.childParentKeyColumns();
     for (const auto& child : spec.children) {
-        std::vector<std::string> cl;
-        for (std::size_t k = 0; k < spec.primaryKey.size(); ++k) {
-            const ColumnSpec* keyCol = spec.findColumn(spec.primaryKey[k]);
-            cl.push_back(quoteIdent(parentKeys[k]) + " " + (keyCol ? keyCol->type.sql() : "text") +
-                         " NOT NULL");
-        }
-        cl.push_back(quoteIdent(kChildIndexColumn) + " integer NOT NULL");
+        std::vector<std::string> cl = childKeyLines(spec);
         for (const auto& c : child.columns) cl.push_back(columnLine(c));
         if (!child.extraColumn.empty()) cl.push_back(quoteIdent(child.extraColumn) + " jsonb");
         cl.push_back("PRIMARY KEY (" + identList(parentKeys) + ", " +
@@ -106,13 +113,7 @@ std::string historyTablesSql(const StreamSpec& spec) {
                       historyTableSql(spec.table, lines, spec.primaryKey, true);
     const auto parentKeys = spec.childParentKeyColumns();
     for (const auto& child : spec.children) {
-        std::vector<std::string> cl;
-        for (std::size_t k = 0; k < spec.primaryKey.size(); ++k) {
-            const ColumnSpec* keyCol = spec.findColumn(spec.primaryKey[k]);
-            cl.push_back(quoteIdent(parentKeys[k]) + " " + (keyCol ? keyCol->type.sql() : "text") +
-                         " NOT NULL");
-        }
-        cl.push_back(quoteIdent(kChildIndexColumn) + " integer NOT NULL");
+        std::vector<std::string> cl = childKeyLines(spec);
         for (const auto& c : child.columns) cl.push_back(nullable(c));
         if (!child.extraColumn.empty()) cl.push_back(quoteIdent(child.extraColumn) + " jsonb");
         sql += historyTableSql(child.table, cl, parentKeys, false);

@@ -53,6 +53,31 @@ TableComments childComments(const StreamSpec& spec, const ChildSpec& child) {
     return t;
 }
 
+// The version table of a table with history: its columns as documented there, then the
+// version bookkeeping (docs/history.md).
+TableComments historyComments(const TableComments& live, bool child) {
+    TableComments t{historyTable(live.table),
+                    "Every version of the rows of " + live.table +
+                        " (history: true): valid_from to valid_to; " + live.table +
+                        "_as_of(t) returns the rows valid at t.",
+                    {}};
+    t.columns.emplace_back(kHistoryIdColumn, "Order in which intouch-sync wrote the versions.");
+    for (const auto& [column, comment] : live.columns)
+        if (column != "record_hash" && column != "synced_at" && column != "deleted_at")
+            t.columns.emplace_back(column, comment);
+    t.columns.emplace_back("record_hash",
+                           child ? "record_hash of the parent's version these rows belong to."
+                                 : "record_hash of this version (differs between consecutive "
+                                   "versions of a record).");
+    t.columns.emplace_back(kValidFromColumn,
+                           "When this version began: the record's modified (the run's time for "
+                           "streams without one).");
+    t.columns.emplace_back(kValidToColumn,
+                           "When the next version began, or when the record was found deleted; "
+                           "NULL while it is current.");
+    return t;
+}
+
 }  // namespace
 
 std::string decodedColumnComment(const ColumnSpec& c, const std::string& viewName) {
@@ -67,6 +92,10 @@ std::string decodedColumnComment(const ColumnSpec& c, const std::string& viewNam
 std::vector<TableComments> tableComments(const StreamSpec& spec) {
     std::vector<TableComments> out{parentComments(spec)};
     for (const auto& child : spec.children) out.push_back(childComments(spec, child));
+    if (spec.history) {
+        const std::size_t live = out.size();
+        for (std::size_t i = 0; i < live; ++i) out.push_back(historyComments(out[i], i > 0));
+    }
     return out;
 }
 

@@ -14,24 +14,24 @@ namespace {
 // with its open version, which the parent statements then change.
 constexpr std::string_view kCloseChildren = R"(
 UPDATE {child_history} ch SET valid_to = greatest(ch.valid_from, {valid_from})
-FROM {target} t JOIN {upserted} u ON {join_tu}
+FROM {target} t{changed}
 WHERE {join_cht} AND ch.valid_to IS NULL
   AND NOT EXISTS (SELECT 1 FROM {history} h
                   WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
 constexpr std::string_view kOpenChildren = R"(
 INSERT INTO {child_history} ({child_columns}, record_hash, valid_from)
 SELECT {c_columns}, t.record_hash, {valid_from}
-FROM {target} t JOIN {upserted} u ON {join_tu} JOIN {child} c ON {join_ct}
+FROM {target} t{changed} JOIN {child} c ON {join_ct}
 WHERE NOT EXISTS (SELECT 1 FROM {history} h
                   WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
 constexpr std::string_view kCloseChanged = R"(
 UPDATE {history} h SET valid_to = greatest(h.valid_from, {valid_from})
-FROM {target} t JOIN {upserted} u ON {join_tu}
+FROM {target} t{changed}
 WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash <> t.record_hash)";
 constexpr std::string_view kOpenChanged = R"(
 INSERT INTO {history} ({columns}, record_hash, valid_from)
 SELECT {t_columns}, t.record_hash, {valid_from}
-FROM {target} t JOIN {upserted} u ON {join_tu}
+FROM {target} t{changed}
 WHERE NOT EXISTS (SELECT 1 FROM {history} h WHERE {join_ht} AND h.valid_to IS NULL))";
 
 // A row marked deleted ends its version when it was marked; a row removed, now.
@@ -79,6 +79,16 @@ HistoryWriter::HistoryWriter(std::string schema, const StreamSpec& spec, std::st
 
 void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
     if (!enabled()) return;
+    record(tx, " JOIN " + quoteIdent(upserted_) + " u ON " +
+                   joinOn("t", spec_.primaryKey, "u", spec_.primaryKey));
+}
+
+void HistoryWriter::recordAll(pqxx::transaction_base& tx) const {
+    if (!enabled()) return;
+    record(tx, "");
+}
+
+void HistoryWriter::record(pqxx::transaction_base& tx, const std::string& changed) const {
     const auto& key = spec_.primaryKey;
     const auto parentKeys = spec_.childParentKeyColumns();
     const std::string validFrom =
@@ -87,10 +97,9 @@ void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
             : std::string("now()");
     const std::string history = qualified(schema_, historyTable(spec_.table));
     const SqlValues common = {{"target", qualified(schema_, spec_.table)},
-                              {"upserted", quoteIdent(upserted_)},
+                              {"changed", changed},
                               {"history", history},
                               {"valid_from", validFrom},
-                              {"join_tu", joinOn("t", key, "u", key)},
                               {"join_ht", joinOn("h", key, "t", key)}};
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         const ChildSpec& child = spec_.children[i];
@@ -103,12 +112,12 @@ void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
                        {"child_columns", identList(spec_.childValueColumns(i))},
                        {"c_columns", prefixed("c", spec_.childValueColumns(i))}});
         tx.exec(fillSql(kCloseChildren,
-                        pick(values, {"child_history", "valid_from", "target", "upserted", "join_tu",
+                        pick(values, {"child_history", "valid_from", "target", "changed",
                                       "join_cht", "history", "join_ht"})));
         tx.exec(fillSql(kOpenChildren,
                         pick(values, {"child_history", "child_columns", "c_columns", "valid_from",
-                                      "target", "upserted", "join_tu", "child", "join_ct",
-                                      "history", "join_ht"})));
+                                      "target", "changed", "child", "join_ct", "history",
+                                      "join_ht"})));
     }
     tx.exec(fillSql(kCloseChanged, common));
     SqlValues open = common;

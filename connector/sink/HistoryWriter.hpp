@@ -22,12 +22,17 @@ class HistoryWriter {
     HistoryWriter(std::string schema, const StreamSpec& spec, std::string upserted);
 
     bool enabled() const { return spec_.history; }
-    // After the page's upsert and child replacement.
+    // After the page's upsert and child replacement: the rows the upserts changed.
     void recordChanged(pqxx::transaction_base& tx) const;
+    // After a full refresh swapped the table's whole content in: every row.
+    void recordAll(pqxx::transaction_base& tx) const;
     // After rows were marked deleted or removed.
     void closeDeleted(pqxx::transaction_base& tx) const;
 
   private:
+    // `changed`: the join that keeps the target's rows to record ("" for all of them).
+    void record(pqxx::transaction_base& tx, const std::string& changed) const;
+
     std::string schema_;
     const StreamSpec& spec_;
     std::string upserted_;

@@ -209,9 +209,15 @@ std::vector<DriftItem> findSchemaDrift(pqxx::transaction_base& tx, const std::st
                          historyColumns(childColumns(spec, i), key), out);
         }
     }
-    findPersonalDrift(tx, schema, spec, spec.table, spec.columns, spec.excludedColumns, out);
-    for (const auto& child : spec.children)
-        findPersonalDrift(tx, schema, spec, child.table, child.columns, child.excludedColumns, out);
+    // The version tables hold the same personal data as their tables.
+    for (bool versions : {false, true}) {
+        if (versions && !spec.history) break;
+        auto name = [&](const std::string& table) { return versions ? historyTable(table) : table; };
+        findPersonalDrift(tx, schema, spec, name(spec.table), spec.columns, spec.excludedColumns, out);
+        for (const auto& child : spec.children)
+            findPersonalDrift(tx, schema, spec, name(child.table), child.columns,
+                              child.excludedColumns, out);
+    }
     return out;
 }
 
@@ -252,6 +258,10 @@ std::string planMigrationSql(const StreamSpec& spec, const std::vector<DriftItem
                 sql += "-- " + d.describe() + "\n";
                 break;
             case DriftItem::Kind::ExcludedColumnStored:
+                // As for a retyped column: the current view reads it, migrate recreates it.
+                if (viewsDropped.insert(d.table).second)
+                    sql += "DROP VIEW IF EXISTS " + quoteIdent(d.table + "_current") +
+                           ";  -- `intouch-sync migrate` creates it again\n";
                 sql += "-- " + d.column + " is pii: exclude: its stored values go with the column\n" +
                        "ALTER TABLE " + quoteIdent(d.table) + " DROP COLUMN " + quoteIdent(d.column) + ";\n";
                 break;

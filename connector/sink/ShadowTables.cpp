@@ -3,6 +3,7 @@
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
+#include "sink/HistoryWriter.hpp"
 
 namespace intouch {
 
@@ -16,6 +17,9 @@ StreamSpec ShadowTables::shadowSpec(const StreamSpec& spec) {
     shadow.name = spec.name + kShadowStream;
     shadow.table = spec.table + kShadowSuffix;
     for (auto& child : shadow.children) child.table += kShadowSuffix;
+    // Versions are recorded once the new content is swapped in (swapIn), against the live
+    // table's history: the shadow keeps none of its own.
+    shadow.history = false;
     return shadow;
 }
 
@@ -63,6 +67,10 @@ void ShadowTables::swapIn(pqxx::connection_base& conn, const std::string& schema
         for (std::size_t i = 0; i < spec.children.size(); ++i)
             tx.exec("INSERT INTO " + qualified(schema, spec.children[i].table) + " SELECT * FROM " +
                     qualified(schema, shadow.children[i].table));
+        // The new content's versions: rows that changed or came, and rows that are gone.
+        const HistoryWriter history(schema, spec, "");
+        history.recordAll(tx);
+        history.closeDeleted(tx);
         for (const auto& child : shadow.children) tx.exec("DROP TABLE " + qualified(schema, child.table));
         tx.exec("DROP TABLE " + qualified(schema, shadow.table));
         const std::string state = qualified(schema, "sync_state");

@@ -19,7 +19,8 @@ schema). Per source it renders a ConfigMap holding that source's own single-sour
 sync.yaml and a CronJob (concurrencyPolicy: Forbid) that runs `intouch-sync sync` with it,
 the CRM password from the Secret intouch-sync-<name> (key intouch-password), the
 PostgreSQL password from the Secret intouch-sync-postgres (key pg-password, read by libpq
-as PGPASSWORD), and the metrics pushed to the Pushgateway (grouped by schema, so sources
+as PGPASSWORD), the key of the mappings' `pii: hash` columns from the Secret
+intouch-sync-pii (key pii-key, one for every source so that hashes join across CRMs), and the metrics pushed to the Pushgateway (grouped by schema, so sources
 do not overwrite each other). A `password:` in the config is never copied. Without
 --output-dir the manifests go to stdout (kubectl apply -f -); with it, one file per source
 and a kustomization.yaml listing them (kubectl apply -k DIR, or a base for overlays).
@@ -108,6 +109,9 @@ def source_config(config, source, pushgateway):
         if key in config:
             out[key] = config[key]
     out.setdefault("log", {"level": "info", "format": "json"})
+    # The HMAC key of the mappings' `pii: hash` columns, from the Secret (never the config):
+    # one key for every source, so hashed values join across CRMs.
+    out["pii"] = {"key": "${INTOUCH_PII_KEY}"}
     if pushgateway:
         out["metrics"] = {"pushgateway": pushgateway}
     return yaml.dump(out, Dumper=Dumper, sort_keys=False, allow_unicode=True)
@@ -131,7 +135,8 @@ def manifests(config, source, args):
         "env": [{"name": "INTOUCH_SOURCE", "value": source["name"]},
                 {"name": "INTOUCH_PASSWORD", "valueFrom": secret(name, "intouch-password")},
                 {"name": "PGPASSWORD",
-                 "valueFrom": secret("intouch-sync-postgres", "pg-password")}],
+                 "valueFrom": secret("intouch-sync-postgres", "pg-password")},
+                {"name": "INTOUCH_PII_KEY", "valueFrom": secret("intouch-sync-pii", "pii-key")}],
         "resources": {"requests": {"cpu": "100m", "memory": "64Mi"},
                       "limits": {"memory": "256Mi"}},
         "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,

@@ -143,6 +143,43 @@ TEST(History, EditsAcrossRunsGiveTheExactVersionChainAndDeletionsCloseTheLast) {
     EXPECT_EQ(brokenChain(history), "");
 }
 
+// A full refresh swaps the whole table in: records that changed get a version, unchanged
+// ones none, and records gone from the CRM are closed.
+TEST(History, AFullRefreshVersionsOnlyWhatChangedAndClosesWhatVanished) {
+    SyncWorld w = partiesWorld(150);
+    ASSERT_EQ(w.migrate().exitCode, 0);
+    ASSERT_EQ(w.sync({"--stream", "parties"}).exitCode, 0);
+    const auto before = sourceRecords(w.sim(), "parties");
+    const long versionsBefore = count(w, "SELECT count(*) FROM intouch.parties_history");
+    ASSERT_EQ(versionsBefore, static_cast<long>(before.size()));
+
+    std::this_thread::sleep_for(1100ms);
+    w.simPost("/_sim/mutate?stream=parties&edits=20&deletes=4");
+    auto r = w.sync({"--stream", "parties", "--full-refresh"});
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+
+    const auto after = sourceRecords(w.sim(), "parties");
+    long changed = 0, vanished = 0;
+    for (const auto& [key, rec] : before) {
+        auto it = after.find(key);
+        if (it == after.end())
+            ++vanished;
+        else if (it->second.hash != rec.hash)
+            ++changed;
+    }
+    ASSERT_GT(changed, 0);
+    ASSERT_GT(vanished, 0);
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), versionsBefore + changed);
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history WHERE valid_to IS NULL"),
+              static_cast<long>(after.size()));
+    const auto history = historyOf(w);
+    EXPECT_EQ(brokenChain(history), "");
+    for (const auto& [key, rec] : after) {
+        ASSERT_TRUE(history.count(key)) << "no history for id " << key;
+        EXPECT_EQ(history.at(key).back().hash, rec.hash) << "id " << key;
+    }
+}
+
 TEST(History, KilledRunsUnderEditsLeaveNoGapAndNoDuplicateVersion) {
     SimSettings sim;
     sim.records = 300;

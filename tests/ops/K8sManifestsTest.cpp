@@ -47,7 +47,10 @@ void expectConnectorAccepts(const std::string& syncYaml, const fs::path& path) {
     std::ofstream(path) << std::regex_replace(syncYaml, std::regex("/usr/share/intouch-sync"),
                                               sourceDir());
     auto p = ts::runToCompletion(syncBinary(), {"check", "--config", path.string()},
-                                 {{"INTOUCH_PASSWORD", "x"}, {"PGCONNECT_TIMEOUT", "2"}}, 60s);
+                                 {{"INTOUCH_PASSWORD", "x"},
+                                  {"INTOUCH_PII_KEY", "k"},
+                                  {"PGCONNECT_TIMEOUT", "2"}},
+                                 60s);
     EXPECT_EQ(p.exitCode, 6) << describe(p);
     EXPECT_TRUE(contains(p.stdoutText, ": ok")) << p.stdoutText;
 }
@@ -82,6 +85,7 @@ TEST(K8sManifests, OneForbidConcurrentCronJobPerSourceWithItsSecretAndSchema) {
         const YAML::Node c = pod["containers"][0];
         EXPECT_EQ(envSecret(c, "INTOUCH_PASSWORD"), name + "/intouch-password");
         EXPECT_EQ(envSecret(c, "PGPASSWORD"), "intouch-sync-postgres/pg-password");
+        EXPECT_EQ(envSecret(c, "INTOUCH_PII_KEY"), "intouch-sync-pii/pii-key");
         EXPECT_EQ(c["args"][0].as<std::string>(), "sync");
         const std::string mounted = pod["volumes"][0]["configMap"]["name"].as<std::string>();
         ASSERT_TRUE(configMaps.count(mounted));

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "OpsWorld.hpp"
+#include "support/RecordHash.hpp"
 
 namespace intouch::opstest {
 namespace {
@@ -40,6 +41,7 @@ struct TwoCrms {
                               << "mappings: " << sourceDir() << "/mappings\n"
                               << "migrations: " << sourceDir() << "/migrations\n"
                               << "streams: [parties]\n"
+                              << "pii: {key: \"" << ts::kTestPiiKey << "\"}\n"
                               << "metrics: {file: metrics/intouch_sync.prom}\n";
     }
     ts::CompletedProcess run(std::vector<std::string> args) const {
