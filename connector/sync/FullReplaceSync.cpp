@@ -63,12 +63,8 @@ StreamOutcome FullReplaceSync::run() {
             outcome.apiTotal = page.total;
         });
         outcome.relocations = scan.relocations();
-        if (!scan.reachedTotal())
-            throw InconsistentReadError("stream " + spec_.name + ": the id-order scan ended on " +
-                                        "an empty answer before the list's reported total (" +
-                                        std::to_string(outcome.apiTotal.value_or(-1)) + ", " +
-                                        std::to_string(outcome.totals.seen) +
-                                        " records seen); the table is left as it was");
+        scan.requireReachedTotal(spec_.name, outcome.apiTotal, outcome.totals.seen,
+                                 "the table is left as it was");
     } else {
         if (stopRequested()) throw InterruptedError("stopped before reading " + spec_.name);
         // A list that changed while it was paged cannot be proven complete; it is read

@@ -34,4 +34,18 @@ void IdOrderScan::run(const Visitor& visit, std::optional<std::int64_t> stopAfte
     }
 }
 
+void IdOrderScan::requireReachedTotal(const std::string& stream, std::optional<std::int64_t> total,
+                                      std::int64_t seen, const std::string& consequence) const {
+    if (reachedTotal_) return;
+    std::string message = "stream ";
+    message.append(stream)
+        .append(": the id-order scan ended on an empty answer before the list's reported total (")
+        .append(std::to_string(total.value_or(-1)))
+        .append(", ")
+        .append(std::to_string(seen))
+        .append(" records seen); ")
+        .append(consequence);
+    throw InconsistentReadError(message);
+}
+
 }  // namespace intouch

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sync/ListSource.hpp"
@@ -31,6 +32,12 @@ class IdOrderScan {
     // The last answer reached the `total` it reported (false when the walk ended on an
     // empty answer short of it, a `total` larger than the list, or at stopAfterId).
     bool reachedTotal() const { return reachedTotal_; }
+    // For a walk that must cover the whole list (a reconcile, a full read): throws
+    // InconsistentReadError when it ended on an empty answer before the list's `total` (the
+    // CRM overstates its list, or lost records from it), so that nothing is decided on an
+    // incomplete read. `consequence` says what the caller then leaves undone.
+    void requireReachedTotal(const std::string& stream, std::optional<std::int64_t> total,
+                             std::int64_t seen, const std::string& consequence) const;
 
   private:
     ListSource& source_;

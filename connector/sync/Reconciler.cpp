@@ -25,14 +25,9 @@ StreamOutcome Reconciler::run(bool hardDelete) {
         outcome.totals += writer_.writeReconcilePage(batch, ids);
     });
     outcome.relocations = scan.relocations();
-    if (!scan.reachedTotal())
-        // An empty answer before `total`: the CRM overstates its list, or lost records
-        // from it. Rows not seen are not proven gone, so none is marked deleted.
-        throw InconsistentReadError("stream " + spec_.name + ": the id-order scan ended on an " +
-                                    "empty answer before the list's reported total (" +
-                                    std::to_string(outcome.apiTotal.value_or(-1)) + ", " +
-                                    std::to_string(outcome.totals.seen) +
-                                    " records seen); nothing is marked deleted");
+    // Rows not seen are not proven gone.
+    scan.requireReachedTotal(spec_.name, outcome.apiTotal, outcome.totals.seen,
+                             "nothing is marked deleted");
     outcome.readToEnd = true;
     if (!options_.dryRun) outcome.totals.deleted = writer_.finishReconcile(hardDelete);
     log::info("reconciled", {{"stream", spec_.name}, {"seen", std::to_string(outcome.totals.seen)},
