@@ -12,10 +12,8 @@
 
 namespace intouch {
 
-FullReplaceSync::FullReplaceSync(PageFetcher& fetcher, PostgresWriter& writer,
-                                 const RecordMapper& mapper, const StreamSpec& spec,
-                                 const SyncOptions& options)
-    : fetcher_(fetcher), writer_(writer), mapper_(mapper), spec_(spec), options_(options) {}
+FullReplaceSync::FullReplaceSync(const StreamWiring& w)
+    : fetcher_(w.fetcher), writer_(w.writer), mapper_(w.mapper), spec_(w.spec), options_(w.options) {}
 
 // The pages of one read do not add up, most likely because the list changed meanwhile.
 struct ListChangedError : InconsistentReadError {

@@ -5,13 +5,9 @@
 // a complete, consistent read replaces anything; a record the mapping rejects
 // keeps its previous row.
 
-#include "mapping/MappingSpec.hpp"
-#include "mapping/RecordMapper.hpp"
-#include "sink/PostgresWriter.hpp"
-#include "source/PageFetcher.hpp"
 #include "sync/ListReader.hpp"
 #include "sync/StreamOutcome.hpp"
-#include "sync/SyncOptions.hpp"
+#include "sync/StreamWiring.hpp"
 
 namespace intouch {
 
@@ -19,8 +15,7 @@ struct WholeRead;
 
 class FullReplaceSync {
 public:
-    FullReplaceSync(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
-                    const StreamSpec& spec, const SyncOptions& options);
+    explicit FullReplaceSync(const StreamWiring& w);
     StreamOutcome run();
 
 private:

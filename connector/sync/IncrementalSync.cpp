@@ -19,13 +19,11 @@ class PipelineSink : public PageSink {
 
 }  // namespace
 
-IncrementalSync::IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer,
-                                 const RecordMapper& mapper, const StreamSpec& spec,
-                                 const SyncOptions& options)
-    : reader_(fetcher, mapper, spec),
-      writer_(writer),
-      cursorField_(mapper.cursorSourceField()),
-      options_(options) {}
+IncrementalSync::IncrementalSync(const StreamWiring& w)
+    : reader_(w.fetcher, w.mapper, w.spec),
+      writer_(w.writer),
+      cursorField_(w.mapper.cursorSourceField()),
+      options_(w.options) {}
 
 StreamOutcome IncrementalSync::run(const Checkpoint& loaded) {
     PipelineSink sink(writer_);

@@ -5,16 +5,15 @@
 
 #include <string>
 
-#include "sink/PostgresWriter.hpp"
-#include "sync/IncrementalReader.hpp"  // Checkpoint, StreamOutcome, SyncOptions
-#include "sync/ListReader.hpp"  // PageFetcher, RecordMapper, StreamSpec
+#include "sync/IncrementalReader.hpp"  // Checkpoint, StreamOutcome
+#include "sync/ListReader.hpp"
+#include "sync/StreamWiring.hpp"
 
 namespace intouch {
 
 class IncrementalSync {
   public:
-    IncrementalSync(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
-                    const StreamSpec& spec, const SyncOptions& options);
+    explicit IncrementalSync(const StreamWiring& w);
 
     StreamOutcome run(const Checkpoint& loaded);
 

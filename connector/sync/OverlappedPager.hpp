@@ -23,12 +23,14 @@
 #include <string>
 
 #include "sync/ListSource.hpp"
+#include "sync/PositionSearch.hpp"
 
 namespace intouch {
 
 class OverlappedPager {
   public:
-    using Place = std::function<bool(const ListItem&)>;
+    // What the place search looks for, and the anchor test, negated.
+    using Place = PositionSearch::Predicate;
     // Sees every record a position search probes (with the position and the answer's
     // `total`): the incremental reader learns the list's newest record from the first.
     using ProbeSeen =

@@ -7,9 +7,8 @@
 
 namespace intouch {
 
-Reconciler::Reconciler(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
-                       const StreamSpec& spec, const SyncOptions& options)
-    : reader_(fetcher, mapper, spec), writer_(writer), spec_(spec), options_(options) {}
+Reconciler::Reconciler(const StreamWiring& w)
+    : reader_(w.fetcher, w.mapper, w.spec), writer_(w.writer), spec_(w.spec), options_(w.options) {}
 
 StreamOutcome Reconciler::run(bool hardDelete) {
     StreamOutcome outcome;

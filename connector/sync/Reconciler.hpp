@@ -8,17 +8,15 @@
 #include <cstdint>
 #include <optional>
 
-#include "sink/PostgresWriter.hpp"
 #include "sync/ListReader.hpp"
 #include "sync/StreamOutcome.hpp"
-#include "sync/SyncOptions.hpp"
+#include "sync/StreamWiring.hpp"
 
 namespace intouch {
 
 class Reconciler {
 public:
-    Reconciler(PageFetcher& fetcher, PostgresWriter& writer, const RecordMapper& mapper,
-               const StreamSpec& spec, const SyncOptions& options);
+    explicit Reconciler(const StreamWiring& w);
     StreamOutcome run(bool hardDelete);
 
     // After an incremental run that read to the end of the list and saw every

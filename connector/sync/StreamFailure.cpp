@@ -1,5 +1,7 @@
 #include "sync/StreamFailure.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <pqxx/pqxx>
 
 namespace intouch {
@@ -41,29 +43,14 @@ ExitCode exitCodeOfError(const std::exception_ptr& error) {
 }
 
 int severity(ExitCode code) {
-    switch (code) {
-        case ExitCode::Success:
-            return 0;
-        case ExitCode::CompletedWithRejects:
-            return 1;
-        case ExitCode::StreamsUnavailable:
-            return 2;
-        case ExitCode::Locked:
-            return 3;
-        case ExitCode::AuthError:
-            return 4;
-        case ExitCode::ConfigError:
-            return 5;
-        case ExitCode::SourceUnavailable:
-            return 6;
-        case ExitCode::TargetUnavailable:
-            return 7;
-        case ExitCode::Interrupted:
-            return 8;
-        case ExitCode::Internal:
-            return 9;
-    }
-    return 9;
+    // Least to most serious: a run exits with the most serious code of its streams.
+    static constexpr ExitCode kLeastFirst[] = {
+        ExitCode::Success,           ExitCode::CompletedWithRejects, ExitCode::StreamsUnavailable,
+        ExitCode::Locked,            ExitCode::AuthError,            ExitCode::ConfigError,
+        ExitCode::SourceUnavailable, ExitCode::TargetUnavailable,    ExitCode::Interrupted,
+        ExitCode::Internal};
+    const auto* at = std::find(std::begin(kLeastFirst), std::end(kLeastFirst), code);
+    return static_cast<int>(at - std::begin(kLeastFirst));
 }
 
 RunOutcome outcomeOfExitCode(ExitCode code) {

@@ -166,7 +166,7 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
     StreamOutcome outcome;
     if (settings_.reconcileOnly) {
         if (spec.mode == SyncMode::Incremental) {
-            Reconciler reconciler(ctx.fetcher, writer, mapper, spec, settings_.options);
+            Reconciler reconciler({ctx.fetcher, writer, mapper, spec, settings_.options});
             outcome = reconciler.run(settings_.options.hardDelete);
         } else {
             log::info("stream is re-read whole on every sync; nothing to reconcile",
@@ -184,7 +184,7 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
             tx.commit();
         }
         PostgresWriter shadowWriter(conn, settings_.schema, shadow, report_.runId);
-        IncrementalSync sync(ctx.fetcher, shadowWriter, mapper, shadow, settings_.options);
+        IncrementalSync sync({ctx.fetcher, shadowWriter, mapper, shadow, settings_.options});
         outcome = sync.run(start);
         // Only a read that reached the end replaces the live tables; a run that
         // stopped at its horizon keeps its shadow tables for the next one to go on.
@@ -203,16 +203,16 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
             tx.commit();
         }
         start = rewindOverRepeatedHourLogged(start, ctx.zone, settings_.options.settleSeconds, spec.name);
-        IncrementalSync sync(ctx.fetcher, writer, mapper, spec, settings_.options);
+        IncrementalSync sync({ctx.fetcher, writer, mapper, spec, settings_.options});
         outcome = sync.run(start);
         if (!settings_.options.dryRun && reconcileDue(ctx, writer, spec, outcome)) {
-            Reconciler reconciler(ctx.fetcher, writer, mapper, spec, settings_.options);
+            Reconciler reconciler({ctx.fetcher, writer, mapper, spec, settings_.options});
             StreamOutcome rec = reconciler.run(settings_.options.hardDelete);
             outcome.totals += rec.totals.written();  // its records were counted as seen already
             outcome.relocations += rec.relocations;
         }
     } else {
-        FullReplaceSync sync(ctx.fetcher, writer, mapper, spec, settings_.options);
+        FullReplaceSync sync({ctx.fetcher, writer, mapper, spec, settings_.options});
         outcome = sync.run();
     }
     return outcome;
