@@ -139,6 +139,19 @@ bool filterMatches(const json::Value& element, const PathStep& step) {
     }
 }
 
+std::optional<std::string> scalarText(const json::Value& v) {
+    switch (v.type()) {
+        case json::Type::String:
+            return v.asString();
+        case json::Type::Number:
+            return v.numberText();
+        case json::Type::Bool:
+            return std::string(v.asBool() ? "true" : "false");
+        default:
+            return std::nullopt;
+    }
+}
+
 bool JsonPath::resolve(const json::Value& root, std::vector<ResolvedStep>& out) const {
     out.clear();
     const json::Value* cur = &root;

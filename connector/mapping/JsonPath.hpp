@@ -4,6 +4,7 @@
 // itself, in child tables).
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -66,5 +67,10 @@ class JsonPath {
 // Whether an element's field equals a filter literal: strings by content,
 // numbers by their JSON text, booleans as true/false; null never matches.
 bool filterMatches(const json::Value& element, const PathStep& step);
+
+// A scalar's text, by the same rule: strings by content, numbers by their JSON text,
+// booleans as true/false; nullopt for null, objects and arrays. Map keys are compared with
+// it, an unmappable key is named by it, and `pii: hash` hashes it.
+std::optional<std::string> scalarText(const json::Value& v);
 
 }  // namespace intouch

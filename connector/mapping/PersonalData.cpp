@@ -40,19 +40,10 @@ Place locate(const JsonPath& path, json::Value& root) {
     return place;
 }
 
-// What is hashed: a string's text, a number's text as received, true/false, and the
-// compact JSON of an object or array.
+// What is hashed: a scalar's text (scalarText), or the compact JSON of an object or array.
 std::string hashedText(const json::Value& v) {
-    switch (v.type()) {
-        case json::Type::String:
-            return v.asString();
-        case json::Type::Number:
-            return v.numberText();
-        case json::Type::Bool:
-            return v.asBool() ? "true" : "false";
-        default:
-            return v.toJson();
-    }
+    if (auto text = scalarText(v)) return *std::move(text);
+    return v.toJson();
 }
 
 }  // namespace

@@ -60,21 +60,6 @@ std::string describe(const std::string& label, const std::string& path) {
     return "column '" + label + "' (from '" + path + "')";
 }
 
-// A scalar's text: strings by content, numbers by their JSON text, booleans as
-// true/false. Map keys are compared with it; an unmappable key is named by it.
-std::optional<std::string> scalarText(const json::Value& v) {
-    switch (v.type()) {
-        case json::Type::String:
-            return v.asString();
-        case json::Type::Number:
-            return v.numberText();
-        case json::Type::Bool:
-            return std::string(v.asBool() ? "true" : "false");
-        default:
-            return std::nullopt;
-    }
-}
-
 std::string childPath(const std::string& arrayPath, std::size_t index,
                       const std::string& columnPath) {
     std::string base = arrayPath + "[" + std::to_string(index) + "]";

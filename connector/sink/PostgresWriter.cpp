@@ -145,11 +145,10 @@ PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
       spec_(spec),
       runId_(runId),
       state_(schema_),
-      history_(schema_, spec_, "_upserted_" + spec_.table) {
-    stage_ = "_stage_" + spec_.table;
-    upserted_ = "_upserted_" + spec_.table;
-    seen_ = "_seen_" + spec_.table;
-}
+      stage_("_stage_" + spec_.table),
+      upserted_("_upserted_" + spec_.table),
+      seen_("_seen_" + spec_.table),
+      history_(schema_, spec_, upserted_) {}
 
 void PostgresWriter::ensureStaging(pqxx::transaction_base& tx) {
     if (stagingReady_) return;

@@ -83,10 +83,11 @@ private:
     const StreamSpec& spec_;
     std::optional<std::int64_t> runId_;
     StateStore state_;
-    HistoryWriter history_;
+    // Session tables: the staged page, the keys its upsert changed, a reconcile's seen ids.
+    std::string stage_, upserted_, seen_;
+    HistoryWriter history_;  // reads upserted_
 
     bool stagingReady_ = false;
-    std::string stage_, upserted_, seen_;
 };
 
 }  // namespace intouch
