@@ -107,7 +107,12 @@ public:
                 st.bindInt(9, runId);
                 st.step();
             });
-            runLock_.reset();
+            if (runLock_) {
+                // The run is over as far as others care; its lock file has no further use.
+                runLock_.reset();
+                std::error_code ec;
+                std::filesystem::remove(lockDir_ + "/" + lockName("run-" + std::to_string(runId)), ec);
+            }
         } catch (const std::exception& e) {
             writeFailure_ = "could not record the outcome '" + std::string(outcomeText(outcome)) + "' of run " +
                             std::to_string(runId) + " in " + db_.path() + " sync_runs: " + e.what();

@@ -158,7 +158,8 @@ std::string sqliteBookkeepingSql() {
 
 std::vector<std::string> sqliteTableColumns(const StreamSpec& spec, int child) {
     std::vector<std::string> out;
-    for (const auto& c : streamTables(spec).at(static_cast<std::size_t>(child + 1)).cols) out.push_back(c.name);
+    const std::vector<Table> tables = streamTables(spec);  // kept: the loop reads into it
+    for (const auto& c : tables.at(static_cast<std::size_t>(child + 1)).cols) out.push_back(c.name);
     return out;
 }
 
