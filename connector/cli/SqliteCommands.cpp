@@ -23,7 +23,16 @@ std::string shortUtc(const std::optional<std::int64_t>& micros) {
     return formatUtcMicros(*micros / 1000000 * 1000000).substr(0, 19);
 }
 
-std::string shortStamp(const std::string& iso) { return iso.empty() ? "-" : iso.substr(0, 19); }
+// "2024-03-05 09:15:30" from a stored "2024-03-05T09:15:30.000000Z", as PostgreSQL's status prints it.
+std::string shortStamp(const std::string& iso) {
+    if (iso.empty()) return "-";
+    std::string out = iso.substr(0, 19);
+    if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+    return out;
+}
+
+void changeSqliteState(SqliteDatabase& db, const CommandLine& cl, const std::vector<StreamSpec>& streams,
+                       std::optional<std::int64_t> micros);
 
 void warnPostgresOnly(const std::vector<StreamSpec>& streams) {
     for (const auto& s : streams)
@@ -77,8 +86,9 @@ std::size_t printSqliteCheck(const Config& config, const std::vector<StreamSpec>
 ExitCode runSqliteStatus(const Config& config, const std::vector<StreamSpec>& streams) {
     SqliteDatabase db(config.target.sqlite, true);
     requireSqliteMigrated(db);
-    std::printf("%-14s %-20s %10s  %-11s %-20s %-20s\n", "stream", "checkpoint (UTC)", "rows", "outcome",
-                "last success (UTC)", "last failure (UTC)");
+    std::printf("%-14s %-20s %-9s %10s  %-11s %-20s %-20s\n", "stream", "checkpoint (UTC)", "lag", "rows",
+                "outcome", "last success (UTC)", "last failure (UTC)");
+    const std::int64_t now = nowUtcMicros();
     std::vector<std::pair<std::string, std::string>> errors;
     for (const auto& spec : streams) {
         const Checkpoint cp = sqlite_state::load(db, spec.name);
@@ -104,8 +114,12 @@ ExitCode runSqliteStatus(const Config& config, const std::vector<StreamSpec>& st
         }
         const std::string checkpoint =
             spec.mode == SyncMode::Incremental ? shortUtc(cp.modifiedMicros) : "(re-read whole)";
-        std::printf("%-14s %-20s %10s  %-11s %-20s %-20s\n", spec.name.c_str(), checkpoint.c_str(), rows.c_str(),
-                    outcome.c_str(), shortStamp(success).c_str(), shortStamp(failure).c_str());
+        const std::string lag = spec.mode == SyncMode::Incremental && cp.modifiedMicros
+                                    ? formatLag(static_cast<double>(now - *cp.modifiedMicros) / 1e6)
+                                    : "-";
+        std::printf("%-14s %-20s %-9s %10s  %-11s %-20s %-20s\n", spec.name.c_str(), checkpoint.c_str(),
+                    lag.c_str(), rows.c_str(), outcome.c_str(), shortStamp(success).c_str(),
+                    shortStamp(failure).c_str());
         if (!error.empty() && outcome != "success") errors.emplace_back(spec.name + ": last run " + outcome, error);
     }
     for (const auto& [what, error] : errors) std::printf("%s: %s\n", what.c_str(), log::redact(error).c_str());
@@ -143,18 +157,42 @@ ExitCode runSqliteState(const CommandLine& cl, const Config& config, const std::
         if (*micros > nowUtcMicros())
             throw ConfigError("--modified " + *cl.modified + " is in the future: every record would be skipped until then");
     }
-    // Under the streams' locks, as with PostgreSQL: a running sync is not changed under its feet.
-    auto target = openSqliteRunTarget(config.target.sqlite, true);
-    std::vector<std::unique_ptr<HeldLock>> locks;
+    std::vector<std::string> names;
     for (const auto& spec : streams) {
-        if (spec.mode != SyncMode::Incremental) {
-            if (cl.subcommand == "set")
-                throw ConfigError("stream '" + spec.name + "' has no checkpoint to set: it is re-read whole on every sync");
-            std::printf("state reset %s: nothing to reset, it is re-read whole on every sync\n", spec.name.c_str());
+        if (spec.mode == SyncMode::Incremental) {
+            names.push_back(spec.name);
             continue;
         }
-        locks.push_back(target->lockStream(spec.name, cl.waitLockSeconds));
+        if (cl.subcommand == "set")
+            throw ConfigError("stream '" + spec.name + "' has no checkpoint to set: it is re-read whole on every sync");
+        std::printf("state reset %s: nothing to reset, it is re-read whole on every sync\n", spec.name.c_str());
     }
+    if (names.empty()) return ExitCode::Success;
+    // Recorded in sync_runs and done under the streams' locks, as with PostgreSQL: a running
+    // sync is not changed under its feet.
+    auto target = openSqliteRunTarget(config.target.sqlite, true);
+    std::string command = "state " + cl.subcommand;
+    for (const auto& n : names) command += " " + n;
+    if (micros) command += " --modified " + *cl.modified;
+    const std::int64_t runId = target->startRun(command, names);
+    try {
+        std::vector<std::unique_ptr<HeldLock>> locks;
+        for (const auto& n : names) locks.push_back(target->lockStream(n, cl.waitLockSeconds));
+        changeSqliteState(db, cl, streams, micros);
+    } catch (const std::exception& e) {
+        const RunOutcome outcome = dynamic_cast<const LockedError*>(&e) ? RunOutcome::Locked : RunOutcome::Failed;
+        target->finishRunOrReport(runId, outcome, Totals{}, log::redact(e.what()));
+        throw;
+    }
+    target->finishRunOrReport(runId, RunOutcome::Success, Totals{}, "");
+    if (!target->writeFailure().empty()) throw TargetError(target->writeFailure());
+    return ExitCode::Success;
+}
+
+namespace {
+
+void changeSqliteState(SqliteDatabase& db, const CommandLine& cl, const std::vector<StreamSpec>& streams,
+                       std::optional<std::int64_t> micros) {
     inSqliteTransaction(db, [&] {
         for (const auto& spec : streams) {
             if (spec.mode != SyncMode::Incremental) continue;
@@ -174,7 +212,8 @@ ExitCode runSqliteState(const CommandLine& cl, const Config& config, const std::
             }
         }
     });
-    return ExitCode::Success;
 }
+
+}  // namespace
 
 }  // namespace intouch

@@ -99,7 +99,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path, bool mustExist) : path_(
     std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
     std::error_code ec;
     if (mustExist && !std::filesystem::exists(path_, ec))
-        throw TargetError("SQLite database " + path_ +
+        throw ConfigError("SQLite database " + path_ +
                           " does not exist: run `intouch-sync migrate` to create it");
     if (std::filesystem::is_directory(path_, ec))
         throw TargetError("target.sqlite " + path_ + " is a directory; name a file");

@@ -57,8 +57,9 @@ private:
 
 class SqliteDatabase {
 public:
-    // Opens (creating when missing, unless mustExist) the file. A file that is not a
-    // SQLite database, or that cannot be written, is a TargetError naming the path.
+    // Opens (creating when missing; with mustExist a missing file is a ConfigError saying to
+    // run migrate) the file. A file that is not a SQLite database, or that cannot be
+    // written, is a TargetError naming the path.
     explicit SqliteDatabase(const std::string& path, bool mustExist = false);
     ~SqliteDatabase();
     SqliteDatabase(const SqliteDatabase&) = delete;

@@ -261,7 +261,8 @@ std::vector<std::string> sqliteSchemaDrift(SqliteDatabase& db, const std::vector
 
 void requireSqliteMigrated(SqliteDatabase& db) {
     if (!db.tableExists("sync_schema") || !db.tableExists("sync_state"))
-        throw TargetError("SQLite database " + db.path() +
+        // A ConfigError (exit 2) as PostgreSQL's pending migrations: the fix is a command.
+        throw ConfigError("SQLite database " + db.path() +
                           " has no intouch-sync schema: run `intouch-sync migrate` first");
 }
 

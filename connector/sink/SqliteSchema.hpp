@@ -47,7 +47,7 @@ SqliteMigration migrateSqlite(SqliteDatabase& db, const std::vector<StreamSpec>&
 // different checksum.
 std::vector<std::string> sqliteSchemaDrift(SqliteDatabase& db, const std::vector<StreamSpec>& streams);
 
-// Throws TargetError (saying to run migrate) when the file has no schema from migrate.
+// Throws ConfigError (saying to run migrate) when the file has no schema from migrate.
 void requireSqliteMigrated(SqliteDatabase& db);
 
 }  // namespace intouch
