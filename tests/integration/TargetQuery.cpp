@@ -59,6 +59,25 @@ std::vector<TargetRow> targetRows(const SyncWorld& world, const std::string& sql
     return out;
 }
 
+void targetExec(const SyncWorld& world, const std::string& sql) {
+    if (!world.sqlite()) {
+        ts::pg::exec(world.dsn(), sql);
+        return;
+    }
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(world.sqlitePath().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        throw std::runtime_error("open " + world.sqlitePath().string());
+    }
+    sqlite3_busy_timeout(db, 10000);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, withoutSchema(sql).c_str(), nullptr, nullptr, &err);
+    std::string e = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error("SQLite: " + e + ": " + sql);
+}
+
 long long targetCount(const SyncWorld& world, const std::string& sqlFromWhere) {
     const auto rows = targetRows(world, "SELECT count(*) " + sqlFromWhere);
     return std::stoll(rows.at(0).at(0).value_or("0"));

@@ -16,6 +16,8 @@ namespace intouch::itest {
 using TargetRow = std::vector<std::optional<std::string>>;
 
 std::vector<TargetRow> targetRows(const SyncWorld& world, const std::string& sql);
+// Runs a statement that changes the target (a test's sabotage), in its own transaction.
+void targetExec(const SyncWorld& world, const std::string& sql);
 long long targetCount(const SyncWorld& world, const std::string& sqlFromWhere);
 // `expr` as text: "expr::text" on PostgreSQL, "CAST(expr AS TEXT)" on SQLite.
 std::string textOf(const SyncWorld& world, const std::string& expr);

@@ -196,6 +196,53 @@ TEST_P(OnTarget, OverlappingRunOfAStreamGetsExit7) {
     expectEqualToSource(world, "parties", "after the overlap");
 }
 
+TEST_P(OnTarget, DryRunWritesNothing) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 300}, config({.pageSize = 50}));
+    ASSERT_EQ(world.migrate().exitCode, 0);
+    ASSERT_EQ(world.sync({"--stream", "parties"}).exitCode, 0);
+    world.simPost("/_sim/mutate?stream=parties&edits=20&inserts=5&deletes=3");
+    auto snapshot = [&] {
+        return targetRows(world, "SELECT " + textOf(world, "id") + ", record_hash, " + textOf(world, "synced_at") +
+                                     " FROM intouch.parties ORDER BY id");
+    };
+    const auto rowsBefore = snapshot();
+    const auto stateBefore = targetRows(world, "SELECT * FROM intouch.sync_state ORDER BY stream");
+    const long long runsBefore = targetCount(world, "FROM intouch.sync_runs");
+    RunResult dry = world.sync({"--stream", "parties", "--dry-run"});
+    ASSERT_EQ(dry.exitCode, 0) << dry.describe();
+    EXPECT_EQ(snapshot(), rowsBefore);
+    EXPECT_EQ(targetRows(world, "SELECT * FROM intouch.sync_state ORDER BY stream"), stateBefore);
+    EXPECT_EQ(targetCount(world, "FROM intouch.sync_runs"), runsBefore) << "a dry run records no run";
+    // The real run then brings the changes.
+    ASSERT_EQ(world.sync({"--stream", "parties"}).exitCode, 0);
+    Comparison c = compareWithSource(world, "parties");
+    EXPECT_TRUE(c.missing.empty() && c.mismatched.empty()) << c.summary();
+}
+
+TEST_P(OnTarget, FullRefreshReplacesTheTablesWhole) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld world(SimSettings{.records = 300}, config({.pageSize = 50}));
+    ASSERT_EQ(world.migrate().exitCode, 0);
+    ASSERT_EQ(world.sync({"--stream", "parties"}).exitCode, 0);
+    // Rows that no longer match the CRM (a stale version, lost children): a full refresh
+    // rebuilds the table from the CRM, where an incremental run would not look.
+    targetExec(world, "UPDATE intouch.parties SET record_hash = 'stale' WHERE id IN (1, 2)");
+    targetExec(world, "DELETE FROM intouch.parties_contacts WHERE parent_id IN (SELECT parent_id FROM "
+                      "intouch.parties_contacts LIMIT 1)");
+    ASSERT_FALSE(compareWithSource(world, "parties").equal()) << "the sabotage took";
+    RunResult refresh = world.sync({"--stream", "parties", "--full-refresh"});
+    ASSERT_EQ(refresh.exitCode, 0) << refresh.describe();
+    expectEqualToSource(world, "parties", "after --full-refresh");
+    EXPECT_EQ(targetCount(world, "FROM intouch.sync_state WHERE stream LIKE '%full-refresh%'"), 0)
+        << "the shadow checkpoint moved to the live stream";
+    EXPECT_EQ(targetCount(world, "FROM intouch.sync_state WHERE stream = 'parties'"), 1);
+    // And an incremental run after it reads only what changed.
+    world.simPost("/_sim/mutate?stream=parties&edits=5");
+    ASSERT_EQ(world.sync({"--stream", "parties"}).exitCode, 0);
+    expectEqualToSource(world, "parties", "incremental after --full-refresh");
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, OnTarget, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& info) {
                              return std::string(info.param ? "Sqlite" : "Postgres");

@@ -6,6 +6,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -279,11 +282,26 @@ TEST(WriterSqlite, AFileThatIsNotADatabaseIsAClearError) {
 }
 
 TEST(WriterSqlite, AReadOnlyFileIsAClearError) {
-    if (geteuid() == 0) GTEST_SKIP() << "root writes read-only files";
-    Target t;
-    const std::string path = t.path;
-    chmod(path.c_str(), 0444);
-    EXPECT_THROW(SqliteDatabase db(path), TargetError);
+    test::ScratchDir dir;
+    const std::string path = (dir.path() / "crm.db").string();
+    {
+        SqliteDatabase db(path);
+        migrateSqlite(db, {loadMappingFile(dir.write("m.yaml", kSpec))});
+    }
+    // root writes through file modes: the immutable attribute stops root too.
+    const bool root = geteuid() == 0;
+    const std::string chattr = "chattr +i '" + path + "' 2>/dev/null";
+    if (root ? std::system(chattr.c_str()) != 0 : chmod(path.c_str(), 0444) != 0)
+        GTEST_SKIP() << "cannot make " << path << " read-only here";
+    std::string error;
+    try {
+        SqliteDatabase db(path);
+    } catch (const TargetError& e) {
+        error = e.what();
+    }
+    if (root) (void)std::system(("chattr -i '" + path + "'").c_str());
+    EXPECT_NE(error.find(path), std::string::npos) << error;
+    EXPECT_NE(error.find("read-only"), std::string::npos) << error;
 }
 
 TEST(WriterSqlite, AFullDiskFailsThePageAndKeepsTheLastCommittedOne) {
