@@ -16,6 +16,9 @@ PACKAGES=(
     tzdata
     # libraries
     libpoco-dev libpqxx-dev libpq-dev libyaml-cpp-dev zlib1g-dev libssl-dev
+    # the embedded SQLite target (target.sqlite): Poco Data's SQLite connector is in
+    # libpoco-dev; the typed binds use libsqlite3; sqlite3 is the shell the demo points at
+    libsqlite3-dev sqlite3
     # JSON parsing of the CRM's pages (numbers kept as their text: raw_json_token)
     libsimdjson-dev
     # command-line parsing (header-only)

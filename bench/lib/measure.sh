@@ -25,6 +25,35 @@ log:
 YAML
 }
 
+# The same config with the SQLite file $WORK/crm-N.db as the target (issue 15).
+write_sqlite_config() {
+    sed "/^target:/,/^  schema:/c\\target:\\n  sqlite: $WORK/crm-$1.db" "$WORK/sync.yaml" >"$WORK/sync-sqlite.yaml"
+}
+
+# measure_sqlite_full N: the full sync of parties into a fresh SQLite file, timed like
+# measure_sync (PG CPU is not charged: PostgreSQL is idle meanwhile).
+measure_sqlite_full() {
+    local n=$1 log="$WORK/sync-$1-sqlite.log" rows
+    write_sqlite_config "$n"
+    rm -rf "$WORK/crm-$n.db" "$WORK/crm-$n.db-wal" "$WORK/crm-$n.db-shm" "$WORK/crm-$n.db.locks"
+    "$SYNC" migrate --config "$WORK/sync-sqlite.yaml" >"$WORK/migrate-$n-sqlite.log" 2>&1 \
+        || die "migrate (SQLite) failed; see $WORK/migrate-$n-sqlite.log"
+    "$MEASURE" "$WORK/sqlite.rusage" -- "$SYNC" sync --config "$WORK/sync-sqlite.yaml" --stream parties \
+        >"$log.out" 2>"$log" || die "intouch-sync sync (SQLite, $n records) failed; see $log"
+    # shellcheck disable=SC1090
+    source "$WORK/sqlite.rusage"
+    R[$n.sqlite.wall]=$wall_s
+    R[$n.sqlite.cpu]=$(calc "%.2f" "$user_s + $sys_s")
+    R[$n.sqlite.rss_mb]=$(calc "%.1f" "$maxrss_kb / 1024")
+    R[$n.sqlite.pg_cpu]=-
+    R[$n.sqlite.sim_cpu]=-
+    R[$n.sqlite.seen]=$(stream_done_field "$log" seen)
+    R[$n.sqlite.file_mb]=$(calc "%.0f" "$(stat -c %s "$WORK/crm-$n.db") / 1048576")
+    rows=$(sqlite3 "$WORK/crm-$n.db" "SELECT count(*) FROM parties")
+    ((rows == n)) || die "full sync into SQLite left $rows rows in parties, expected $n"
+    rm -rf "$WORK/crm-$n.db" "$WORK/crm-$n.db-wal" "$WORK/crm-$n.db-shm" "$WORK/crm-$n.db.locks"
+}
+
 # A value from the connector's "stream done" log line.
 stream_done_field() {
     grep '"stream done"' "$1" | tail -n 1 | grep -o "\"$2\":\"[0-9]*\"" | grep -o '[0-9]*' || echo 0
@@ -97,6 +126,9 @@ bench_size() {
     measure_sync "$n" full
     rows=$(pg_sql -d crm -Atc "SELECT count(*) FROM intouch.parties")
     ((rows == n)) || die "full sync left $rows rows in intouch.parties, expected $n"
+
+    say "full sync into a SQLite file ($n records)"
+    measure_sqlite_full "$n"
 
     say "COPY reference ($n records)"
     copy_reference "$WORK" intouch

@@ -11,6 +11,7 @@
 #include "cli/RunMetrics.hpp"
 #include "sync/StreamFailure.hpp"
 #include "cli/SchemaCommands.hpp"
+#include "cli/SqliteCommands.hpp"
 #include "cli/SourceFanOut.hpp"
 #include "cli/StateCommands.hpp"
 #include "cli/StatusCommand.hpp"
@@ -112,6 +113,7 @@ void requireNoPendingMigrations(pqxx::connection_base& conn, const Config& c) {
 }
 
 ExitCode cmdMigrate(const Loaded& l) {
+    if (l.config.target.isSqlite()) return runSqliteMigrate(l.config, l.streams);
     auto conn = TargetDatabase::connect(l.config.target.dsn);
     MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
     auto status = runner.apply(*conn);
@@ -160,13 +162,14 @@ void printSyncSummary(const SyncReport& report, bool dryRun) {
 }
 
 ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
-    {
+    if (!l.config.target.isSqlite()) {
         auto conn = TargetDatabase::connect(l.config.target.dsn);
         requireNoPendingMigrations(*conn, l.config);
     }
     SyncJobSettings s;
     s.dsn = l.config.target.dsn;
     s.schema = l.config.target.schema;
+    s.sqlitePath = l.config.target.sqlite;
     s.source = l.config.source;
     s.options = l.config.sync;
     s.options.dryRun = cl.dryRun;
@@ -201,7 +204,10 @@ ExitCode cmdSync(const CommandLine& cl, const Loaded& l, bool reconcileOnly) {
     }
     const ExitCode code =
         report.totals.rejected > 0 ? ExitCode::CompletedWithRejects : ExitCode::Success;
-    if (report.totals.rejected > 0)
+    if (report.totals.rejected > 0 && l.config.target.isSqlite())
+        std::printf("some records were rejected: sqlite3 %s 'SELECT * FROM sync_rejects'\n",
+                    l.config.target.sqlite.c_str());
+    else if (report.totals.rejected > 0)
         std::printf("some records were rejected: SELECT * FROM %s.sync_rejects;\n",
                     quoteIdent(l.config.target.schema).c_str());
     publishRunMetrics(metrics, l.config, command, l.streams, report, code);
@@ -268,12 +274,19 @@ void probeStream(PageFetcher& fetcher, const Config& config, const AboutInfo& ab
 ExitCode cmdCheck(const Loaded& l) {
     std::printf("config %s: ok\n", l.config.path.c_str());
     std::printf("mappings %s: %zu stream(s) ok\n", l.config.mappingsDir.c_str(), l.streams.size());
-    auto conn = TargetDatabase::connect(l.config.target.dsn);
-    MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
-    auto status = runner.inspect(*conn);
-    std::printf("postgresql: reachable; schema %s: %zu migration(s) applied, %zu pending\n",
-                l.config.target.schema.c_str(), status.alreadyApplied.size(),
-                status.pending.size());
+    std::unique_ptr<pqxx::connection> conn;
+    MigrationStatus status;
+    std::size_t sqliteDrift = 0;
+    if (l.config.target.isSqlite()) {
+        sqliteDrift = printSqliteCheck(l.config, l.streams);
+    } else {
+        conn = TargetDatabase::connect(l.config.target.dsn);
+        MigrationRunner runner(l.config.migrationsDir, l.config.target.schema);
+        status = runner.inspect(*conn);
+        std::printf("postgresql: reachable; schema %s: %zu migration(s) applied, %zu pending\n",
+                    l.config.target.schema.c_str(), status.alreadyApplied.size(),
+                    status.pending.size());
+    }
     ApiClient client(l.config.source);
     PageFetcher fetcher(client);
     AboutInfo about = fetcher.about();
@@ -307,6 +320,7 @@ ExitCode cmdCheck(const Loaded& l) {
                                      " -- remove them from `streams` in the config, or declare "
                                      "the versions that serve them (since:/until:) in their "
                                      "mapping files");
+    if (l.config.target.isSqlite()) return sqliteDrift > 0 ? ExitCode::ConfigError : ExitCode::Success;
     if (!status.pending.empty()) {
         std::printf("run `intouch-sync migrate --config %s` to apply the pending migrations\n",
                     l.config.path.c_str());
@@ -318,6 +332,7 @@ ExitCode cmdCheck(const Loaded& l) {
 }
 
 ExitCode cmdPlan(const Loaded& l) {
+    if (l.config.target.isSqlite()) return runSqlitePlan(l.config, l.streams);
     auto conn = TargetDatabase::connect(l.config.target.dsn);
     printSchemaPlan(*conn, l.config.target.schema, l.streams, l.lists);
     return ExitCode::Success;
@@ -353,8 +368,11 @@ ExitCode runCommand(const CommandLine& cl) {
     if (cl.command == "migrate") return cmdMigrate(l);
     if (cl.command == "sync") return cmdSync(cl, l, false);
     if (cl.command == "reconcile") return cmdSync(cl, l, true);
-    if (cl.command == "status") return runStatus(l.config, l.streams);
-    if (cl.command == "state") return runState(cl, l.config, l.streams);
+    if (cl.command == "status")
+        return l.config.target.isSqlite() ? runSqliteStatus(l.config, l.streams) : runStatus(l.config, l.streams);
+    if (cl.command == "state")
+        return l.config.target.isSqlite() ? runSqliteState(cl, l.config, l.streams)
+                                          : runState(cl, l.config, l.streams);
     if (cl.command == "check") return cmdCheck(l);
     if (cl.command == "plan") return cmdPlan(l);
     throw ConfigError("unknown command '" + cl.command + "'");

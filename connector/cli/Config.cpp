@@ -320,10 +320,27 @@ MetricsConfig readMetrics(const Reader& r, const YAML::Node& metrics, const std:
 }
 
 // The database; with sources:, the schema is each source's own (the caller sets it).
-TargetConfig readTarget(const Reader& r, const YAML::Node& target, const Config& c) {
+TargetConfig readTarget(const Reader& r, const YAML::Node& target, const Config& c,
+                        const std::string& base) {
     TargetConfig t;
-    r.allowOnly(target, "target", {"dsn", "schema"});
-    if (!target["dsn"]) throw ConfigError(r.at(target) + ": target.dsn is required");
+    r.allowOnly(target, "target", {"dsn", "schema", "sqlite"});
+    if (target["sqlite"]) {
+        if (target["dsn"])
+            throw ConfigError(r.at(target["sqlite"]) +
+                              ": target.sqlite and target.dsn exclude each other: name one database");
+        if (target["schema"])
+            throw ConfigError(r.at(target["schema"]) +
+                              ": target.schema is PostgreSQL's; a SQLite file has no schemas");
+        if (!c.sourceNames.empty())
+            throw ConfigError(r.at(target["sqlite"]) +
+                              ": target.sqlite holds one CRM; with sources:, use a PostgreSQL target");
+        const std::string file = r.text(target["sqlite"], "target.sqlite");
+        if (file.empty()) throw ConfigError(r.at(target["sqlite"]) + ": target.sqlite is empty");
+        t.sqlite = resolvePath(base, file);
+        return t;
+    }
+    if (!target["dsn"])
+        throw ConfigError(r.at(target) + ": target.dsn (PostgreSQL) or target.sqlite (a file) is required");
     if (target["dsn"].IsScalar())
         for (const auto& v : environmentValuesIn(target["dsn"].Scalar())) log::addSecret(v);
     t.dsn = r.text(target["dsn"], "target.dsn");
@@ -387,7 +404,7 @@ Config loadConfig(const std::string& path, const std::string& sourceName) {
 
     const YAML::Node target = root["target"];
     if (!target) throw ConfigError(path + ": missing section 'target' (dsn, schema)");
-    c.target = readTarget(r, target, c);
+    c.target = readTarget(r, target, c, base);
     if (!c.sourceName.empty()) c.target.schema = r.text(source["schema"], section + ".schema");
     if (c.target.schema.empty()) throw ConfigError(r.at(target["schema"]) + ": target.schema is empty");
 

@@ -15,6 +15,10 @@ namespace intouch {
 struct TargetConfig {
     std::string dsn;
     std::string schema = "intouch";
+    // `target: {sqlite: PATH}` (absolute, or made so from the config file's directory):
+    // the embedded SQLite target instead of PostgreSQL; "" = PostgreSQL (dsn).
+    std::string sqlite;
+    bool isSqlite() const { return !sqlite.empty(); }
 };
 
 // Where `sync` publishes Prometheus metrics; empty = not published.

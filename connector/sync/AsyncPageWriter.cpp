@@ -2,7 +2,7 @@
 
 namespace intouch {
 
-AsyncPageWriter::AsyncPageWriter(PostgresWriter& writer, std::size_t depth)
+AsyncPageWriter::AsyncPageWriter(StreamTarget& writer, std::size_t depth)
     : writer_(writer), depth_(depth == 0 ? 1 : depth), thread_([this] { loop(); }) {}
 
 AsyncPageWriter::~AsyncPageWriter() {
@@ -45,7 +45,7 @@ void AsyncPageWriter::loop() {
         // Everything queued goes into one transaction (group commit): while the
         // database keeps up this is one page, and when it falls behind, fewer
         // commits and statements let it catch up. A page with rejects closes
-        // the group (PostgresWriter::writePages says why).
+        // the group (StreamTarget::writePages says why).
         std::vector<PageBatch> group;
         while (!queue_.empty() && (group.empty() || group.back().rejects.empty())) {
             group.push_back(std::move(queue_.front()));

@@ -11,13 +11,13 @@
 #include <mutex>
 #include <thread>
 
-#include "sink/PostgresWriter.hpp"
+#include "sink/StreamTarget.hpp"
 
 namespace intouch {
 
 class AsyncPageWriter {
 public:
-    explicit AsyncPageWriter(PostgresWriter& writer, std::size_t depth = 2);
+    explicit AsyncPageWriter(StreamTarget& writer, std::size_t depth = 2);
     // Commits what is queued (every queued page is whole and safe to commit),
     // then stops the thread. Errors at that point are dropped: finish() reports them.
     ~AsyncPageWriter();
@@ -32,7 +32,7 @@ public:
 private:
     void loop();
 
-    PostgresWriter& writer_;
+    StreamTarget& writer_;
     std::size_t depth_;
     std::mutex mutex_;
     std::condition_variable changed_;

@@ -25,7 +25,7 @@ private:
     void fetchMissingChildren(WholeRead& read);
 
     PageFetcher& fetcher_;
-    PostgresWriter& writer_;
+    StreamTarget& writer_;
     const RecordMapper& mapper_;
     const StreamSpec& spec_;
     SyncOptions options_;

@@ -9,7 +9,7 @@ namespace {
 // Committed pages are written while the next one is fetched.
 class PipelineSink : public PageSink {
   public:
-    explicit PipelineSink(PostgresWriter& writer) : pipeline_(writer) {}
+    explicit PipelineSink(StreamTarget& writer) : pipeline_(writer) {}
     void submit(PageBatch batch) override { pipeline_.submit(std::move(batch)); }
     Totals finish() override { return pipeline_.finish(); }
 

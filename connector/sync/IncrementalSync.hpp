@@ -19,7 +19,7 @@ class IncrementalSync {
 
   private:
     ListReader reader_;
-    PostgresWriter& writer_;
+    StreamTarget& writer_;
     std::string cursorField_;
     SyncOptions options_;
 };

@@ -28,7 +28,7 @@ public:
 
 private:
     ListReader reader_;
-    PostgresWriter& writer_;
+    StreamTarget& writer_;
     const StreamSpec& spec_;
     SyncOptions options_;
 };

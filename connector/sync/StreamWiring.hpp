@@ -5,7 +5,7 @@
 
 #include "mapping/MappingSpec.hpp"
 #include "mapping/RecordMapper.hpp"
-#include "sink/PostgresWriter.hpp"
+#include "sink/StreamTarget.hpp"
 #include "source/PageFetcher.hpp"
 #include "sync/SyncOptions.hpp"
 
@@ -13,7 +13,7 @@ namespace intouch {
 
 struct StreamWiring {
     PageFetcher& fetcher;
-    PostgresWriter& writer;
+    StreamTarget& writer;
     const RecordMapper& mapper;
     const StreamSpec& spec;
     const SyncOptions& options;

@@ -9,9 +9,8 @@
 #include "common/StopSignal.hpp"
 #include "mapping/RecordMapper.hpp"
 #include "mapping/TimeZone.hpp"
-#include "sink/PostgresWriter.hpp"
+#include "sink/RunTarget.hpp"
 #include "sink/ShadowTables.hpp"
-#include "sink/TargetDatabase.hpp"
 #include "source/ApiClient.hpp"
 #include "source/PageFetcher.hpp"
 #include "state/StateStore.hpp"
@@ -56,9 +55,7 @@ std::int64_t retriesOfKind(const FetchStats& stats, const std::string& kind) {
 
 // What every step of one run shares.
 struct RunContext {
-    pqxx::connection& conn;
-    RunHistory& history;
-    StateStore& state;
+    RunTarget& target;
     ApiClient& client;
     PageFetcher& fetcher;
     TimeZone zone = TimeZone::utc();
@@ -66,7 +63,13 @@ struct RunContext {
 
 SyncJob::SyncJob(SyncJobSettings settings) : settings_(std::move(settings)) {}
 
-bool SyncJob::reconcileDue(RunContext& ctx, PostgresWriter& writer, const StreamSpec& spec,
+std::unique_ptr<RunTarget> SyncJob::openTarget() const {
+    const bool recording = !settings_.options.dryRun;
+    if (!settings_.sqlitePath.empty()) return openSqliteRunTarget(settings_.sqlitePath, recording);
+    return openPostgresRunTarget(settings_.dsn, settings_.schema, recording);
+}
+
+bool SyncJob::reconcileDue(RunContext& ctx, StreamTarget& writer, const StreamSpec& spec,
                            const StreamOutcome& outcome) const {
     const SyncOptions& o = settings_.options;
     if (o.reconcile == ReconcileMode::Never) return false;
@@ -81,27 +84,25 @@ bool SyncJob::reconcileDue(RunContext& ctx, PostgresWriter& writer, const Stream
         return true;
     }
     return o.reconcileEveryRuns > 0 &&
-           ctx.history.streamRunCount(ctx.conn, spec.name) % o.reconcileEveryRuns == 0;
+           ctx.target.streamRunCount(spec.name) % o.reconcileEveryRuns == 0;
 }
 
 SyncReport SyncJob::run() {
     const auto t0 = std::chrono::steady_clock::now();
     report_ = SyncReport{};
-    auto conn = TargetDatabase::connect(settings_.dsn);
-    TargetDatabase::requireMigrated(*conn, settings_.schema);
+    auto target = openTarget();
+    target->requireMigrated();
 
     std::vector<std::string> names;
     for (const auto& s : settings_.streams) names.push_back(s.name);
-    RunHistory history(settings_.schema, !settings_.options.dryRun);
-    StateStore state(settings_.schema);
     const std::string command = settings_.reconcileOnly ? "reconcile"
                                 : settings_.fullRefresh ? "sync --full-refresh"
                                                         : "sync";
-    report_.runId = history.startRun(*conn, command, names);
+    report_.runId = target->startRun(command, names);
 
     ApiClient client(settings_.source);
     PageFetcher fetcher(client);
-    RunContext ctx{*conn, history, state, client, fetcher};
+    RunContext ctx{*target, client, fetcher};
     openRun(ctx);
 
     // Every stream is tried, whatever happened to the ones before it; only an error that
@@ -127,10 +128,10 @@ SyncReport SyncJob::run() {
     RunOutcome outcome = outcomeOf(failure);
     if (!failure && report_.totals.rejected > 0) outcome = RunOutcome::Partial;
     report_.outcome = outcome;
-    history.finishRunOrReport(*conn, report_.runId, outcome, report_.totals, log::redact(failureText));
+    target->finishRunOrReport(report_.runId, outcome, report_.totals, log::redact(failureText));
     if (failure) std::rethrow_exception(failure);
     // The data is committed, but sync_runs does not say so: alerts would read it wrong.
-    if (!history.writeFailure().empty()) throw TargetError(log::redact(history.writeFailure()));
+    if (!target->writeFailure().empty()) throw TargetError(log::redact(target->writeFailure()));
     return report_;
 }
 
@@ -153,16 +154,16 @@ void SyncJob::openRun(RunContext& ctx) {
         ctx.zone = TimeZone::load(zoneName);
     } catch (const std::exception& e) {
         report_.outcome = outcomeOf(std::current_exception());
-        ctx.history.finishRunOrReport(ctx.conn, report_.runId, report_.outcome, trafficOf(ctx.client.stats()),
+        ctx.target.finishRunOrReport(report_.runId, report_.outcome, trafficOf(ctx.client.stats()),
                                       log::redact(e.what()));
         throw;
     }
 }
 
 StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
-    pqxx::connection& conn = ctx.conn;
     RecordMapper mapper(spec, ctx.zone);
-    PostgresWriter writer(conn, settings_.schema, spec, report_.runId);
+    const std::unique_ptr<StreamTarget> target = ctx.target.openWriter(spec, report_.runId);
+    StreamTarget& writer = *target;
     StreamOutcome outcome;
     if (settings_.reconcileOnly) {
         if (spec.mode == SyncMode::Incremental) {
@@ -178,13 +179,11 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
         const StreamSpec shadow = ShadowTables::shadowSpec(spec);
         Checkpoint start;
         if (!settings_.options.dryRun) {
-            ShadowTables::prepare(conn, settings_.schema, spec);
-            pqxx::work tx(conn);
-            start = ctx.state.load(tx, shadow.name);
-            tx.commit();
+            ctx.target.prepareShadow(spec);
+            start = ctx.target.loadCheckpoint(shadow.name);
         }
-        PostgresWriter shadowWriter(conn, settings_.schema, shadow, report_.runId);
-        IncrementalSync sync({ctx.fetcher, shadowWriter, mapper, shadow, settings_.options});
+        const std::unique_ptr<StreamTarget> shadowWriter = ctx.target.openWriter(shadow, report_.runId);
+        IncrementalSync sync({ctx.fetcher, *shadowWriter, mapper, shadow, settings_.options});
         outcome = sync.run(start);
         // Only a read that reached the end replaces the live tables; a run that
         // stopped at its horizon keeps its shadow tables for the next one to go on.
@@ -194,14 +193,9 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
                 "list (records changed during the run are left to the next run; " +
                 std::to_string(outcome.totals.seen) + " read so far); the live table "
                 "is unchanged, run --full-refresh again to go on from where it stopped");
-        if (!settings_.options.dryRun) ShadowTables::swapIn(conn, settings_.schema, spec);
+        if (!settings_.options.dryRun) ctx.target.swapInShadow(spec);
     } else if (spec.mode == SyncMode::Incremental) {
-        Checkpoint start;
-        {
-            pqxx::work tx(conn);
-            start = ctx.state.load(tx, spec.name);
-            tx.commit();
-        }
+        Checkpoint start = ctx.target.loadCheckpoint(spec.name);
         start = rewindOverRepeatedHourLogged(start, ctx.zone, settings_.options.settleSeconds, spec.name);
         IncrementalSync sync({ctx.fetcher, writer, mapper, spec, settings_.options});
         outcome = sync.run(start);
@@ -255,7 +249,7 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     const FetchStats before = ctx.client.stats();
     StreamReport sr;
     sr.stream = spec.name;
-    ctx.history.startStream(ctx.conn, report_.runId, spec.name);
+    ctx.target.startStream(report_.runId, spec.name);
     const StreamPlan plan = planStream(spec, report_.crmVersion);
     if (!plan.served) {
         // A known difference between versions, declared in the mapping: not a failure.
@@ -263,13 +257,12 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
         sr.error = plan.skipReason;
         log::warn("stream skipped: this CRM version does not serve it",
                   {{"stream", spec.name}, {"reason", plan.skipReason}});
-        ctx.history.finishStreamOrReport(ctx.conn, report_.runId, spec.name, sr.result,
+        ctx.target.finishStreamOrReport(report_.runId, spec.name, sr.result,
                                          sr.outcome.totals, sr.error);
         return sr;
     }
     try {
-        auto lock = TargetDatabase::lockStream(ctx.conn, settings_.schema, spec.name,
-                                               settings_.waitLockSeconds);
+        auto lock = ctx.target.lockStream(spec.name, settings_.waitLockSeconds);
         sr.outcome = readFirstServed(ctx, spec, plan, sr.endpoint);
     } catch (const pqxx::broken_connection& e) {
         sr.failure = std::make_exception_ptr(
@@ -287,7 +280,7 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     sr.retryAfterWaitSeconds = now.retryAfterWaitSeconds - before.retryAfterWaitSeconds;
     sr.result = outcomeOf(sr.failure);
     if (!sr.failure && sr.outcome.totals.rejected > 0) sr.result = RunOutcome::Partial;
-    ctx.history.finishStreamOrReport(ctx.conn, report_.runId, spec.name, sr.result,
+    ctx.target.finishStreamOrReport(report_.runId, spec.name, sr.result,
                                      sr.outcome.totals, log::redact(sr.error));
     report_.totals += sr.outcome.totals.written();
     log::info("stream done", {{"stream", spec.name}, {"outcome", outcomeText(sr.result)},

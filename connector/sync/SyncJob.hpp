@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ namespace intouch {
 struct SyncJobSettings {
     std::string dsn;
     std::string schema;
+    std::string sqlitePath;  // the SQLite target (target.sqlite) instead of dsn/schema
     SourceConfig source;
     SyncOptions options;
     std::vector<StreamSpec> streams;  // already selected and validated
@@ -54,7 +56,8 @@ struct SyncReport {
     RunOutcome outcome = RunOutcome::Success;  // as recorded in sync_runs
 };
 
-class PostgresWriter;
+class StreamTarget;
+class RunTarget;
 struct RunContext;
 struct StreamPlan;
 
@@ -68,6 +71,8 @@ public:
     const SyncReport& lastReport() const { return report_; }
 
 private:
+    // The database of the run (PostgreSQL or the SQLite file), recording history unless a dry run.
+    std::unique_ptr<RunTarget> openTarget() const;
     // The steps of run(): about and time zone, one stream, the verdict at the end.
     void openRun(RunContext& ctx);
     StreamReport syncStream(RunContext& ctx, const StreamSpec& spec);
@@ -77,7 +82,7 @@ private:
                                   std::string& endpoint);
     StreamOutcome readStream(RunContext& ctx, const StreamSpec& spec);
     std::exception_ptr summarise(std::exception_ptr stop, std::string& failureText) const;
-    bool reconcileDue(RunContext& ctx, PostgresWriter& writer, const StreamSpec& spec,
+    bool reconcileDue(RunContext& ctx, StreamTarget& writer, const StreamSpec& spec,
                       const StreamOutcome& outcome) const;
 
     SyncJobSettings settings_;

@@ -16,6 +16,7 @@
 
 #include "SourceComparison.hpp"
 #include "SyncFixture.hpp"
+#include "TargetQuery.hpp"
 #include "TestHelpers.hpp"
 
 using namespace intouch::itest;
@@ -43,12 +44,20 @@ std::int64_t simSeconds(const SyncWorld& w) {
 }
 
 std::optional<std::int64_t> checkpointSeconds(const SyncWorld& w, const std::string& stream) {
+    if (w.sqlite()) {
+        const auto rows = targetRows(w, "SELECT CAST(strftime('%s', cursor_modified) AS INTEGER) FROM "
+                                        "sync_state WHERE stream = '" + stream + "'");
+        if (rows.empty() || !rows[0].at(0)) return std::nullopt;
+        return std::stoll(*rows[0][0]);
+    }
     return pg::queryScalar<std::optional<std::int64_t>>(
         w.dsn(), "SELECT floor(extract(epoch FROM cursor_modified))::bigint FROM intouch.sync_state "
                  "WHERE stream = '" + stream + "'");
 }
 
-void syncThroughTheAutumnHour(const std::string& ambiguousTime) {
+// `sqlite`: the same into the SQLite target (issue 15), whose writer admits the repeated
+// hour's versions with its own SQL.
+void syncThroughTheAutumnHour(const std::string& ambiguousTime, bool sqlite = false) {
     const std::int64_t change = nextAutumnChange(std::chrono::hours(48));
     // Europe/Prague: 02:00-03:00 local is [change - 1 h, change) in summer time (first pass)
     // and [change, change + 1 h) in winter time (second pass).
@@ -56,7 +65,7 @@ void syncThroughTheAutumnHour(const std::string& ambiguousTime) {
     // From 01:40 summer time to 03:20 winter time: 2 h 40 min at 360x is about 27 s.
     const std::int64_t start = firstPass - 20 * 60, end = after + 20 * 60;
 
-    ConfigSettings config{.pageSize = 20};
+    ConfigSettings config{.pageSize = 20, .sqlite = sqlite};
     SyncWorld world(SimSettings{.records = 200,
                                 .datetimeFormat = "iso-local",
                                 .extraArgs = {"--clock-start", std::to_string(start),
@@ -120,4 +129,14 @@ TEST(AutumnHour, EditsThroughoutTheRepeatedHourAreNotLostWithEarlier) {
 TEST(AutumnHour, EditsThroughoutTheRepeatedHourAreNotLostWithLater) {
     INTOUCH_REQUIRE_BINARIES();
     syncThroughTheAutumnHour("later");
+}
+
+TEST(AutumnHour, EditsThroughoutTheRepeatedHourAreNotLostWithEarlierOnSqlite) {
+    INTOUCH_REQUIRE_BINARIES();
+    syncThroughTheAutumnHour("earlier", true);
+}
+
+TEST(AutumnHour, EditsThroughoutTheRepeatedHourAreNotLostWithLaterOnSqlite) {
+    INTOUCH_REQUIRE_BINARIES();
+    syncThroughTheAutumnHour("later", true);
 }

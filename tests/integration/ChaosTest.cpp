@@ -26,6 +26,7 @@
 
 #include "SourceComparison.hpp"
 #include "SyncFixture.hpp"
+#include "TargetQuery.hpp"
 #include "TestHelpers.hpp"
 
 using namespace intouch::itest;
@@ -163,7 +164,9 @@ std::string reproduce(const Scenario& s, const char* filter) {
            " build/tests/integration/integration_tests --gtest_filter='" + filter + "'";
 }
 
-void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* filter) {
+// `sqlite`: the same scenario with the connector writing into a SQLite file (target.sqlite).
+void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* filter,
+                 bool sqlite = false) {
     SCOPED_TRACE(s.describe());
     const auto t0 = std::chrono::steady_clock::now();
     SimSettings sim{.seed = s.seed,
@@ -175,7 +178,8 @@ void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* 
                     .mutateStreams = "parties,comm",
                     .extraArgs = s.simArgs};
     SyncWorld world(sim,
-                    ConfigSettings{.pageSize = s.pageSize, .requestsPerSecond = s.requestsPerSecond},
+                    ConfigSettings{.pageSize = s.pageSize, .requestsPerSecond = s.requestsPerSecond,
+                                   .sqlite = sqlite},
                     "chaos_" + std::to_string(s.seed));
     world.setKnobs("edit_weight=" + std::to_string(s.editWeight) +
                    "&insert_weight=" + std::to_string(s.insertWeight) +
@@ -265,9 +269,12 @@ void runScenario(const Scenario& s, bool withKills, Totals& totals, const char* 
     // incremental sync had missed a version.
     RunResult rec = world.reconcile(kStreamArgs);
     ASSERT_EQ(rec.exitCode, 0) << rec.describe() << "\n" << reproduce(s, filter);
-    repaired = pg::queryScalar<long>(
-        world.dsn(), "SELECT coalesce(sum(records_upserted), 0) FROM intouch.sync_stream_runs "
-                     "WHERE run_id = (SELECT max(run_id) FROM intouch.sync_runs)");
+    repaired = std::stol(targetRows(world, "SELECT coalesce(sum(records_upserted), 0) FROM "
+                                           "intouch.sync_stream_runs WHERE run_id = (SELECT "
+                                           "max(run_id) FROM intouch.sync_runs)")
+                             .at(0)
+                             .at(0)
+                             .value_or("0"));
     for (const char* stream : {"parties", "comm"}) {
         Comparison c = compareWithSource(world, stream);
         extra += static_cast<long>(c.extra.size());
@@ -358,6 +365,35 @@ TEST_P(Chaos, KilledAtRandomMomentsLosesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shard, Chaos, ::testing::Range(0, kShards));
+
+// Issue 15: a share of the same scenarios (same seeds, same assertions) with the SQLite file
+// as the target. INTOUCH_CHAOS_SQLITE_SCENARIOS: mutating scenarios (default 8; half as many
+// with kills).
+TEST(ChaosSqlite, MutatingListLosesNothing) {
+    INTOUCH_REQUIRE_BINARIES();
+    Totals totals;
+    const long n = envNumber("INTOUCH_CHAOS_SQLITE_SCENARIOS", 8);
+    for (long seed = 1; seed <= n; ++seed) {
+        runScenario(makeScenario(static_cast<unsigned>(seed)), false, totals,
+                    "ChaosSqlite.MutatingListLosesNothing", true);
+        if (HasFatalFailure()) break;
+    }
+    std::cout << "[chaos sqlite totals] " << totals.line() << std::endl;
+    EXPECT_EQ(totals.lost + totals.extra + totals.mismatched + totals.repaired, 0) << totals.line();
+}
+
+TEST(ChaosSqlite, KilledAtRandomMomentsLosesNothing) {
+    INTOUCH_REQUIRE_BINARIES();
+    Totals totals;
+    const long n = std::max(1L, envNumber("INTOUCH_CHAOS_SQLITE_SCENARIOS", 8) / 2);
+    for (long seed = 100001; seed < 100001 + n; ++seed) {
+        runScenario(makeScenario(static_cast<unsigned>(seed)), true, totals,
+                    "ChaosSqlite.KilledAtRandomMomentsLosesNothing", true);
+        if (HasFatalFailure()) break;
+    }
+    std::cout << "[chaos+kill sqlite totals] " << totals.line() << std::endl;
+    EXPECT_EQ(totals.lost + totals.extra + totals.mismatched + totals.repaired, 0) << totals.line();
+}
 
 // Issue 10: the same scenarios against a server that caps `size` below page_size and pages
 // members/files like every list. A few seeds only (INTOUCH_CHAOS_SHAPE_SCENARIOS, default

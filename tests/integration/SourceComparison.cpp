@@ -1,5 +1,7 @@
 #include "SourceComparison.hpp"
 
+#include "TargetQuery.hpp"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/MD5Engine.h>
 
@@ -51,11 +53,11 @@ std::string keyOf(const json::Value& record, const StreamLayout& layout) {
     return key;
 }
 
-std::string keyExpr(const StreamLayout& layout) {
+std::string keyExpr(const SyncWorld& world, const StreamLayout& layout) {
     std::string e;
     for (std::size_t i = 0; i < layout.key.size(); ++i) {
         if (i) e += " || ',' || ";
-        e += layout.key[i] + "::text";
+        e += textOf(world, layout.key[i]);
     }
     return e;
 }
@@ -145,21 +147,21 @@ struct TableRow {
     bool live = true;
 };
 
-std::map<std::string, TableRow> tableRows(const std::string& dsn, const StreamLayout& layout) {
-    const std::string sql = "SELECT " + keyExpr(layout) + ", record_hash, " +
-                            (layout.incremental ? "deleted_at IS NULL" : "true") +
+std::map<std::string, TableRow> tableRows(const SyncWorld& world, const StreamLayout& layout) {
+    const std::string sql = "SELECT " + keyExpr(world, layout) + ", record_hash, " +
+                            (layout.incremental ? "deleted_at IS NULL" : "1 = 1") +
                             " FROM intouch." + layout.table;
     std::map<std::string, TableRow> out;
-    for (const auto& row : ts::pg::queryRows(dsn, sql))
-        out[row.at(0).value_or("<null>")] = TableRow{row.at(1).value_or(""), row.at(2) == "t"};
+    for (const auto& row : targetRows(world, sql))
+        out[row.at(0).value_or("<null>")] = TableRow{row.at(1).value_or(""), row.at(2) == trueText(world)};
     return out;
 }
 
-std::map<std::string, std::size_t> childCounts(const std::string& dsn, const StreamLayout& layout) {
+std::map<std::string, std::size_t> childCounts(const SyncWorld& world, const StreamLayout& layout) {
     std::map<std::string, std::size_t> out;
     if (layout.childTable.empty()) return out;
-    for (const auto& row : ts::pg::queryRows(
-             dsn, "SELECT parent_id::text, count(*) FROM intouch." + layout.childTable +
+    for (const auto& row : targetRows(
+             world, "SELECT " + textOf(world, "parent_id") + ", count(*) FROM intouch." + layout.childTable +
                       " GROUP BY 1"))
         out[row.at(0).value_or("")] = std::stoul(row.at(1).value_or("0"));
     return out;
@@ -172,8 +174,8 @@ Comparison compareWithSource(const SyncWorld& world, const std::string& stream) 
     Comparison c;
     c.stream = stream;
     const auto source = sourceRecords(world.sim(), stream);
-    const auto table = tableRows(world.dsn(), layout);
-    const auto children = childCounts(world.dsn(), layout);
+    const auto table = tableRows(world, layout);
+    const auto children = childCounts(world, layout);
     c.sourceCount = source.size();
     for (const auto& [key, row] : table) {
         if (row.live)
@@ -217,7 +219,7 @@ CheckpointAudit auditCheckpoint(const SyncWorld& world, const std::string& strea
     const StreamLayout& layout = layoutOf(stream);
     CheckpointAudit a;
     const auto source = sourceRecords(world.sim(), stream);
-    const auto table = tableRows(world.dsn(), layout);
+    const auto table = tableRows(world, layout);
     for (const auto& [key, row] : table) {
         if (!row.live) continue;
         ++a.rows;
@@ -227,14 +229,22 @@ CheckpointAudit auditCheckpoint(const SyncWorld& world, const std::string& strea
         else if (it->second.hash != row.hash)
             a.wrongHash.push_back(key);
     }
-    auto state = ts::pg::queryRows(
-        world.dsn(),
-        "SELECT cursor_modified::text, cursor_complete FROM intouch.sync_state WHERE stream = " +
-            sqlQuote(stream) + " AND cursor_modified IS NOT NULL");
+    auto state = targetRows(
+        world,
+        "SELECT " + textOf(world, "cursor_modified") + ", cursor_complete, " + textOf(world, "cursor_keys") +
+            " FROM intouch.sync_state WHERE stream = " + sqlQuote(stream) + " AND cursor_modified IS NOT NULL");
     if (state.empty()) return a;
     a.hasCheckpoint = true;
     a.cursor = state[0].at(0).value_or("");
-    a.cursorComplete = state[0].at(1) == "t";
+    a.cursorComplete = state[0].at(1) == trueText(world);
+    // PostgreSQL compares: the checkpoint read from the target (a SQLite file's stamp is
+    // ISO-8601 UTC text, its keys a JSON array) as literals.
+    const std::string checkpoint =
+        "(SELECT " + sqlQuote(a.cursor) + "::timestamptz AS cursor_modified, " +
+        (a.cursorComplete ? "true" : "false") + " AS cursor_complete, " +
+        (world.sqlite() ? "ARRAY(SELECT json_array_elements_text(" + sqlQuote(state[0].at(2).value_or("[]")) + "::json))"
+                        : sqlQuote(state[0].at(2).value_or("{}")) + "::text[]") +
+        " AS cursor_keys)";
 
     // Which source records sort at or before the checkpoint: let PostgreSQL compare the
     // served `modified` values with cursor_modified, in chunks.
@@ -249,7 +259,7 @@ CheckpointAudit auditCheckpoint(const SyncWorld& world, const std::string& strea
             if (i > start) sql += ",";
             sql += "(" + sqlQuote(values[i].first) + "," + values[i].second + ")";
         }
-        sql += ") v(k, m) JOIN intouch.sync_state s ON s.stream = " + sqlQuote(stream) +
+        sql += ") v(k, m) CROSS JOIN " + checkpoint + " s"
                " WHERE v.m < s.cursor_modified OR (v.m = s.cursor_modified AND "
                "(s.cursor_complete OR ('id=' || v.k) = ANY (s.cursor_keys)))";
         for (const auto& row : ts::pg::queryRows(world.dsn(), sql)) covered.insert(*row.at(0));

@@ -8,6 +8,8 @@
 #include "support/PgQuery.hpp"
 #include "support/RecordHash.hpp"
 
+#include "TargetQuery.hpp"
+
 namespace intouch::itest {
 
 namespace fs = std::filesystem;
@@ -145,10 +147,13 @@ void SyncWorld::writeConfig(const ConfigSettings& c) {
         << "  page_size: " << c.pageSize << "\n"
         << "  requests_per_second: " << formatNumber(c.requestsPerSecond) << "\n";
     for (const auto& line : c.extraSourceLines) out << "  " << line << "\n";
-    out << "target:\n"
-        << "  dsn: " << yamlQuoted(db_.dsn) << "\n"
-        << "  schema: intouch\n"
-        << "mappings: " << yamlQuoted(c.mappingsDir.value_or(mappingsDir().string())) << "\n"
+    if (c.sqlite)
+        out << "target:\n  sqlite: crm.db\n";  // relative to the config file: the scratch dir
+    else
+        out << "target:\n"
+            << "  dsn: " << yamlQuoted(db_.dsn) << "\n"
+            << "  schema: intouch\n";
+    out << "mappings: " << yamlQuoted(c.mappingsDir.value_or(mappingsDir().string())) << "\n"
         << "migrations: " << yamlQuoted(c.migrationsDir.value_or(migrationsDir().string()))
         << "\n"
         << "pii:\n"
@@ -207,15 +212,17 @@ long long SyncWorld::mutationCount() const {
 }
 
 long long SyncWorld::lastStreamRequests(const std::string& stream) const {
-    return ts::pg::queryScalar<long long>(
-        dsn(),
-        "SELECT requests FROM intouch.sync_stream_runs WHERE stream = '" + stream +
-            "' ORDER BY run_id DESC LIMIT 1");
+    const auto rows = targetRows(*this, "SELECT requests FROM intouch.sync_stream_runs WHERE stream = '" +
+                                            stream + "' ORDER BY run_id DESC LIMIT 1");
+    if (rows.empty() || !rows[0].at(0)) throw std::runtime_error("no sync_stream_runs row for " + stream);
+    return std::stoll(*rows[0][0]);
 }
 
 std::optional<std::string> SyncWorld::lastRunValue(const std::string& column) const {
-    return ts::pg::queryScalarText(
-        dsn(), "SELECT " + column + "::text FROM intouch.sync_runs ORDER BY run_id DESC LIMIT 1");
+    const auto rows = targetRows(*this, "SELECT " + textOf(*this, column) +
+                                            " FROM intouch.sync_runs ORDER BY run_id DESC LIMIT 1");
+    if (rows.empty()) return std::nullopt;
+    return rows[0].at(0);
 }
 
 }  // namespace intouch::itest

@@ -51,6 +51,9 @@ struct ConfigSettings {
     std::optional<std::string> mappingsDir{};    // default: <repo>/mappings
     std::vector<std::string> extraSyncLines{};   // e.g. "reconcile: never"
     std::vector<std::string> extraSourceLines{};  // e.g. "max_attempts: 2"
+    // The embedded target: `target: {sqlite: crm.db}` in the scratch directory instead of
+    // the world's PostgreSQL database (which then stays empty).
+    bool sqlite = false;
 };
 
 struct RunResult {
@@ -90,6 +93,8 @@ class SyncWorld {
     const SimSettings& simSettings() const { return simSettings_; }
     const ConfigSettings& configSettings() const { return configSettings_; }
     const std::filesystem::path& scratch() const { return scratch_.path(); }
+    bool sqlite() const { return configSettings_.sqlite; }
+    std::filesystem::path sqlitePath() const { return scratch_.path() / "crm.db"; }
 
     // Rewrites the config file (the database and simulator stay).
     void writeConfig(const ConfigSettings& config);

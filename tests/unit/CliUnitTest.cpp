@@ -194,3 +194,23 @@ TEST(CommandLine, SourceAndParallel) {
     EXPECT_EQ(errorOf([&] { parse({"status", "--config", "c.yaml", "--parallel", "0"}); }),
               "--parallel needs a number of sources of at least 1, not '0'");
 }
+
+// Issue 15: `target: {sqlite: PATH}`, relative to the config file, instead of dsn/schema.
+TEST(Config, SqliteTargetIsAFileBesideTheConfigAndExcludesDsn) {
+    TempDirectory dir;
+    const std::string head = "source:\n  url: https://x/api\n  username: u\n  password: p\n";
+    Config c = loadConfig(writeConfig(dir, head + "target:\n  sqlite: out/crm.db\n"));
+    EXPECT_TRUE(c.target.isSqlite());
+    EXPECT_EQ(c.target.sqlite, (dir.path() / "out/crm.db").string());
+    EXPECT_TRUE(c.target.dsn.empty());
+    EXPECT_EQ(loadConfig(writeConfig(dir, head + "target: {sqlite: /srv/crm.db}\n")).target.sqlite, "/srv/crm.db");
+
+    std::string path = writeConfig(dir, head + "target:\n  dsn: x\n  sqlite: crm.db\n");
+    EXPECT_EQ(errorOf([&] { loadConfig(path); }),
+              path + ":7:11: target.sqlite and target.dsn exclude each other: name one database");
+    path = writeConfig(dir, head + "target:\n  sqlite: crm.db\n  schema: s\n");
+    EXPECT_NE(errorOf([&] { loadConfig(path); }).find("target.schema is PostgreSQL's"), std::string::npos);
+    path = writeConfig(dir, head + "target:\n  schema: s\n");
+    EXPECT_NE(errorOf([&] { loadConfig(path); }).find("target.dsn (PostgreSQL) or target.sqlite (a file) is required"),
+              std::string::npos);
+}
