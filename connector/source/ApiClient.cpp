@@ -165,6 +165,9 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
             ~Finished() { t.finished(); }
         } finished{*throttle_};
         r = transport_.get(path, authenticate ? authorization_ : std::string());
+        // A 401 ends the run: the other workers hear of it before the throttle lets the next
+        // request go, so the CRM sees the refused credentials once.
+        if (r.status == 401 && cancel_) cancel_->store(true);
     } catch (const TransportError& e) {
         if (!e.retryable()) throw SourceUnavailableError(e.what());
         a.failure = e.what();

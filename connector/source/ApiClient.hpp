@@ -73,7 +73,9 @@ public:
 
     // A run-wide stop besides the process's (StopSignal): set, the next request (or wait)
     // throws InterruptedError. For the workers of a run that another worker's error ends.
-    void setCancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+    // This client sets it itself on a 401, before the next request may start: the other
+    // workers must not send the refused credentials again.
+    void setCancel(std::atomic<bool>* cancel) { cancel_ = cancel; }
     void setLogSummary(bool on) { logSummary_ = on; }
     // The requests of the run's other clients (its workers): this client's stats and
     // summary are then the run's.
@@ -94,7 +96,7 @@ private:
     RetryPolicy retry_;
     std::string authorization_;
     mutable FetchStats stats_;
-    const std::atomic<bool>* cancel_ = nullptr;
+    std::atomic<bool>* cancel_ = nullptr;
     bool logSummary_ = true;
     std::int64_t othersConnections_ = 0;
 

@@ -158,7 +158,10 @@ std::exception_ptr SyncJob::syncSideBySide(RunContext& ctx, std::size_t workers)
     auto endRun = [&](std::exception_ptr error) {
         {
             std::lock_guard lock(mutex);
-            if (!stop) stop = error;  // the first cause; the others' interruptions follow from it
+            // The cause, not its echo: a worker the cancel interrupted may report before the
+            // worker whose error (a 401) set it. Only a stop request is itself the cause.
+            const bool echo = stop && exitCodeOfError(stop) == ExitCode::Interrupted && !stopRequested();
+            if (!stop || (echo && exitCodeOfError(error) != ExitCode::Interrupted)) stop = error;
         }
         cancel = true;
     };
