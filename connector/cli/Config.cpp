@@ -268,7 +268,7 @@ SourceConfig readSource(const Reader& r, const YAML::Node& source, const std::st
 
 void readSync(const Reader& r, const YAML::Node& sync, SyncOptions& o) {
     r.allowOnly(sync, "sync", {"lookback_seconds", "settle_seconds", "reconcile", "reconcile_every_runs",
-                               "delete_mode"});
+                               "delete_mode", "parallel_streams"});
     if (sync["reconcile"]) {
         const std::string mode = r.text(sync["reconcile"], "sync.reconcile");
         if (mode == "auto")
@@ -291,6 +291,8 @@ void readSync(const Reader& r, const YAML::Node& sync, SyncOptions& o) {
                               Reader::shown(sync["delete_mode"], mode));
         o.hardDelete = mode == "hard";
     }
+    if (sync["parallel_streams"])
+        o.parallelStreams = r.number<int>(sync["parallel_streams"], "sync.parallel_streams", 1, 16);
     if (sync["lookback_seconds"])
         o.lookbackSeconds = r.number<double>(sync["lookback_seconds"], "sync.lookback_seconds", 0, 86400 * 30);
     if (sync["settle_seconds"])

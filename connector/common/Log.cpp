@@ -27,6 +27,8 @@ State& state() {
     return s;
 }
 
+thread_local std::vector<std::pair<std::string, std::string>> t_context;  // ThreadContext
+
 const char* levelName(Level l) {
     switch (l) {
         case Level::Debug: return "DEBUG";
@@ -158,6 +160,12 @@ void addContext(const std::string& key, const std::string& value) {
     s.context.emplace_back(key, value);
 }
 
+ThreadContext::ThreadContext(const std::string& key, const std::string& value) {
+    t_context.emplace_back(key, value);
+}
+
+ThreadContext::~ThreadContext() { t_context.pop_back(); }
+
 void write(Level level, std::string_view rawMessage, std::initializer_list<Field> rawFields) {
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -166,8 +174,13 @@ void write(Level level, std::string_view rawMessage, std::initializer_list<Field
     // raw secret no longer matches.
     const std::string message = redactLocked(s, std::string(rawMessage));
     std::vector<std::pair<std::string_view, std::string>> fields;
-    fields.reserve(s.context.size() + rawFields.size());
+    fields.reserve(s.context.size() + t_context.size() + rawFields.size());
     for (const auto& [k, v] : s.context) fields.emplace_back(k, redactLocked(s, v));
+    for (const auto& [k, v] : t_context) {
+        bool own = false;
+        for (const auto& raw : rawFields) own = own || raw.first == k;
+        if (!own) fields.emplace_back(k, redactLocked(s, v));
+    }
     for (const auto& [k, v] : rawFields) fields.emplace_back(k, redactLocked(s, v));
     std::string line;
     if (s.format == Format::Json) {

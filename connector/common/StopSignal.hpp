@@ -3,6 +3,8 @@
 // throttling) sleep through interruptibleSleep so a stop request is honoured in
 // well under a second instead of after a 30 s backoff.
 
+#include <atomic>
+
 namespace intouch {
 
 // Async-signal-safe: only stores to an atomic.
@@ -13,6 +15,7 @@ int stopRequestCount() noexcept;
 void clearStopForTests() noexcept;
 
 // Sleeps up to `seconds`; returns false when woken early by a stop request.
-bool interruptibleSleep(double seconds);
+// `alsoStop`: a narrower stop (one run's), honoured like the process's.
+bool interruptibleSleep(double seconds, const std::atomic<bool>* alsoStop = nullptr);
 
 }  // namespace intouch

@@ -74,10 +74,25 @@ struct ApiClient::Attempt {
     bool staleConnection = false;
 };
 
-ApiClient::ApiClient(const SourceConfig& config)
+FetchStats& FetchStats::operator+=(const FetchStats& o) {
+    requests += o.requests;
+    retries += o.retries;
+    answered += o.answered;
+    for (const auto& [kind, n] : o.retriesByKind) retriesByKind[kind] += n;
+    reconnects += o.reconnects;
+    connections += o.connections;
+    bytes += o.bytes;
+    throttleWaitSeconds += o.throttleWaitSeconds;
+    retryWaitSeconds += o.retryWaitSeconds;
+    retryAfterWaitSeconds += o.retryAfterWaitSeconds;
+    return *this;
+}
+
+ApiClient::ApiClient(const SourceConfig& config, std::shared_ptr<RequestThrottle> throttle)
     : config_(config),
       transport_(config),
-      throttle_(config.maxRequestsPerSecond),
+      throttle_(throttle ? std::move(throttle)
+                         : std::make_shared<RequestThrottle>(config.maxRequestsPerSecond)),
       retry_(config.maxAttempts, config.initialBackoffSeconds, config.maxBackoffSeconds,
              config.maxRetryWaitSeconds) {
     authorization_ = basicAuthorization(config.username, config.password);
@@ -88,19 +103,31 @@ ApiClient::ApiClient(const SourceConfig& config)
 
 ApiClient::~ApiClient() {
     try {
-        logSummary();
+        if (logSummary_) logSummary();
     } catch (...) {
         // A failing log write must not turn a finished run into a crash.
     }
 }
 
 const FetchStats& ApiClient::stats() const {
-    stats_.connections = transport_.connectionsOpened();
+    stats_.connections = transport_.connectionsOpened() + othersConnections_;
     return stats_;
 }
 
-void ApiClient::logSummary() const {
-    const FetchStats& s = stats();
+void ApiClient::addStats(const FetchStats& others) {
+    FetchStats o = others;
+    othersConnections_ += o.connections;
+    o.connections = 0;
+    stats_ += o;
+}
+
+void ApiClient::logSummary() const { logFetchSummary(stats()); }
+
+bool ApiClient::cancelled() const {
+    return stopRequested() || (cancel_ && cancel_->load(std::memory_order_relaxed));
+}
+
+void logFetchSummary(const FetchStats& s) {
     if (s.requests == 0) return;
     log::info("CRM requests summary",
               {{"requests", std::to_string(s.requests)},
@@ -115,13 +142,15 @@ void ApiClient::logSummary() const {
 }
 
 // Every request, first tries and retries alike, waits its turn here.
-void ApiClient::pace() {
-    const double waited = throttle_.acquire();
-    stats_.throttleWaitSeconds += waited;
-    if (waited >= 0.001)
+bool ApiClient::pace() {
+    const std::optional<double> waited = throttle_->acquire(cancel_);
+    if (!waited) return false;
+    stats_.throttleWaitSeconds += *waited;
+    if (*waited >= 0.001)
         log::debug("throttle: waited before the next request",
-                   {{"wait_s", fixed3(waited)},
+                   {{"wait_s", fixed3(*waited)},
                     {"requests_per_second", fixed3(config_.maxRequestsPerSecond)}});
+    return true;
 }
 
 ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::string& what,
@@ -129,7 +158,16 @@ ApiClient::Attempt ApiClient::attemptOnce(const std::string& path, const std::st
     Attempt a;
     HttpResponse r;
     try {
+        // The pause counts from the end of the exchange, also when it throws; the parse
+        // below is not part of it (another worker's request may go meanwhile).
+        struct Finished {
+            RequestThrottle& t;
+            ~Finished() { t.finished(); }
+        } finished{*throttle_};
         r = transport_.get(path, authenticate ? authorization_ : std::string());
+        // A 401 ends the run: the other workers hear of it before the throttle lets the next
+        // request go, so the CRM sees the refused credentials once.
+        if (r.status == 401 && cancel_) cancel_->store(true);
     } catch (const TransportError& e) {
         if (!e.retryable()) throw SourceUnavailableError(e.what());
         a.failure = e.what();
@@ -195,17 +233,11 @@ JsonResponse ApiClient::getJson(const std::string& relative, bool authenticate) 
     double waited = 0;
     bool reconnected = false;
     for (int attempt = 1;;) {
-        if (stopRequested()) throw InterruptedError("stopped before " + what);
-        pace();
+        if (cancelled()) throw InterruptedError("stopped before " + what);
+        // attemptOnce ends what the throttle admitted (RequestThrottle::finished).
+        if (!pace()) throw InterruptedError("stopped before " + what);
         ++stats_.requests;
-        Attempt a = [&] {
-            // The pause counts from the end of the exchange, also when it throws.
-            struct Finished {
-                RequestThrottle& t;
-                ~Finished() { t.finished(); }
-            } finished{throttle_};
-            return attemptOnce(path, what, authenticate);
-        }();
+        Attempt a = attemptOnce(path, what, authenticate);
         if (a.response) {
             ++stats_.answered;
             return std::move(*a.response);
@@ -246,7 +278,9 @@ JsonResponse ApiClient::getJson(const std::string& relative, bool authenticate) 
         waited += wait;
         stats_.retryWaitSeconds += wait;
         if (a.retryAfter) stats_.retryAfterWaitSeconds += wait;
-        if (!interruptibleSleep(wait)) throw InterruptedError("stopped while waiting to retry " + what);
+        // The server asked to slow down: every client of this CRM waits, not only this one.
+        if (a.retryAfter || a.kind == "429" || a.kind == "503") throttle_->holdOff(wait);
+        if (!interruptibleSleep(wait, cancel_)) throw InterruptedError("stopped while waiting to retry " + what);
         ++attempt;
         reconnected = false;
     }

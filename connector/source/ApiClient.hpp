@@ -3,10 +3,14 @@
 // retries around HttpTransport, and the mapping of HTTP outcomes onto typed
 // errors. A response is either parsed whole or retried; callers never see half
 // a page. Requests are strictly sequential (one in flight per client), and every
-// one of them, retries and reconnects included, passes the throttle.
+// one of them, retries and reconnects included, passes the throttle. The clients of the
+// workers of one run (sync.parallel_streams) share one throttle: one request in flight
+// towards the CRM in all, and a 429/503 slows every worker (RequestThrottle.hpp).
 
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,6 +34,9 @@ struct FetchStats {
     double throttleWaitSeconds = 0;
     double retryWaitSeconds = 0;
     double retryAfterWaitSeconds = 0;  // part of retryWaitSeconds asked for by Retry-After
+
+    // The stats of several clients (the workers of one run) as one.
+    FetchStats& operator+=(const FetchStats& other);
 };
 
 // "429:3,5xx:2" (kinds in name order); "none" when empty. For logs and summaries.
@@ -41,10 +48,15 @@ struct JsonResponse {
     std::optional<std::int64_t> serverDateMicros;  // from the Date header
 };
 
+// One line with the counts, for the log at the end of a run.
+void logFetchSummary(const FetchStats& stats);
+
 class ApiClient {
 public:
-    explicit ApiClient(const SourceConfig& config);
-    // Logs the summary of the client's requests (retries by kind, waits).
+    // `throttle`: the one of the CRM, shared with the run's other clients; a new one when null.
+    explicit ApiClient(const SourceConfig& config, std::shared_ptr<RequestThrottle> throttle = nullptr);
+    // Logs the summary of the client's requests (retries by kind, waits), unless
+    // setLogSummary(false): a run of several clients logs their sum once.
     ~ApiClient();
     ApiClient(const ApiClient&) = delete;
     ApiClient& operator=(const ApiClient&) = delete;
@@ -57,6 +69,17 @@ public:
 
     const FetchStats& stats() const;
     const SourceConfig& config() const { return config_; }
+    const std::shared_ptr<RequestThrottle>& throttle() const { return throttle_; }
+
+    // A run-wide stop besides the process's (StopSignal): set, the next request (or wait)
+    // throws InterruptedError. For the workers of a run that another worker's error ends.
+    // This client sets it itself on a 401, before the next request may start: the other
+    // workers must not send the refused credentials again.
+    void setCancel(std::atomic<bool>* cancel) { cancel_ = cancel; }
+    void setLogSummary(bool on) { logSummary_ = on; }
+    // The requests of the run's other clients (its workers): this client's stats and
+    // summary are then the run's.
+    void addStats(const FetchStats& others);
 
     // One line with the counts, for the log at the end of a run.
     void logSummary() const;
@@ -64,14 +87,20 @@ public:
 private:
     struct Attempt;
     Attempt attemptOnce(const std::string& path, const std::string& what, bool authenticate);
-    void pace();
+    // Waits for the throttle; false when a stop request came first (nothing admitted).
+    bool pace();
 
     SourceConfig config_;
     HttpTransport transport_;
-    RequestThrottle throttle_;
+    std::shared_ptr<RequestThrottle> throttle_;
     RetryPolicy retry_;
     std::string authorization_;
     mutable FetchStats stats_;
+    std::atomic<bool>* cancel_ = nullptr;
+    bool logSummary_ = true;
+    std::int64_t othersConnections_ = 0;
+
+    bool cancelled() const;
 };
 
 }  // namespace intouch

@@ -1,10 +1,17 @@
 #include "source/RequestThrottle.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include "common/StopSignal.hpp"
 
 namespace intouch {
+
+namespace {
+bool stopping(const std::atomic<bool>* cancel) {
+    return stopRequested() || (cancel && cancel->load(std::memory_order_relaxed));
+}
+}  // namespace
 
 RequestThrottle::RequestThrottle(double maxRequestsPerSecond)
     : interval_(maxRequestsPerSecond > 0
@@ -13,18 +20,49 @@ RequestThrottle::RequestThrottle(double maxRequestsPerSecond)
                     : std::chrono::steady_clock::duration::zero()),
       next_(std::chrono::steady_clock::now()) {}
 
-double RequestThrottle::acquire() {
-    auto now = std::chrono::steady_clock::now();
-    double waited = 0;
-    if (now < next_) {
-        waited = std::chrono::duration<double>(next_ - now).count();
-        interruptibleSleep(waited);
-        now = std::chrono::steady_clock::now();
+std::optional<double> RequestThrottle::acquire(const std::atomic<bool>* cancel) {
+    using namespace std::chrono;
+    const auto t0 = steady_clock::now();
+    std::unique_lock lock(mutex_);
+    // Another worker's request is in flight: wait for its end (polling, so that a
+    // stop request is honoured within 50 ms).
+    while (inFlight_) {
+        if (stopping(cancel)) return std::nullopt;
+        idle_.wait_for(lock, milliseconds(50));
     }
-    next_ = now + interval_;
-    return waited;
+    inFlight_ = true;
+    // Sleep out the spacing; next_ may move on meanwhile (holdOff), so look again.
+    for (auto now = steady_clock::now(); now < next_; now = steady_clock::now()) {
+        if (stopping(cancel)) {
+            inFlight_ = false;
+            idle_.notify_one();
+            return std::nullopt;
+        }
+        const auto left = std::min<steady_clock::duration>(next_ - now, milliseconds(50));
+        lock.unlock();
+        std::this_thread::sleep_for(left);
+        lock.lock();
+    }
+    const auto now = steady_clock::now();
+    next_ = std::max(next_, now + interval_);
+    return duration<double>(now - t0).count();
 }
 
-void RequestThrottle::finished() { next_ = std::max(next_, std::chrono::steady_clock::now() + interval_); }
+void RequestThrottle::finished() {
+    {
+        std::lock_guard lock(mutex_);
+        inFlight_ = false;
+        next_ = std::max(next_, std::chrono::steady_clock::now() + interval_);
+    }
+    idle_.notify_one();
+}
+
+void RequestThrottle::holdOff(double seconds) {
+    if (seconds <= 0) return;
+    std::lock_guard lock(mutex_);
+    next_ = std::max(next_, std::chrono::steady_clock::now() +
+                                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(seconds)));
+}
 
 }  // namespace intouch

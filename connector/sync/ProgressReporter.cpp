@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include "common/Log.hpp"
 
@@ -21,23 +24,67 @@ std::string fixed1(double v) {
 std::string whole(double v) { return std::to_string(static_cast<std::int64_t>(std::llround(v))); }
 
 // The live line, rewritten in place. Padding with spaces (not an ANSI erase)
-// clears the rest of a longer previous line on any terminal.
-class TerminalLine {
+// clears the rest of a longer previous line on any terminal. Streams read side by
+// side (sync.parallel_streams) share it: "parties: ... | notes: ...", in the order
+// they started; one that ends prints its last figures on a line of their own and
+// the others go on below.
+class LiveBoard {
 public:
-    explicit TerminalLine(std::string stream) : stream_(std::move(stream)) {}
-    void operator()(const ProgressFigures& f, bool final) {
-        std::string text = formatProgressLine(stream_, f);
+    static LiveBoard& instance() {
+        static LiveBoard board;
+        return board;
+    }
+    int join() {
+        std::lock_guard lock(mutex_);
+        return nextId_++;
+    }
+    void show(int id, const std::string& text, bool final) {
+        std::lock_guard lock(mutex_);
+        auto it = std::find_if(active_.begin(), active_.end(), [id](const auto& a) { return a.first == id; });
+        if (final) {
+            if (it != active_.end()) active_.erase(it);
+            draw(text, true);
+            if (!active_.empty()) draw(joined(), false);
+            return;
+        }
+        if (it == active_.end())
+            active_.emplace_back(id, text);
+        else
+            it->second = text;
+        draw(joined(), false);
+    }
+
+private:
+    std::string joined() const {
+        std::string out;
+        for (const auto& [id, text] : active_) out += (out.empty() ? "" : " | ") + text;
+        return out;
+    }
+    void draw(std::string text, bool newline) {
         const std::size_t shown = text.size();
         if (text.size() < width_) text.append(width_ - text.size(), ' ');
-        width_ = shown;
-        std::string out = "\r" + text + (final ? "\n" : "");
+        width_ = newline ? 0 : shown;
+        std::string out = "\r" + text + (newline ? "\n" : "");
         std::fwrite(out.data(), 1, out.size(), stderr);
         std::fflush(stderr);
     }
 
+    std::mutex mutex_;
+    std::vector<std::pair<int, std::string>> active_;
+    int nextId_ = 0;
+    std::size_t width_ = 0;
+};
+
+class TerminalLine {
+public:
+    explicit TerminalLine(std::string stream) : stream_(std::move(stream)), id_(LiveBoard::instance().join()) {}
+    void operator()(const ProgressFigures& f, bool final) {
+        LiveBoard::instance().show(id_, formatProgressLine(stream_, f), final);
+    }
+
 private:
     std::string stream_;
-    std::size_t width_ = 0;
+    int id_;
 };
 
 }  // namespace

@@ -1,11 +1,17 @@
 #include "sync/SyncJob.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
+#include "common/LogContext.hpp"
 #include "common/StopSignal.hpp"
 #include "mapping/RecordMapper.hpp"
 #include "mapping/TimeZone.hpp"
@@ -105,21 +111,17 @@ SyncReport SyncJob::run() {
     RunContext ctx{*target, client, fetcher};
     openRun(ctx);
 
-    // Every stream is tried, whatever happened to the ones before it; only an error that
-    // means the CRM or the database is gone (or a stop request) ends the run early.
-    std::exception_ptr stop;
-    for (const auto& spec : settings_.streams) {
-        if (stopRequested()) {
-            stop = std::make_exception_ptr(InterruptedError("stopped before stream " + spec.name));
-            break;
-        }
-        report_.streams.push_back(syncStream(ctx, spec));
-        const StreamReport& sr = report_.streams.back();
-        if (endsTheRun(sr.failure)) {
-            stop = sr.failure;
-            break;
-        }
+    std::size_t workers = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max(1, settings_.options.parallelStreams)), settings_.streams.size());
+    if (workers > 1 && !settings_.sqlitePath.empty()) {
+        // SQLite lets one transaction write at a time: a second worker would only queue
+        // behind the first one's pages on the file's lock.
+        log::info("SQLite target: streams are synced one after another",
+                  {{"parallel_streams", std::to_string(workers)}});
+        workers = 1;
     }
+    std::exception_ptr stop = workers > 1 ? syncSideBySide(ctx, workers) : syncInTurn(ctx);
+    for (const auto& sr : report_.streams) report_.totals += sr.outcome.totals.written();
 
     report_.totals += trafficOf(client.stats());
     report_.seconds = since(t0);
@@ -132,7 +134,90 @@ SyncReport SyncJob::run() {
     if (failure) std::rethrow_exception(failure);
     // The data is committed, but sync_runs does not say so: alerts would read it wrong.
     if (!target->writeFailure().empty()) throw TargetError(log::redact(target->writeFailure()));
+    if (!workerHistoryFailure_.empty()) throw TargetError(log::redact(workerHistoryFailure_));
     return report_;
+}
+
+std::exception_ptr SyncJob::syncInTurn(RunContext& ctx) {
+    // Every stream is tried, whatever happened to the ones before it; only an error that
+    // means the CRM or the database is gone (or a stop request) ends the run early.
+    for (const auto& spec : settings_.streams) {
+        if (stopRequested()) return std::make_exception_ptr(InterruptedError("stopped before stream " + spec.name));
+        report_.streams.push_back(syncStream(ctx, spec));
+        if (endsTheRun(report_.streams.back().failure)) return report_.streams.back().failure;
+    }
+    return nullptr;
+}
+
+std::exception_ptr SyncJob::syncSideBySide(RunContext& ctx, std::size_t workers) {
+    const std::vector<StreamSpec>& specs = settings_.streams;
+    // Filled by index, so the report keeps the config's order whatever the order of the ends.
+    std::vector<std::optional<StreamReport>> reports(specs.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> cancel{false};  // the run ends: the other workers stop at their next request
+    std::mutex mutex;                  // guards what follows
+    std::exception_ptr stop;
+    FetchStats traffic;
+
+    auto endRun = [&](std::exception_ptr error) {
+        {
+            std::lock_guard lock(mutex);
+            // The cause, not its echo: a worker the cancel interrupted may report before the
+            // worker whose error (a 401) set it. Only a stop request is itself the cause.
+            const bool echo = stop && exitCodeOfError(stop) == ExitCode::Interrupted && !stopRequested();
+            if (!stop || (echo && exitCodeOfError(error) != ExitCode::Interrupted)) stop = error;
+        }
+        cancel = true;
+    };
+    auto work = [&] {
+        try {
+            // Each worker its own connection: data, checkpoints, its streams' rows of the run
+            // history and their locks; the run's own row stays with the run's target.
+            const std::unique_ptr<RunTarget> target = openTarget();
+            ApiClient client(settings_.source, ctx.client.throttle());
+            client.setLogSummary(false);  // the run's client logs the sum of all
+            client.setCancel(&cancel);
+            PageFetcher fetcher(client);
+            RunContext own{*target, client, fetcher, ctx.zone};
+            auto keep = [&] {
+                std::lock_guard lock(mutex);
+                traffic += client.stats();
+                if (!target->writeFailure().empty() && workerHistoryFailure_.empty())
+                    workerHistoryFailure_ = target->writeFailure();
+            };
+            try {
+                for (std::size_t i; !cancel && (i = next.fetch_add(1)) < specs.size();) {
+                    if (stopRequested()) {
+                        endRun(std::make_exception_ptr(InterruptedError("stopped before stream " + specs[i].name)));
+                        break;
+                    }
+                    // Lines of code that does not know the stream (the CRM client's) name it too.
+                    log::ThreadContext tag("stream", specs[i].name);
+                    StreamReport sr = syncStream(own, specs[i]);
+                    if (endsTheRun(sr.failure)) endRun(sr.failure);
+                    reports[i] = std::move(sr);
+                }
+            } catch (...) {
+                keep();
+                throw;
+            }
+            keep();
+        } catch (const pqxx::broken_connection& e) {
+            endRun(std::make_exception_ptr(TargetError(std::string("PostgreSQL connection lost: ") + e.what())));
+        } catch (...) {
+            endRun(std::current_exception());
+        }
+    };
+    log::info("syncing streams side by side",
+              {{"parallel_streams", std::to_string(workers)}, {"streams", std::to_string(specs.size())}});
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+    for (auto& t : threads) t.join();
+
+    for (auto& r : reports)
+        if (r) report_.streams.push_back(std::move(*r));
+    ctx.client.addStats(traffic);
+    return stop;
 }
 
 void SyncJob::openRun(RunContext& ctx) {
@@ -282,7 +367,6 @@ StreamReport SyncJob::syncStream(RunContext& ctx, const StreamSpec& spec) {
     if (!sr.failure && sr.outcome.totals.rejected > 0) sr.result = RunOutcome::Partial;
     ctx.target.finishStreamOrReport(report_.runId, spec.name, sr.result,
                                      sr.outcome.totals, log::redact(sr.error));
-    report_.totals += sr.outcome.totals.written();
     log::info("stream done", {{"stream", spec.name}, {"outcome", outcomeText(sr.result)},
                               {"seen", std::to_string(sr.outcome.totals.seen)},
                               {"upserted", std::to_string(sr.outcome.totals.upserted)},

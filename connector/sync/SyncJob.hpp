@@ -1,8 +1,15 @@
 #pragma once
 // One `sync` invocation: checks that the target is migrated and the CRM is
-// up, then syncs each stream in turn under its advisory lock, recording the run
+// up, then syncs each stream under its advisory lock, recording the run
 // in sync_runs / sync_stream_runs. A stream that fails does not stop the others
 // (sync/StreamFailure.hpp says which errors end the whole run).
+//
+// sync.parallel_streams > 1: that many workers take the streams in the config's order,
+// each through its own target connection (which also writes its streams' rows of
+// sync_stream_runs) and its own CRM client; the clients share one throttle, so the CRM
+// sees one request at a time as before. sync_runs is written on the run's own connection.
+// The report lists the streams in the config's order, whatever order they ended in; an
+// error that ends the run (or SIGTERM/SIGINT) stops the other workers at their next request.
 
 #include <cstdint>
 #include <exception>
@@ -71,10 +78,16 @@ public:
     const SyncReport& lastReport() const { return report_; }
 
 private:
-    // The database of the run (PostgreSQL or the SQLite file), recording history unless a dry run.
+    // The database of the run (PostgreSQL or the SQLite file), recording history unless a dry
+    // run. Each worker of syncSideBySide opens its own (libpqxx connections are not
+    // thread-safe); with SQLite there is one worker.
     std::unique_ptr<RunTarget> openTarget() const;
     // The steps of run(): about and time zone, one stream, the verdict at the end.
     void openRun(RunContext& ctx);
+    // The streams one after another (parallel_streams 1), or by `workers` threads; both
+    // return the error that ended the run early, if any.
+    std::exception_ptr syncInTurn(RunContext& ctx);
+    std::exception_ptr syncSideBySide(RunContext& ctx, std::size_t workers);
     StreamReport syncStream(RunContext& ctx, const StreamSpec& spec);
     // The stream from the first of its endpoint names this CRM serves (404 before any answer:
     // the next name); StreamUnavailableError when it serves none.
@@ -87,6 +100,7 @@ private:
 
     SyncJobSettings settings_;
     SyncReport report_;
+    std::string workerHistoryFailure_;  // a worker's RunHistory::writeFailure()
 };
 
 }  // namespace intouch

@@ -23,6 +23,9 @@ struct SyncOptions {
     int reconcileEveryRuns = 0;
     // Deleted records: soft (deleted_at is set) or hard (rows and children removed).
     bool hardDelete = false;
+    // Streams synced side by side (sync.parallel_streams): each worker has its own
+    // PostgreSQL connection; all share the CRM client's one throttle. 1 = one after another.
+    int parallelStreams = 2;
 };
 
 }  // namespace intouch

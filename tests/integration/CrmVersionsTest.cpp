@@ -336,12 +336,14 @@ TEST(CrmVersions, NotFoundAfterTheFirstPageIsAnErrorOfTheStream) {
 
 // The other side of the rule: when the CRM as a whole is gone (here: its process stops in
 // the middle of a stream and retries run out), the run ends there, exit 5, and the streams
-// after it are not tried against a dead server.
+// after it are not tried against a dead server. One stream at a time, so that "after" is
+// one stream (ParallelStreams.AnErrorThatEndsTheRunStopsBothWorkers has two workers).
 TEST(CrmVersions, ACrmThatIsGoneEndsTheRun) {
     INTOUCH_REQUIRE_BINARIES();
     SyncWorld world(
         SimSettings{.records = 400},
         ConfigSettings{.pageSize = 20,
+                       .extraSyncLines = {"parallel_streams: 1"},
                        .extraSourceLines = {"max_attempts: 2", "initial_backoff_seconds: 0.01"}});
     ASSERT_EQ(world.migrate().exitCode, 0);
     world.setKnobs("fault_slow=1&slow_ms=150");

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <openssl/x509_vfy.h>
 
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "source/ApiClient.hpp"
@@ -142,17 +144,63 @@ TEST(RetrySummary, KindsInNameOrderWithoutZeros) {
 TEST(RequestThrottleSpacing, ThePauseCountsFromTheEndOfTheLastRequest) {
     using namespace std::chrono;
     RequestThrottle t(10);  // 100 ms
-    EXPECT_LT(t.acquire(), 0.001);  // the first request goes at once
+    EXPECT_LT(t.acquire().value(), 0.001);  // the first request goes at once
     std::this_thread::sleep_for(milliseconds(60));  // a 60 ms exchange
     t.finished();
     const auto t0 = steady_clock::now();
-    const double waited = t.acquire();
+    const double waited = t.acquire().value();
     const double measured = duration<double>(steady_clock::now() - t0).count();
     EXPECT_GT(waited, 0.09);  // 100 ms after the end, not the 40 ms left of 100 after the start
     EXPECT_GE(measured, 0.095);
-    // Without finished() the spacing is still counted from the start.
+    // Counted from the start too: an exchange that ends at once still waits the interval.
+    t.finished();
     const auto t1 = steady_clock::now();
     t.acquire();
     EXPECT_GE(duration<double>(steady_clock::now() - t1).count(), 0.095);
+    t.finished();
+}
+
+// Shared by the workers of sync.parallel_streams: one request in flight across all of them,
+// and a server's "slow down" (holdOff) delays every one.
+TEST(RequestThrottleSpacing, WorkersShareOneSlotAndOneHoldOff) {
+    using namespace std::chrono;
+    RequestThrottle t(1000);  // 1 ms: only the slot and the hold-off matter here
+    t.acquire();
+    std::atomic<bool> admitted{false};
+    std::thread other([&] {
+        t.acquire();
+        admitted = true;
+        t.finished();
+    });
+    std::this_thread::sleep_for(milliseconds(150));
+    EXPECT_FALSE(admitted.load()) << "a second request started while one was in flight";
+    t.finished();
+    other.join();
+    EXPECT_TRUE(admitted.load());
+
+    t.holdOff(0.3);  // e.g. a 429 with Retry-After: 0.3 seen by one worker
+    const auto t0 = steady_clock::now();
+    std::thread another([&] {
+        t.acquire();
+        t.finished();
+    });
+    another.join();
+    EXPECT_GE(duration<double>(steady_clock::now() - t0).count(), 0.29);
+
+    // The run ends (another worker's error): a worker waiting for the slot gives up within
+    // 50 ms, admitted nothing, and the request in flight still ends normally.
+    t.acquire();
+    std::atomic<bool> cancel{false};
+    std::optional<double> got = 0.0;
+    std::thread waiting([&] { got = t.acquire(&cancel); });
+    std::this_thread::sleep_for(milliseconds(100));
+    const auto t1 = steady_clock::now();
+    cancel = true;
+    waiting.join();
+    EXPECT_LT(duration<double>(steady_clock::now() - t1).count(), 0.2);
+    EXPECT_FALSE(got.has_value());
+    t.finished();
+    EXPECT_TRUE(t.acquire().has_value()) << "the slot is free again";
+    t.finished();
 }
 

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "sync/ProgressReporter.hpp"
@@ -139,4 +143,42 @@ TEST(ProgressReporter, ShownCountNeverGoesBackAndOffShowsNothing) {
     off.update(1, 2);
     off.finish();
     EXPECT_TRUE(none.lines.empty());
+}
+
+// Two streams read side by side (sync.parallel_streams) on a terminal share the one live
+// line; the one that ends leaves its last figures on a line of its own, the other goes on.
+TEST(ProgressReporter, StreamsSideBySideShareTheLiveLine) {
+    std::fflush(stderr);
+    std::FILE* capture = std::tmpfile();
+    ASSERT_NE(capture, nullptr);
+    const int saved = dup(STDERR_FILENO);
+    ASSERT_GE(saved, 0);
+    ASSERT_GE(dup2(fileno(capture), STDERR_FILENO), 0);
+    {
+        FakeClock clock;
+        ProgressReporter a("parties", ProgressReporter::Mode::Live, clock.fn());
+        ProgressReporter b("comm", ProgressReporter::Mode::Live, clock.fn());
+        a.update(100, 1000);
+        b.update(50, 500);
+        a.finish();
+        clock.now += 1s;
+        b.update(60, 500);
+    }
+    std::fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    std::rewind(capture);
+    std::string out;
+    for (int c; (c = std::fgetc(capture)) != EOF;) out.push_back(static_cast<char>(c));
+    std::fclose(capture);
+    // Redraws start with \r; only a stream's end (and the last one's) ends a line.
+    EXPECT_NE(out.find("\rparties: 100 / 1000 (10.0%) | comm: 50 / 500 (10.0%)"), std::string::npos) << out;
+    EXPECT_NE(out.find("\rparties: 100 / 1000 (10.0%)"), std::string::npos) << out;
+    const auto partiesEnd = out.find("parties: 100 / 1000 (10.0%)", out.find(" | comm"));
+    ASSERT_NE(partiesEnd, std::string::npos) << out;
+    EXPECT_NE(out.find('\n', partiesEnd), std::string::npos) << out;
+    EXPECT_NE(out.find("\rcomm: 60 / 500 (12.0%)"), std::string::npos) << out;
+    EXPECT_EQ(out.back(), '\n') << "the last live line must be ended: " << out;
+    EXPECT_EQ(out.find("| parties", out.find('\n')), std::string::npos)
+        << "the ended stream came back on the live line: " << out;
 }
