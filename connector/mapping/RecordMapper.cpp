@@ -211,12 +211,12 @@ MappedRow RecordMapper::mapElement(std::size_t ci, std::size_t idx, const json::
 
 MappedRecord RecordMapper::map(const json::Value& received, std::string_view sourceText) const {
     // With personal data declared, everything below -- record_hash included -- reads the
-    // scrubbed copy, never the bytes as received.
+    // scrubbed copy, never the values as received (a record the rules do not change is
+    // read as received). The copy keeps the canonical spans of what the scrub left
+    // alone, so record_hash still copies those parts from `sourceText`.
     std::optional<json::Value> scrubbed;
-    if (personal_.any() && received.isObject()) {
+    if (personal_.any() && received.isObject() && personal_.changes(received))
         scrubbed = personal_.scrub(received);
-        sourceText = {};
-    }
     const json::Value& record = scrubbed ? *scrubbed : received;
     if (!record.isObject())
         throw RecordError("", std::string("the record is a JSON ") + json::typeName(record.type()) +
@@ -270,10 +270,18 @@ MappedRecord RecordMapper::map(const json::Value& received, std::string_view sou
                               "' (unmapped fields): " + e.what());
     }
     // The same digest either way: the received bytes are used only when they are
-    // exactly the compact form (json::Value::canonicalText).
+    // exactly the compact form (json::Value::canonicalText), whole or, for a scrubbed
+    // record, for the parts the scrub left alone (appendJsonFrom).
     const std::string_view canonical = record.canonicalText(sourceText);
-    out.hash = !canonical.empty() && canonical.front() == '{' ? md5Hex(canonical)
-                                                              : md5Hex(record.toJson());
+    if (!canonical.empty() && canonical.front() == '{') {
+        out.hash = md5Hex(canonical);
+    } else {
+        thread_local std::string compact;
+        compact.clear();
+        record.appendJsonFrom(compact, sourceText);
+        out.hash = md5Hex(compact);
+        if (compact.capacity() > (1u << 20)) std::string().swap(compact);
+    }
     return out;
 }
 
