@@ -114,19 +114,17 @@ struct RecordMapper::RecordLayout {
 
 const RecordMapper::RecordLayout* RecordMapper::layoutOf(const json::Value& record) const {
     if (!anyColumnKey_ || !record.isObject()) return nullptr;
-    // A few per thread: one thread may map pages of several streams in turn.
-    constexpr std::size_t kSlots = 4;
+    // A few per thread, any of them for any mapper: the records of one list come in more than
+    // one layout (the simulator's parties in two, an optional member absent in about half of
+    // them, alternating), and one thread may map pages of several streams in turn.
+    constexpr std::size_t kSlots = 8;
     thread_local RecordLayout slots[kSlots];
     thread_local std::size_t nextSlot = 0;
     const auto& members = record.members();
-    RecordLayout* slot = nullptr;
     for (auto& s : slots)
-        if (s.mapperId == id_.value) slot = &s;
-    if (slot != nullptr && slot->fits(members)) return slot;
-    if (slot == nullptr) {
-        slot = &slots[nextSlot];
-        nextSlot = (nextSlot + 1) % kSlots;
-    }
+        if (s.mapperId == id_.value && s.fits(members)) return &s;
+    RecordLayout* slot = &slots[nextSlot];
+    nextSlot = (nextSlot + 1) % kSlots;
     slot->mapperId = 0;  // not valid until built
     slot->keys.clear();
     for (const auto& m : members) slot->keys.push_back(m.first);

@@ -543,7 +543,7 @@ TEST(RecordMapper, RecordsInAnyMemberOrderMapAsByAFreshMapper) {
 TEST(RecordMapper, ManyMappersAndCopiesOnOneThreadMapAsFreshOnes) {
     const StreamSpec s = spec(kFlat);
     std::vector<RecordMapper> mappers;
-    for (int i = 0; i < 6; ++i) mappers.emplace_back(s, prague());
+    for (int i = 0; i < 11; ++i) mappers.emplace_back(s, prague());
     for (int round = 0; round < 3; ++round)
         for (std::size_t i = 0; i < kLayoutRecords.size(); ++i) {
             const json::Value record = J(kLayoutRecords[i]);
