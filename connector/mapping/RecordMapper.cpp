@@ -92,12 +92,12 @@ std::uint64_t RecordMapper::InstanceId::next() {
     return counter.fetch_add(1, std::memory_order_relaxed);
 }
 
-// The member keys of the last record a mapper mapped on this thread, and what they mean for
-// it: the CRM sends every record of a list with the same members in the same order, so
-// comparing the keys in order (one short memcmp each) replaces a search of the members per
-// column and a lookup per member for `extra`. Exact: the layout is used only when every key
-// equals the one it was built from, and then the first member with a column's key, which is
-// what JsonPath::find returns, is at the same index.
+// The member keys of a record a mapper mapped on this thread, and what they mean for it: the
+// CRM sends the records of a list with their members in one order (or a few), so comparing
+// the keys in order (one short memcmp each) replaces a search of the members per column and a
+// lookup per member for `extra`. Exact: a layout is used only when every key equals the one it
+// was built from, and then the first member with a column's key, which is what
+// JsonPath::find returns, is at the same index.
 struct RecordMapper::RecordLayout {
     std::uint64_t mapperId = 0;
     std::vector<std::string> keys;
