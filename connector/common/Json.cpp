@@ -177,6 +177,41 @@ void Value::appendJson(std::string& out) const {
     }
 }
 
+void Value::appendJsonFrom(std::string& out, std::string_view text) const {
+    const std::string_view canonical = canonicalText(text);
+    if (!canonical.empty()) {
+        out.append(canonical);
+        return;
+    }
+    switch (type_) {
+        case Type::Array: {
+            out.push_back('[');
+            bool first = true;
+            for (const auto& v : items_) {
+                if (!first) out.push_back(',');
+                first = false;
+                v.appendJsonFrom(out, text);
+            }
+            out.push_back(']');
+            break;
+        }
+        case Type::Object: {
+            out.push_back('{');
+            bool first = true;
+            for (const auto& [k, v] : members_) {
+                if (!first) out.push_back(',');
+                first = false;
+                appendQuoted(out, k);
+                out.push_back(':');
+                v.appendJsonFrom(out, text);
+            }
+            out.push_back('}');
+            break;
+        }
+        default: appendJson(out);
+    }
+}
+
 std::optional<Value::Span> Value::canonicalSpan() const {
     if (rawLength_ == 0) return std::nullopt;
     return Span{rawOffset_, rawLength_};

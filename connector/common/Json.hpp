@@ -70,6 +70,12 @@ public:
     // Compact serialization; members keep their order, numbers their text.
     std::string toJson() const;
     void appendJson(std::string& out) const;
+    // appendJson, except that an object or array whose canonicalText(text) is known is
+    // copied from `text` instead of serialized again: the same bytes, cheaper. For a
+    // value parsed from `text`, or a copy of one changed only through code that calls
+    // forgetCanonicalSpan() on every object and array it changed and on all that hold
+    // them (PersonalData's scrub).
+    void appendJsonFrom(std::string& out, std::string_view text) const;
 
     // For an object or array from parse(): where in the parsed text it was, when
     // those bytes are exactly what toJson() produces (no whitespace between
@@ -84,6 +90,14 @@ public:
     std::optional<Span> canonicalSpan() const;
     // The canonical bytes in `text` when canonicalSpan() fits in it; otherwise empty.
     std::string_view canonicalText(std::string_view text) const;
+    // For code that changes a parsed object or array (or a copy of one) in place: its
+    // bytes in the text are no longer its compact form. Spans are not dropped by the
+    // mutable accessors themselves, so a caller that changes a value through them must
+    // call this on the value and on every container above it.
+    void forgetCanonicalSpan() {
+        rawLength_ = 0;
+        rawOffset_ = 0;
+    }
 
     friend bool operator==(const Value& a, const Value& b);
 

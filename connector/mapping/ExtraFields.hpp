@@ -30,15 +30,27 @@ class ExtraFields {
     // Throws ConversionError as jsonbText does.
     std::optional<std::string> remainderJsonb(const json::Value& value, int* replacedNul) const;
 
-  private:
     struct Node {
         bool whole = false;
         std::map<std::string, Node> keys;
         std::map<std::size_t, Node> indexes;
     };
+    // What is consumed of the member `key` of the value: null when nothing.
+    const Node* memberRule(const std::string& key) const;
+    // remainderJsonb(object, replacedNul) for an object whose members' rules are known,
+    // in member order (memberRule of each key): the mapper keeps them for records whose
+    // members come in the same order, instead of looking every key up per record.
+    std::optional<std::string> remainderJsonb(const json::Value& object,
+                                              const std::vector<const Node*>& memberRules,
+                                              int* replacedNul) const;
+
+  private:
     static std::optional<json::Value> prune(const json::Value& v, const Node& n);
     static bool appendPruned(std::string& out, const json::Value& v, const Node& n,
                              int* replacedNul);
+    template <typename RuleOf>
+    static bool appendPrunedObject(std::string& out, const json::Value& v, RuleOf&& ruleOf,
+                                   int* replacedNul);
     Node root_;
 };
 

@@ -26,13 +26,21 @@ class PersonalData {
     // A copy of `record`: excluded values removed (an object member is erased, an array
     // element becomes null so that positions stay), hashed values replaced by the HMAC's hex
     // text. Paths that do not reach a value, or reach null, change nothing.
+    // Objects and arrays it changes (and all that hold them) lose their canonical span;
+    // the rest keep the received record's, so that json::Value::appendJsonFrom can copy
+    // them from the page text.
     json::Value scrub(const json::Value& record) const;
+    // Whether scrub(record) would differ from `record`; when not, the mapper reads the
+    // record as received and skips the copy.
+    bool changes(const json::Value& record) const;
 
   private:
     struct Rules {
         std::vector<JsonPath> exclude, hash;
     };
-    void apply(const Rules& rules, json::Value& root) const;
+    // True when it changed something.
+    bool apply(const Rules& rules, json::Value& root) const;
+    static bool changes(const Rules& rules, const json::Value& root);
 
     Rules record_;
     std::vector<std::pair<JsonPath, Rules>> children_;  // the array's path, rules per element

@@ -1,5 +1,7 @@
 #include "mapping/RecordMapper.hpp"
 
+#include <atomic>
+
 #include "mapping/ExtraFields.hpp"
 #include "mapping/Md5.hpp"
 #include "mapping/ValueConverter.hpp"
@@ -85,6 +87,64 @@ void consumeStatic(ExtraFields& consumed, const JsonPath& path) {
 
 }  // namespace
 
+std::uint64_t RecordMapper::InstanceId::next() {
+    static std::atomic<std::uint64_t> counter{1};
+    return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The member keys of a record a mapper mapped on this thread, and what they mean for it: the
+// CRM sends the records of a list with their members in one order (or a few), so comparing
+// the keys in order (one short memcmp each) replaces a search of the members per column and a
+// lookup per member for `extra`. Exact: a layout is used only when every key equals the one it
+// was built from, and then the first member with a column's key, which is what
+// JsonPath::find returns, is at the same index.
+struct RecordMapper::RecordLayout {
+    std::uint64_t mapperId = 0;
+    std::vector<std::string> keys;
+    std::vector<std::int32_t> columnMember;  // per column: the member index, -1 when absent
+    std::vector<const ExtraFields::Node*> extraRules;  // per member, when `extra` is static
+
+    bool fits(const std::vector<json::Member>& members) const {
+        if (members.size() != keys.size()) return false;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (members[i].first != keys[i]) return false;
+        return true;
+    }
+};
+
+const RecordMapper::RecordLayout* RecordMapper::layoutOf(const json::Value& record) const {
+    if (!anyColumnKey_ || !record.isObject()) return nullptr;
+    // A few per thread, any of them for any mapper: the records of one list come in more than
+    // one layout (the simulator's parties in two, an optional member absent in about half of
+    // them, alternating), and one thread may map pages of several streams in turn.
+    constexpr std::size_t kSlots = 8;
+    thread_local RecordLayout slots[kSlots];
+    thread_local std::size_t nextSlot = 0;
+    const auto& members = record.members();
+    for (auto& s : slots)
+        if (s.mapperId == id_.value && s.fits(members)) return &s;
+    RecordLayout* slot = &slots[nextSlot];
+    nextSlot = (nextSlot + 1) % kSlots;
+    slot->mapperId = 0;  // not valid until built
+    slot->keys.clear();
+    for (const auto& m : members) slot->keys.push_back(m.first);
+    slot->columnMember.assign(columnIsKey_.size(), -1);
+    for (std::size_t c = 0; c < columnIsKey_.size(); ++c) {
+        if (!columnIsKey_[c]) continue;
+        const std::string& key = spec_.columns[c].path.steps()[0].key;
+        for (std::size_t i = 0; i < members.size(); ++i)
+            if (members[i].first == key) {
+                slot->columnMember[c] = static_cast<std::int32_t>(i);
+                break;
+            }
+    }
+    slot->extraRules.clear();
+    if (recordConsumed_)
+        for (const auto& m : members) slot->extraRules.push_back(recordConsumed_->memberRule(m.first));
+    slot->mapperId = id_.value;
+    return slot;
+}
+
 std::string RecordMapper::Place::label() const {
     return child ? child->table + "." + column.name : column.name;
 }
@@ -115,6 +175,12 @@ RecordMapper::RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone)
         for (const auto& c : spec_.columns) consumeStatic(*recordConsumed_, c.path);
         for (const auto& child : spec_.children) consumeStatic(*recordConsumed_, child.path);
     }
+    for (const auto& c : spec_.columns) {
+        const bool oneKey =
+            c.path.steps().size() == 1 && c.path.steps()[0].kind == PathStep::Kind::Key;
+        columnIsKey_.push_back(oneKey);
+        anyColumnKey_ = anyColumnKey_ || oneKey;
+    }
     for (const auto& child : spec_.children) {
         std::optional<ExtraFields>& consumed = elementConsumed_.emplace_back();
         bool elementStatic = true;
@@ -129,9 +195,14 @@ RecordMapper::RecordMapper(const StreamSpec& spec, const TimeZone& sourceZone)
 std::optional<std::string> RecordMapper::mapColumn(const Place& place, const json::Value& base,
                                                    const ConversionContext& ctx,
                                                    std::optional<std::int64_t>* instant) const {
+    return mapFound(place, place.column.path.find(base), ctx, instant);
+}
+
+std::optional<std::string> RecordMapper::mapFound(const Place& place, const json::Value* found,
+                                                  const ConversionContext& ctx,
+                                                  std::optional<std::int64_t>* instant) const {
     static const json::Value kNull;
     const ColumnSpec& c = place.column;
-    const json::Value* found = c.path.find(base);
     // Points into the record or the spec; a copy is made only when a transform rewrites it.
     const json::Value* v = found ? found : &kNull;
     std::optional<json::Value> transformed;
@@ -211,12 +282,12 @@ MappedRow RecordMapper::mapElement(std::size_t ci, std::size_t idx, const json::
 
 MappedRecord RecordMapper::map(const json::Value& received, std::string_view sourceText) const {
     // With personal data declared, everything below -- record_hash included -- reads the
-    // scrubbed copy, never the bytes as received.
+    // scrubbed copy, never the values as received (a record the rules do not change is
+    // read as received). The copy keeps the canonical spans of what the scrub left
+    // alone, so record_hash still copies those parts from `sourceText`.
     std::optional<json::Value> scrubbed;
-    if (personal_.any() && received.isObject()) {
+    if (personal_.any() && received.isObject() && personal_.changes(received))
         scrubbed = personal_.scrub(received);
-        sourceText = {};
-    }
     const json::Value& record = scrubbed ? *scrubbed : received;
     if (!record.isObject())
         throw RecordError("", std::string("the record is a JSON ") + json::typeName(record.type()) +
@@ -228,12 +299,21 @@ MappedRecord RecordMapper::map(const json::Value& received, std::string_view sou
     const ExtraFields& consumed = resolvePaths ? dynamicConsumed : *recordConsumed_;
     std::vector<ResolvedStep> steps;
 
+    const RecordLayout* layout = layoutOf(record);
+    const auto& members = record.members();
     out.values.reserve(valueColumnCount_);
     for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
         const ColumnSpec& c = spec_.columns[i];
         const bool isCursor = cursorIndex_ && *cursorIndex_ == i;
+        const json::Value* found = nullptr;
+        if (layout && columnIsKey_[i]) {
+            const std::int32_t at = layout->columnMember[i];
+            found = at < 0 ? nullptr : &members[static_cast<std::size_t>(at)].second;
+        } else {
+            found = c.path.find(record);
+        }
         out.values.push_back(
-            mapColumn(Place{c}, record, ctx, isCursor ? &out.cursorMicros : nullptr));
+            mapFound(Place{c}, found, ctx, isCursor ? &out.cursorMicros : nullptr));
         if (resolvePaths && c.path.resolve(record, steps)) dynamicConsumed.consume(steps);
     }
     if (out.cursorMicros) out.cursorMicros = cursorOrderValue(zone_, *out.cursorMicros);
@@ -258,7 +338,10 @@ MappedRecord RecordMapper::map(const json::Value& received, std::string_view sou
 
     try {
         if (!spec_.extraColumn.empty()) {
-            out.values.push_back(consumed.remainderJsonb(record, &out.replacedNulChars));
+            out.values.push_back(layout && !resolvePaths
+                                     ? consumed.remainderJsonb(record, layout->extraRules,
+                                                               &out.replacedNulChars)
+                                     : consumed.remainderJsonb(record, &out.replacedNulChars));
         }
         if (!spec_.rawColumn.empty())
             out.values.emplace_back(jsonbText(record, &out.replacedNulChars));
@@ -270,10 +353,18 @@ MappedRecord RecordMapper::map(const json::Value& received, std::string_view sou
                               "' (unmapped fields): " + e.what());
     }
     // The same digest either way: the received bytes are used only when they are
-    // exactly the compact form (json::Value::canonicalText).
+    // exactly the compact form (json::Value::canonicalText), whole or, for a scrubbed
+    // record, for the parts the scrub left alone (appendJsonFrom).
     const std::string_view canonical = record.canonicalText(sourceText);
-    out.hash = !canonical.empty() && canonical.front() == '{' ? md5Hex(canonical)
-                                                              : md5Hex(record.toJson());
+    if (!canonical.empty() && canonical.front() == '{') {
+        out.hash = md5Hex(canonical);
+    } else {
+        thread_local std::string compact;
+        compact.clear();
+        record.appendJsonFrom(compact, sourceText);
+        out.hash = md5Hex(compact);
+        if (compact.capacity() > (1u << 20)) std::string().swap(compact);
+    }
     return out;
 }
 

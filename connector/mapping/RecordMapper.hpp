@@ -66,6 +66,16 @@ class RecordMapper {
     std::optional<std::string> mapColumn(const Place& place, const json::Value& base,
                                          const ConversionContext& ctx,
                                          std::optional<std::int64_t>* instant) const;
+    // The same, for the value the column's path found in the record (null: nothing).
+    std::optional<std::string> mapFound(const Place& place, const json::Value* found,
+                                        const ConversionContext& ctx,
+                                        std::optional<std::int64_t>* instant) const;
+
+    struct RecordLayout;
+    // Where the members of `record` sit for the columns that are one key of it, kept per
+    // thread while records come with their members in the same order; null when no
+    // column is one key.
+    const RecordLayout* layoutOf(const json::Value& record) const;
 
     // One element of child array `ci` as a row: parent key, idx, columns, unmapped part.
     MappedRow mapElement(std::size_t ci, std::size_t idx, const json::Value& element,
@@ -84,6 +94,23 @@ class RecordMapper {
     // resolved per record. nullopt = resolve per record (nested paths, filters).
     std::optional<ExtraFields> recordConsumed_;
     std::vector<std::optional<ExtraFields>> elementConsumed_;  // per child, for its elements
+    // Per column: whether the path is exactly one key of the record (the common case); such
+    // a column's value is the first member with that key.
+    std::vector<bool> columnIsKey_;
+    bool anyColumnKey_ = false;
+    // Tells this mapper's cached layouts (which point into recordConsumed_) from any other's:
+    // a new value for every mapper, copies and moves included, never reused.
+    struct InstanceId {
+        std::uint64_t value = next();
+        InstanceId() = default;
+        InstanceId(const InstanceId&) : value(next()) {}
+        InstanceId& operator=(const InstanceId&) {
+            value = next();
+            return *this;
+        }
+        static std::uint64_t next();
+    };
+    InstanceId id_;
 };
 
 }  // namespace intouch

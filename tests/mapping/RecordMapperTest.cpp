@@ -2,6 +2,9 @@
 #include <Poco/MD5Engine.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <vector>
+
 #include "TestSupport.hpp"
 #include "common/Json.hpp"
 #include "mapping/ExtraFields.hpp"
@@ -467,4 +470,93 @@ TEST(Md5, MatchesTheRfcVectorsAndPocoAtBlockBoundaries) {
         EXPECT_EQ(md5Hex(data), Poco::DigestEngine::digestToHex(poco.digest())) << n;
         data.push_back(static_cast<char>((n * 37 + 11) & 0xFF));
     }
+}
+
+namespace {
+
+void expectSameMapping(const MappedRecord& got, const MappedRecord& want) {
+    EXPECT_EQ(got.values, want.values);
+    EXPECT_EQ(got.children, want.children);
+    EXPECT_EQ(got.keyValues, want.keyValues);
+    EXPECT_EQ(got.cursorMicros, want.cursorMicros);
+    EXPECT_EQ(got.hash, want.hash);
+    EXPECT_EQ(got.replacedNulChars, want.replacedNulChars);
+}
+
+const std::string kFlat = R"(stream: flat
+primary_key: [id]
+cursor: modified
+keep_raw: true
+columns:
+  - {name: id, source: id, type: bigint, required: true}
+  - {name: name, source: name, type: text}
+  - {name: modified, source: modified, type: timestamptz}
+  - {name: debit, source: debit, type: integer}
+children:
+  - table: flat_tags
+    source: tags
+    columns:
+      - {name: tag, source: $, type: text}
+)";
+
+// Records whose members come in the order of the one before, and records that differ from
+// it in every way the remembered layout must notice.
+const std::vector<std::string> kLayoutRecords = {
+    R"({"id":1,"name":"a","modified":"2024-03-05T10:15:30+01:00","debit":5,"x":1,"tags":["t"]})",
+    R"({"id":2,"name":"b","modified":"2024-03-05T10:15:31+01:00","debit":6,"x":{"y":2},"tags":[]})",
+    // the same members, another order
+    R"({"name":"c","id":3,"debit":7,"modified":"2024-03-05T10:15:32+01:00","x":1,"tags":["u"]})",
+    R"({"id":1,"name":"a","modified":"2024-03-05T10:15:30+01:00","debit":5,"x":1,"tags":["t"]})",
+    // a duplicate key: the first one is mapped
+    R"({"id":4,"name":"first","name":"second","modified":"2024-03-05T10:15:33+01:00","debit":8,"x":1,"tags":["t"]})",
+    // as many members as the first record, one renamed: name is absent
+    R"({"id":5,"nome":"d","modified":"2024-03-05T10:15:34+01:00","debit":9,"x":1,"tags":["t"]})",
+    // as many members again, the duplicate where name was
+    R"({"id":6,"id":7,"modified":"2024-03-05T10:15:35+01:00","debit":1,"x":1,"tags":[]})",
+    R"({"id":1,"name":"a","modified":"2024-03-05T10:15:30+01:00","debit":5,"x":1,"tags":["t"]})",
+    // a member fewer, then more
+    R"({"id":8,"modified":"2024-03-05T10:15:36+01:00","debit":1,"x":1,"tags":[]})",
+    R"({"id":9,"name":"e","modified":"2024-03-05T10:15:37+01:00","debit":5,"x":1,"tags":["t"],"debit":6})",
+    R"({"id":1,"name":"a","modified":"2024-03-05T10:15:30+01:00","debit":5,"x":1,"tags":["t"]})",
+};
+
+}  // namespace
+
+// RecordMapper remembers per thread where the columns' members sat in the last record (the
+// CRM sends them in one order): every record must still map exactly as a mapper that never
+// saw another record maps it.
+TEST(RecordMapper, RecordsInAnyMemberOrderMapAsByAFreshMapper) {
+    for (const std::string* yaml : {&kFlat, &kParties}) {
+        const StreamSpec s = spec(*yaml);
+        const RecordMapper mapper(s, prague());
+        for (int round = 0; round < 2; ++round)
+            for (std::size_t i = 0; i < kLayoutRecords.size(); ++i) {
+                SCOPED_TRACE(s.name + ", record " + std::to_string(i));
+                const json::Value record = J(kLayoutRecords[i]);
+                expectSameMapping(mapper.map(record), RecordMapper(s, prague()).map(record));
+            }
+    }
+}
+
+// More mappers than a thread keeps layouts for, used in turn, and copies of a mapper that
+// outlive it: none may read a layout made for another (the layouts point into the mapper).
+TEST(RecordMapper, ManyMappersAndCopiesOnOneThreadMapAsFreshOnes) {
+    const StreamSpec s = spec(kFlat);
+    std::vector<RecordMapper> mappers;
+    for (int i = 0; i < 11; ++i) mappers.emplace_back(s, prague());
+    for (int round = 0; round < 3; ++round)
+        for (std::size_t i = 0; i < kLayoutRecords.size(); ++i) {
+            const json::Value record = J(kLayoutRecords[i]);
+            expectSameMapping(mappers[(i + round) % mappers.size()].map(record),
+                              RecordMapper(s, prague()).map(record));
+        }
+    std::optional<RecordMapper> original(std::in_place, s, prague());
+    const json::Value first = J(kLayoutRecords[0]);
+    const MappedRecord want = original->map(first);
+    const RecordMapper copy = *original;
+    original.reset();
+    const RecordMapper other(spec(kParties), prague());  // allocates where the original was
+    other.map(first);
+    expectSameMapping(copy.map(first), want);
+    expectSameMapping(copy.map(first), want);
 }

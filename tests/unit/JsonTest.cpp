@@ -141,3 +141,41 @@ TEST(Json, KeepsDuplicateKeysInOrderAndFindsTheFirst) {
     EXPECT_EQ(v.members()[1].second.numberText(), "2");
     EXPECT_EQ(v.toJson(), R"({"k":1,"k":2})");
 }
+
+// appendJsonFrom copies the canonical parts of a value from its text and writes the rest:
+// the bytes of toJson() for a parsed value, a copy of one, and one changed in place by code
+// that forgets the spans of what it changed and of what holds it.
+TEST(Json, AppendJsonFromTextGivesTheBytesOfToJson) {
+    const std::string texts[] = {
+        R"({"a":[1,{"b":"x"}],"c":{"d":null,"e":true},"f":"\u00e9\/","g":-1.50e+3})",
+        "{ \"a\" : [ 1 , { \"b\" : \"x\" } ] , \"c\" : { } }",
+        R"([{"k":1,"k":2},[],[[["deep"]]],"s\n\t\"q\""])",
+        "\"just a string\"",
+    };
+    for (const std::string& text : texts) {
+        const json::Value v = json::parse(text);
+        std::string out;
+        v.appendJsonFrom(out, text);
+        EXPECT_EQ(out, v.toJson()) << text;
+        const json::Value copy = v;
+        out.clear();
+        copy.appendJsonFrom(out, text);
+        EXPECT_EQ(out, v.toJson()) << text;
+        out.clear();
+        v.appendJsonFrom(out, "");  // without the text: serialized throughout
+        EXPECT_EQ(out, v.toJson()) << text;
+    }
+    const std::string text = texts[0];
+    json::Value changed = json::parse(text);
+    json::Value& inner = changed.members()[0].second.items()[1];
+    inner.members()[0].second = json::Value::makeString("hidden");
+    for (json::Value* holder : {&inner, &changed.members()[0].second, &changed})
+        holder->forgetCanonicalSpan();
+    std::string out;
+    changed.appendJsonFrom(out, text);
+    EXPECT_EQ(out, changed.toJson());
+    EXPECT_NE(out.find("\"hidden\""), std::string::npos) << out;
+    EXPECT_EQ(out.find("\"x\""), std::string::npos) << out;
+    // The untouched sibling is still copied from the text.
+    EXPECT_TRUE(changed.members()[1].second.canonicalSpan().has_value());
+}
