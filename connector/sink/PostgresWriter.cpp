@@ -390,11 +390,9 @@ void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
     // Only this stream's writer (under the stream's lock) stores its rejects: once it knows
     // there are none, a page has nothing to clear, and the statement is saved.
     if (!rejectsMayExist_) {
-        rejectsMayExist_ = tx.exec_params("SELECT EXISTS (SELECT 1 FROM " +
-                                              qualified(schema_, "sync_rejects") +
-                                              " WHERE stream = $1)",
-                                          spec_.name)[0][0]
-                               .as<bool>();
+        std::string sql = "SELECT EXISTS (SELECT 1 FROM ";
+        sql.append(qualified(schema_, "sync_rejects")).append(" WHERE stream = $1)");
+        rejectsMayExist_ = tx.exec_params(sql, spec_.name)[0][0].as<bool>();
     }
     if (!*rejectsMayExist_) return;
     tx.exec_params(fillSql(kClearRejects, {{"rejects", qualified(schema_, "sync_rejects")},
