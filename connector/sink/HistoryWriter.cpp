@@ -34,6 +34,16 @@ SELECT {t_columns}, t.record_hash, {valid_from}
 FROM {target} t{changed}
 WHERE NOT EXISTS (SELECT 1 FROM {history} h WHERE {join_ht} AND h.valid_to IS NULL))";
 
+// The first version of rows that have none (recordInserted).
+constexpr std::string_view kOpenNewChildren = R"(
+INSERT INTO {child_history} ({child_columns}, record_hash, valid_from)
+SELECT {c_columns}, t.record_hash, {valid_from}
+FROM {target} t{changed} JOIN {child} c ON {join_ct})";
+constexpr std::string_view kOpenNew = R"(
+INSERT INTO {history} ({columns}, record_hash, valid_from)
+SELECT {t_columns}, t.record_hash, {valid_from}
+FROM {target} t{changed})";
+
 // A row marked deleted ends its version when it was marked; a row removed, now.
 constexpr std::string_view kCloseMarked = R"(
 UPDATE {history} h SET valid_to = greatest(h.valid_from, t.deleted_at)
@@ -77,10 +87,47 @@ SqlValues pick(const SqlValues& all, std::initializer_list<std::string_view> nam
 HistoryWriter::HistoryWriter(std::string schema, const StreamSpec& spec, std::string upserted)
     : schema_(std::move(schema)), spec_(spec), upserted_(std::move(upserted)) {}
 
+std::string HistoryWriter::changedJoin() const {
+    std::string join = " JOIN ";
+    join.append(quoteIdent(upserted_)).append(" u ON ");
+    join.append(joinOn("t", spec_.primaryKey, "u", spec_.primaryKey));
+    return join;
+}
+
 void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
     if (!enabled()) return;
-    record(tx, " JOIN " + quoteIdent(upserted_) + " u ON " +
-                   joinOn("t", spec_.primaryKey, "u", spec_.primaryKey));
+    record(tx, changedJoin());
+}
+
+void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
+    if (!enabled()) return;
+    const auto& key = spec_.primaryKey;
+    const auto parentKeys = spec_.childParentKeyColumns();
+    // The same valid_from as record() gives a row's first version.
+    std::string validFrom = "now()";
+    if (spec_.mode == SyncMode::Incremental) {
+        validFrom = "coalesce(t.";
+        validFrom.append(quoteIdent(spec_.cursorColumn)).append(", now())");
+    }
+    const std::string changed = changedJoin();
+    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
+        const ChildSpec& child = spec_.children[i];
+        tx.exec(fillSql(kOpenNewChildren,
+                        {{"child_history", qualified(schema_, historyTable(child.table))},
+                         {"child_columns", identList(spec_.childValueColumns(i))},
+                         {"c_columns", prefixed("c", spec_.childValueColumns(i))},
+                         {"valid_from", validFrom},
+                         {"target", qualified(schema_, spec_.table)},
+                         {"changed", changed},
+                         {"child", qualified(schema_, child.table)},
+                         {"join_ct", joinOn("c", parentKeys, "t", key)}}));
+    }
+    tx.exec(fillSql(kOpenNew, {{"history", qualified(schema_, historyTable(spec_.table))},
+                               {"columns", identList(spec_.valueColumns())},
+                               {"t_columns", prefixed("t", spec_.valueColumns())},
+                               {"valid_from", validFrom},
+                               {"target", qualified(schema_, spec_.table)},
+                               {"changed", changed}}));
 }
 
 void HistoryWriter::recordAll(pqxx::transaction_base& tx) const {

@@ -24,6 +24,10 @@ class HistoryWriter {
     bool enabled() const { return spec_.history; }
     // After the page's upsert and child replacement: the rows the upserts changed.
     void recordChanged(pqxx::transaction_base& tx) const;
+    // After rows were COPYed straight into a table whose history had no open version
+    // (PostgresWriter's first sync): each row in `upserted` gets its first version, without
+    // looking for an open one to close (there is none, and these rows are new).
+    void recordInserted(pqxx::transaction_base& tx) const;
     // After a full refresh swapped the table's whole content in: every row.
     void recordAll(pqxx::transaction_base& tx) const;
     // After rows were marked deleted or removed.
@@ -32,6 +36,7 @@ class HistoryWriter {
   private:
     // `changed`: the join that keeps the target's rows to record ("" for all of them).
     void record(pqxx::transaction_base& tx, const std::string& changed) const;
+    std::string changedJoin() const;
 
     std::string schema_;
     const StreamSpec& spec_;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "common/Errors.hpp"
+#include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "common/SqlTemplate.hpp"
 #include "common/Utf8Text.hpp"
@@ -15,6 +16,27 @@
 namespace intouch {
 
 namespace {
+
+// A direct (first-sync) page that the target's primary key refused: writePage upserts it.
+struct DirectConflict : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// After this many refused direct pages a run upserts the rest: something else writes the table.
+constexpr int kMaxConflicts = 3;
+
+// Whether some key comes twice in the batch (the upsert then needs DISTINCT ON).
+bool holdsAKeyTwice(const PageBatch& batch) {
+    std::unordered_set<std::string> seen;
+    seen.reserve(batch.records.size());
+    std::string key;
+    for (const auto& rec : batch.records) {
+        key.clear();
+        for (const auto& v : rec.keyValues) key.append(v).push_back('\0');
+        if (!seen.insert(key).second) return true;
+    }
+    return false;
+}
 
 // Temporary, per session, emptied at every commit: the staging tables cost
 // nothing to keep and never leak rows from one page into the next.
@@ -33,12 +55,12 @@ SELECT {key}, NULL::boolean AS inserted FROM {target} WITH NO DATA)";
 // updated row carries the updating transaction's id). The changed rows' keys are
 // kept in {upserted} and come back as text, so that only the changed parents'
 // children are sent (replaceChildren).
+// DISTINCT ON (and its sort) only when the page holds a key twice ({distinct}, {order_by}).
 constexpr std::string_view kUpsert = R"(
 WITH up AS (
     INSERT INTO {target} AS t ({columns}, record_hash, synced_at)
-    SELECT DISTINCT ON ({key}) {columns}, record_hash, now()
-    FROM {stage}
-    ORDER BY {order}
+    SELECT {distinct}{columns}, record_hash, now()
+    FROM {stage}{order_by}
     ON CONFLICT ({key}) DO UPDATE SET {updates}
     WHERE {guard}
     RETURNING {returned_key}, t.xmax = 0 AS inserted),
@@ -171,7 +193,7 @@ void PostgresWriter::copyRows(pqxx::transaction_base& tx, const PageBatch& batch
     out.complete();
 }
 
-std::string PostgresWriter::upsertSql() const {
+std::string PostgresWriter::upsertSql(bool distinct) const {
     const auto valueCols = spec_.valueColumns();
     std::string updates;
     for (const auto& c : valueCols) {
@@ -189,11 +211,17 @@ std::string PostgresWriter::upsertSql() const {
     }
     std::string keyTexts;
     for (const auto& k : spec_.primaryKey) keyTexts.append(", ").append(quoteIdent(k)).append("::text");
+    std::string distinctOn, orderBy;
+    if (distinct) {
+        distinctOn.append("DISTINCT ON (").append(identList(spec_.primaryKey)).append(") ");
+        orderBy.append("\n    ORDER BY ").append(order);
+    }
     return fillSql(kUpsert, {{"target", qualified(schema_, spec_.table)},
                              {"columns", identList(valueCols)},
                              {"key", identList(spec_.primaryKey)},
                              {"stage", quoteIdent(stage_)},
-                             {"order", order},
+                             {"distinct", distinctOn},
+                             {"order_by", orderBy},
                              {"updates", updates},
                              {"guard", guard},
                              {"returned_key", identList(spec_.primaryKey, "t.")},
@@ -268,8 +296,10 @@ void admitVersionsOfTheRepeatedHour(pqxx::transaction_base& tx, const StreamSpec
 
 }  // namespace
 
-PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx) {
-    const pqxx::result rows = tx.exec(upsertSql());
+PostgresWriter::Upserted PostgresWriter::upsert(pqxx::transaction_base& tx, bool distinct) {
+    std::string& sql = distinct ? upsertDistinctSql_ : upsertSql_;
+    if (sql.empty()) sql = upsertSql(distinct);
+    const pqxx::result rows = tx.exec(sql);
     Upserted out;
     out.changed = static_cast<std::int64_t>(rows.size());
     std::string key;
@@ -342,6 +372,7 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
 
 void PostgresWriter::storeRejects(pqxx::transaction_base& tx, const PageBatch& batch) {
     if (batch.rejects.empty()) return;
+    rejectsMayExist_ = true;
     const std::string table = qualified(schema_, "sync_rejects");
     const std::string keyless = fillSql(kInsertKeylessReject, {{"rejects", table}});
     const std::string keyed = fillSql(kUpsertReject, {{"rejects", table}});
@@ -356,6 +387,14 @@ void PostgresWriter::storeRejects(pqxx::transaction_base& tx, const PageBatch& b
 }
 
 void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
+    // Only this stream's writer (under the stream's lock) stores its rejects: once it knows
+    // there are none, a page has nothing to clear, and the statement is saved.
+    if (!rejectsMayExist_) {
+        std::string sql = "SELECT EXISTS (SELECT 1 FROM ";
+        sql.append(qualified(schema_, "sync_rejects")).append(" WHERE stream = $1)");
+        rejectsMayExist_ = tx.exec_params(sql, spec_.name)[0][0].as<bool>();
+    }
+    if (!*rejectsMayExist_) return;
     tx.exec_params(fillSql(kClearRejects, {{"rejects", qualified(schema_, "sync_rejects")},
                                            {"upserted", quoteIdent(upserted_)},
                                            {"key_text", keyTextSql(tx, spec_.primaryKey, "u")}}),
@@ -369,7 +408,7 @@ Totals PostgresWriter::upsertPage(pqxx::transaction_base& tx, const PageBatch& b
     if (!batch.records.empty()) {
         admitVersionsOfTheRepeatedHour(tx, spec_, qualified(schema_, spec_.table), quoteIdent(stage_),
                                        batch);
-        const Upserted up = upsert(tx);
+        const Upserted up = upsert(tx, holdsAKeyTwice(batch));
         result.upserted = up.changed;
         if (up.changed > 0) {
             replaceChildren(tx, batch, up);
@@ -383,13 +422,30 @@ Totals PostgresWriter::upsertPage(pqxx::transaction_base& tx, const PageBatch& b
 }
 
 Totals PostgresWriter::transact(const std::string& what, const PageBatch& batch,
-                                const std::function<Totals(pqxx::transaction_base&)>& steps) {
+                                const std::function<Totals(pqxx::transaction_base&)>& steps,
+                                bool relaxed) {
+    copiedDirect_ = false;
     try {
         pqxx::work tx(conn_);
+        // Page transactions of an incremental read (and of a full refresh's shadow) commit
+        // without waiting for the WAL flush. Nothing is lost by it: the page's rows and its
+        // checkpoint share this transaction, so a commit that a server crash takes back
+        // takes both, and the next run reads those records again from the older
+        // checkpoint. And nothing outside waits on it: every later effect that must be
+        // durable -- sync_runs/sync_stream_runs (RunHistory), a reconcile's pages and
+        // finish, replaceAll, the full refresh's swap, the exit code printed after the
+        // run's history is committed -- commits synchronously, and a synchronous commit
+        // flushes the WAL up to itself, which holds every earlier asynchronous commit.
+        if (relaxed) tx.exec("SET LOCAL synchronous_commit = off");
         Totals result = steps(tx);
         if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
         tx.commit();
         return result;
+    } catch (const pqxx::unique_violation& e) {
+        stagingReady_ = false;  // rolled back with the transaction, if it made them
+        if (copiedDirect_) throw DirectConflict(e.what());
+        throw TargetError(what + " failed: " + e.what() + " (does the table match the mapping " +
+                          spec_.file + "? run `intouch-sync check`)");
     } catch (const pqxx::broken_connection& e) {
         stagingReady_ = false;
         throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
@@ -407,8 +463,183 @@ std::string PostgresWriter::writingPage() const {
 }
 
 Totals PostgresWriter::writePage(const PageBatch& batch) {
-    return transact(writingPage(), batch,
-                    [&](pqxx::transaction_base& tx) { return upsertPage(tx, batch); });
+    try {
+        Path path = Path::Upsert;
+        Totals t = transact(
+            writingPage(), batch,
+            [&](pqxx::transaction_base& tx) { return writeIncremental(tx, batch, path); }, true);
+        count(path);
+        return t;
+    } catch (const DirectConflict& e) {
+        // A record from further back than the previous page (an edit moved it past the
+        // reader, a tie group re-read in id order) or a row someone else wrote: the
+        // transaction is rolled back whole and the page goes through the guarded upsert.
+        if (++conflicts_ >= kMaxConflicts) direct_ = false;
+        log::info("first sync: a record of the page is in the table already; the page is "
+                  "written with the guarded upsert",
+                  {{"stream", spec_.name},
+                   {"direct", *direct_ ? "kept for the next pages" : "off for this run"}});
+        Totals t = transact(
+            writingPage(), batch, [&](pqxx::transaction_base& tx) { return upsertPage(tx, batch); },
+            true);
+        rememberKeys(batch);
+        count(Path::FellBack);
+        return t;
+    }
+}
+
+void PostgresWriter::count(Path path) {
+    if (path == Path::Direct) {
+        ++paths_.direct;
+        return;
+    }
+    ++paths_.upserted;
+    if (path == Path::FellBack) ++paths_.fellBack;
+}
+
+Totals PostgresWriter::writeIncremental(pqxx::transaction_base& tx, const PageBatch& batch,
+                                        Path& path) {
+    if (!direct_) decideFirstSync(tx);
+    if (*direct_) return writeDirect(tx, batch, path);
+    path = Path::Upsert;
+    return upsertPage(tx, batch);
+}
+
+void PostgresWriter::decideFirstSync(pqxx::transaction_base& tx) {
+    // Read under the stream's lock (SyncJob holds it for the whole stream), so no other run
+    // of this stream writes meanwhile. A run killed half-way committed pages with their
+    // checkpoint: the next one sees rows and a checkpoint and upserts.
+    std::string sql = "SELECT NOT EXISTS (SELECT 1 FROM ";
+    sql.append(qualified(schema_, spec_.table)).append(")");
+    for (const auto& child : spec_.children)
+        sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(qualified(schema_, child.table)).append(")");
+    if (spec_.history) {
+        // A version left open (the table emptied by hand) would need closing: upsert.
+        std::vector<std::string> tables{spec_.table};
+        for (const auto& child : spec_.children) tables.push_back(child.table);
+        for (const auto& t : tables)
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM ")
+                .append(qualified(schema_, historyTable(t)))
+                .append(" WHERE ")
+                .append(quoteIdent(kValidToColumn))
+                .append(" IS NULL)");
+    }
+    sql.append(" AND NOT EXISTS (SELECT 1 FROM ")
+        .append(qualified(schema_, "sync_state"))
+        .append(" WHERE stream = $1), EXISTS (SELECT 1 FROM ")
+        .append(qualified(schema_, "sync_rejects"))
+        .append(" WHERE stream = $1)");
+    const pqxx::result r = tx.exec_params(sql, spec_.name);
+    direct_ = r[0][0].as<bool>();
+    rejectsMayExist_ = r[0][1].as<bool>();
+    if (*direct_)
+        log::info("first sync into empty tables: rows are copied straight in, without staging "
+                  "or upsert",
+                  {{"stream", spec_.name}, {"table", spec_.table}});
+}
+
+void PostgresWriter::rememberKeys(const PageBatch& batch) {
+    previousKeys_.clear();
+    std::string key;
+    for (const auto& rec : batch.records) {
+        rowKey(rec.keyValues, key);
+        previousKeys_[key] = rec.hash;
+    }
+}
+
+Totals PostgresWriter::writeDirect(pqxx::transaction_base& tx, const PageBatch& batch, Path& path) {
+    // The pager re-reads the previous page's last record(s) (the overlap, a widened
+    // overlap, a tie group's tail: all from the page before), so those keys are what a
+    // page can bring again: the same content is dropped (the upsert would change
+    // nothing), another content needs the upsert's guard. A key from further back is
+    // refused by the primary key, and writePage then upserts the page.
+    std::unordered_map<std::string, std::string> pageKeys;
+    pageKeys.reserve(batch.records.size());
+    std::vector<const MappedRecord*> rows;
+    rows.reserve(batch.records.size());
+    const char* conflict = nullptr;
+    std::string key;
+    for (const auto& rec : batch.records) {
+        rowKey(rec.keyValues, key);
+        auto prev = previousKeys_.find(key);
+        if (prev != previousKeys_.end()) {
+            if (prev->second == rec.hash) continue;
+            conflict = "a record of the previous page came again with other content";
+            break;
+        }
+        auto [it, fresh] = pageKeys.try_emplace(key, rec.hash);
+        if (!fresh) {
+            if (it->second == rec.hash) continue;
+            conflict = "the page holds two versions of a record";
+            break;
+        }
+        rows.push_back(&rec);
+    }
+    if (conflict) {
+        log::info("first sync: the page is written with the guarded upsert",
+                  {{"stream", spec_.name}, {"reason", conflict}});
+        path = Path::FellBack;
+        Totals t = upsertPage(tx, batch);
+        rememberKeys(batch);
+        return t;
+    }
+    path = Path::Direct;
+    Totals result;
+    if (!rows.empty()) {
+        copiedDirect_ = true;
+        auto cols = quotedAll(spec_.valueColumns());
+        cols.push_back("record_hash");
+        {
+            CopyWriter out(tx, qualified(schema_, spec_.table), cols);
+            for (const MappedRecord* rec : rows) out.write(rec->values, rec->hash);
+            out.complete();
+        }
+        for (std::size_t i = 0; i < spec_.children.size(); ++i) {
+            bool any = false;
+            for (const MappedRecord* rec : rows)
+                if (i < rec->children.size() && !rec->children[i].empty()) any = true;
+            if (!any) continue;
+            CopyWriter out(tx, qualified(schema_, spec_.children[i].table),
+                           quotedAll(spec_.childValueColumns(i)));
+            for (const MappedRecord* rec : rows) {
+                if (i >= rec->children.size()) continue;
+                for (const auto& childRow : rec->children[i]) out.write(childRow);
+            }
+            out.complete();
+        }
+        if (history_.enabled() || rejectsMayExist_.value_or(true)) {
+            ensureStaging(tx);
+            copyKeysOfRows(tx, rows);
+            history_.recordInserted(tx);
+            clearRejects(tx);
+        }
+        result.upserted = static_cast<std::int64_t>(rows.size());
+    }
+    storeRejects(tx, batch);
+    result.rejected = static_cast<std::int64_t>(batch.rejects.size());
+    // Keys dropped as the overlap stay known too: the next page may bring them again.
+    rememberKeys(batch);
+    return result;
+}
+
+void PostgresWriter::copyKeysOfRows(pqxx::transaction_base& tx,
+                                    const std::vector<const MappedRecord*>& rows) {
+    // The key columns as COPYed into the target (a NUL already stands as U+FFFD there).
+    if (keyColumnAt_.empty()) {
+        const auto cols = spec_.valueColumns();
+        for (const auto& k : spec_.primaryKey)
+            keyColumnAt_.push_back(static_cast<std::size_t>(
+                std::find(cols.begin(), cols.end(), k) - cols.begin()));
+    }
+    auto cols = quotedAll(spec_.primaryKey);
+    cols.push_back("inserted");
+    CopyWriter out(tx, quoteIdent(upserted_), cols);
+    MappedRow key(keyColumnAt_.size());
+    for (const MappedRecord* rec : rows) {
+        for (std::size_t k = 0; k < keyColumnAt_.size(); ++k) key[k] = rec->values.at(keyColumnAt_[k]);
+        out.write(key, "t");
+    }
+    out.complete();
 }
 
 Totals PostgresWriter::writePages(std::vector<PageBatch>& pages) {

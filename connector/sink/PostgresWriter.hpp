@@ -6,12 +6,19 @@
 // need no staging of their own), rejects are stored,
 // and the stream's checkpoint is advanced -- all in the same transaction, so a
 // kill at any moment leaves either the whole page with its checkpoint or neither.
+//
+// A first sync (the table, its children and open versions empty, no checkpoint, decided
+// once per writer in its first page's transaction, under the stream's lock) skips the
+// staging and the upsert: rows are COPYed straight into the target (writeDirect). Records
+// that overlapping pages read twice are dropped in memory against the previous page's
+// keys; anything else that might conflict sends the page through the guarded upsert.
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -54,6 +61,15 @@ public:
     // Rows of the table not marked deleted.
     std::int64_t liveRows() override;
 
+    // How the pages of writePage/writePages were written (tests and logs read it).
+    struct PathCounts {
+        std::int64_t direct = 0;    // COPYed straight into the target
+        std::int64_t upserted = 0;  // through staging and the guarded upsert
+        // Of the upserted: pages of a first sync that could not go direct.
+        std::int64_t fellBack = 0;
+    };
+    const PathCounts& pathCounts() const { return paths_; }
+
 private:
     struct Upserted {
         std::int64_t changed = 0;  // rows inserted or updated
@@ -64,15 +80,27 @@ private:
 
     // One transaction: `steps`, then the batch's checkpoint, then commit. A lost
     // connection or an SQL error leaves as a TargetError saying `what` failed.
+    // `relaxed`: the commit does not wait for the WAL flush (see transact()).
     Totals transact(const std::string& what, const PageBatch& batch,
-                    const std::function<Totals(pqxx::transaction_base&)>& steps);
+                    const std::function<Totals(pqxx::transaction_base&)>& steps,
+                    bool relaxed = false);
+    enum class Path { Direct, Upsert, FellBack };
+    // writePage's steps: the first-sync decision, then direct or upsert.
+    Totals writeIncremental(pqxx::transaction_base& tx, const PageBatch& batch, Path& path);
+    void decideFirstSync(pqxx::transaction_base& tx);
+    // The first-sync path; falls back to upsertPage for a page it cannot prove conflict-free.
+    Totals writeDirect(pqxx::transaction_base& tx, const PageBatch& batch, Path& path);
+    void count(Path path);
+    void copyKeysOfRows(pqxx::transaction_base& tx, const std::vector<const MappedRecord*>& rows);
+    void rememberKeys(const PageBatch& batch);
     std::string writingPage() const;
     // What every page does in its transaction: rows, children of changed rows, rejects.
     Totals upsertPage(pqxx::transaction_base& tx, const PageBatch& batch);
     void ensureStaging(pqxx::transaction_base& tx);
     void copyRows(pqxx::transaction_base& tx, const PageBatch& batch);
-    std::string upsertSql() const;
-    Upserted upsert(pqxx::transaction_base& tx);
+    std::string upsertSql(bool distinct) const;
+    // `distinct`: the staged page holds some key twice.
+    Upserted upsert(pqxx::transaction_base& tx, bool distinct);
     std::vector<const MappedRecord*> changedRecords(const PageBatch& batch, const Upserted& up) const;
     void replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch, const Upserted& up);
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
@@ -90,6 +118,17 @@ private:
     HistoryWriter history_;  // reads upserted_
 
     bool stagingReady_ = false;
+    std::string upsertSql_, upsertDistinctSql_;  // built once
+    // Unknown until the first page: whether sync_rejects may hold rows of this stream (the
+    // stream's lock keeps other runs from adding any); when not, nothing needs clearing.
+    std::optional<bool> rejectsMayExist_;
+    std::optional<bool> direct_;  // the first-sync decision
+    int conflicts_ = 0;
+    bool copiedDirect_ = false;   // this transaction COPYed rows straight into the target           // direct pages the database refused (duplicate key)
+    // Keys (rowKey) and record_hash of the previous page written: what the overlap re-reads.
+    std::unordered_map<std::string, std::string> previousKeys_;
+    std::vector<std::size_t> keyColumnAt_;  // the primary key's places in valueColumns()
+    PathCounts paths_;
 };
 
 }  // namespace intouch

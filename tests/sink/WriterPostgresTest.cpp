@@ -1,5 +1,7 @@
 // PostgresWriter's group commit (several pages in one transaction) must leave
-// exactly what writing the pages one by one leaves.
+// exactly what writing the pages one by one leaves; a first sync into empty tables
+// COPYs rows straight in and leaves what the guarded upsert would (rows, children,
+// versions, rejects, checkpoint).
 
 #include <gtest/gtest.h>
 
@@ -37,13 +39,15 @@ children:
 struct Target {
     TestDatabase db = SharedPostgres::freshDatabase();
     test::ScratchDir dir;
-    StreamSpec spec = loadMappingFile(dir.write("things.yaml", kSpec));
+    StreamSpec spec;
 
-    Target() {
+    explicit Target(bool history = false)
+        : spec(loadMappingFile(
+              dir.write("things.yaml", history ? kSpec + "history: true\n" : kSpec))) {
         const std::string state =
             test::readFile(std::string(INTOUCH_SOURCE_DIR) + "/migrations/0001_sync_state.sql");
-        pg::exec(db.dsn,
-                 "CREATE SCHEMA sync; SET search_path TO sync; " + state + createTablesSql(spec));
+        pg::exec(db.dsn, "CREATE SCHEMA sync; SET search_path TO sync; " + state +
+                             createTablesSql(spec) + historyTablesSql(spec));
     }
 
     MappedRecord rec(const std::string& json) const {
@@ -143,4 +147,132 @@ TEST(WriterPostgres, OnlyTheLastPageOfAGroupMayCarryRejects) {
     auto ps = pages(t);
     std::swap(ps[0], ps[1]);
     EXPECT_THROW(w.writePages(ps), std::logic_error);
+}
+
+namespace {
+
+const char* kRow1 = R"({"id": 1, "name": "a", "modified": "2024-01-01T00:00:01Z", "items": ["x", "y"]})";
+const char* kRow2 = R"({"id": 2, "name": "b", "modified": "2024-01-01T00:00:02Z", "items": ["z"]})";
+const char* kRow3 = R"({"id": 3, "name": "c", "modified": "2024-01-01T00:00:03Z", "items": []})";
+const char* kRow4 = R"({"id": 4, "name": "d", "modified": "2024-01-01T00:00:04Z", "items": ["q"]})";
+const char* kRow5 = R"({"id": 5, "name": "e", "modified": "2024-01-01T00:00:05Z"})";
+// id 1 edited during the read: it moved to the end of the list, far from its first page.
+const char* kRow1New = R"({"id": 1, "name": "a2", "modified": "2024-01-01T00:00:06Z", "items": ["w"]})";
+const char* kRow6 = R"({"id": 6, "name": "f", "modified": "2024-01-01T00:00:07Z", "items": ["v"]})";
+// id 6 edited between two overlapping pages: the overlap brings other content.
+const char* kRow6New = R"({"id": 6, "name": "f2", "modified": "2024-01-01T00:00:08Z", "items": []})";
+
+// A first sync's pages as an overlapped read brings them: every page repeats the last
+// record of the one before; page 3 brings id 1 again (edited meanwhile), page 5 id 6 (from
+// the page before, other content).
+std::vector<PageBatch> firstSyncPages(const Target& t) {
+    return {t.page({kRow1, kRow2, kRow3}, 3), t.page({kRow3, kRow4, kRow5}, 5),
+            t.page({kRow5, kRow1New}, 6), t.page({kRow1New, kRow6}, 7),
+            t.page({kRow6New}, 8)};
+}
+
+const pg::Rows kAfterFirstSync{{"1", "a2", "2024-01-01 00:00:06+00", "w"},
+                               {"2", "b", "2024-01-01 00:00:02+00", "z"},
+                               {"3", "c", "2024-01-01 00:00:03+00", std::nullopt},
+                               {"4", "d", "2024-01-01 00:00:04+00", "q"},
+                               {"5", "e", "2024-01-01 00:00:05+00", std::nullopt},
+                               {"6", "f2", "2024-01-01 00:00:08+00", std::nullopt}};
+
+}  // namespace
+
+TEST(WriterPostgres, FirstSyncCopiesStraightInDropsTheOverlapAndUpsertsWhatCameAgain) {
+    Target t;
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+    std::int64_t upserted = 0;
+    for (const auto& p : firstSyncPages(t)) upserted += w.writePage(p).upserted;
+    EXPECT_EQ(t.contents(), kAfterFirstSync);
+    EXPECT_EQ(t.checkpoint(), "8");
+    // Pages 1, 2 and 4 went straight in; page 3 (id 1 from further back: the primary key
+    // refused it) and page 5 (id 6 of the page before with other content) were upserted.
+    EXPECT_EQ(w.pathCounts().direct, 3);
+    EXPECT_EQ(w.pathCounts().upserted, 2);
+    EXPECT_EQ(w.pathCounts().fellBack, 2);
+    // The overlap's repeats are not counted as written; the two newer versions are.
+    EXPECT_EQ(upserted, 8);
+}
+
+TEST(WriterPostgres, ARunAfterAFirstSyncUpserts) {
+    Target t;
+    {
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+        w.writePage(t.page({kRow1, kRow2}, 2));
+        EXPECT_EQ(w.pathCounts().direct, 1);
+    }
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+    w.writePage(t.page({kRow2, kRow1New}, 6));
+    EXPECT_EQ(w.pathCounts().direct, 0);
+    EXPECT_EQ(w.pathCounts().upserted, 1);
+    EXPECT_EQ(w.pathCounts().fellBack, 0);
+    const pg::Rows expected{{"1", "a2", "2024-01-01 00:00:06+00", "w"},
+                            {"2", "b", "2024-01-01 00:00:02+00", "z"}};
+    EXPECT_EQ(t.contents(), expected);
+}
+
+TEST(WriterPostgres, AnEmptyTableWithACheckpointIsUpserted) {
+    // Rows all gone (a hard-deleting reconcile) but the stream has a checkpoint: not a
+    // first sync.
+    Target t;
+    pg::exec(t.db.dsn, "INSERT INTO sync.sync_state (stream, cursor_modified) VALUES ('things', now())");
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+    w.writePage(t.page({kRow1}, 1));
+    EXPECT_EQ(w.pathCounts().direct, 0);
+    EXPECT_EQ(w.pathCounts().upserted, 1);
+}
+
+TEST(WriterPostgres, FirstSyncStoresAndClearsRejectsAsTheUpsertDoes) {
+    Target t;
+    // A reject left by an earlier run (state reset since): the valid record clears it.
+    pg::exec(t.db.dsn,
+             "INSERT INTO sync.sync_rejects (stream, record_key, raw_json, error) "
+             "VALUES ('things', 'id=2', '{}', 'old')");
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+    w.writePage(t.page({kRow1}, 1, {RejectedRecord{"id=4", "{}", "bad"}}));
+    EXPECT_EQ(t.rejects(), "id=2,id=4");
+    w.writePage(t.page({kRow1, kRow2}, 2));
+    EXPECT_EQ(t.rejects(), "id=4");
+    w.writePage(t.page({kRow2, kRow4}, 4));
+    EXPECT_EQ(t.rejects(), "");
+    EXPECT_EQ(w.pathCounts().direct, 3);
+}
+
+TEST(WriterPostgres, FirstSyncWithHistoryOpensOneVersionPerRecordAndChainsTheNewerOnes) {
+    Target direct(true), upserted(true);
+    // The same pages through the guarded upsert: a checkpoint makes `upserted` no first sync.
+    pg::exec(upserted.db.dsn,
+             "INSERT INTO sync.sync_state (stream, cursor_modified) VALUES ('things', now())");
+    for (Target* t : {&direct, &upserted}) {
+        pqxx::connection conn(t->db.dsn);
+        PostgresWriter w(conn, "sync", t->spec, std::nullopt);
+        for (const auto& p : firstSyncPages(*t)) w.writePage(p);
+        EXPECT_EQ(t->contents(), kAfterFirstSync);
+        EXPECT_EQ(w.pathCounts().direct, t == &direct ? 3 : 0);
+    }
+    const std::string versions =
+        "SELECT id::text, name, valid_from::text, coalesce(valid_to::text, 'open'), record_hash "
+        "FROM sync.things_history ORDER BY id, valid_from";
+    const std::string childVersions =
+        "SELECT parent_id::text, idx::text, v, valid_from::text, coalesce(valid_to::text, "
+        "'open') FROM sync.things_items_history ORDER BY parent_id, valid_from, idx";
+    EXPECT_EQ(pg::queryRows(direct.db.dsn, versions), pg::queryRows(upserted.db.dsn, versions));
+    EXPECT_EQ(pg::queryRows(direct.db.dsn, childVersions),
+              pg::queryRows(upserted.db.dsn, childVersions));
+    // id 1 and id 6 have two versions, the first closed where the second starts.
+    const pg::Rows one = pg::queryRows(
+        direct.db.dsn,
+        "SELECT name, valid_from::text, coalesce(valid_to::text, 'open') FROM "
+        "sync.things_history WHERE id = 1 ORDER BY valid_from");
+    const pg::Rows expectedOne{{"a", "2024-01-01 00:00:01+00", "2024-01-01 00:00:06+00"},
+                               {"a2", "2024-01-01 00:00:06+00", "open"}};
+    EXPECT_EQ(one, expectedOne);
+    EXPECT_EQ(pg::queryScalar<long>(direct.db.dsn, "SELECT count(*) FROM sync.things_history"), 8);
 }
