@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cli/StateCommands.hpp"
 #include "cli/StreamHealth.hpp"
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
@@ -145,18 +146,7 @@ ExitCode runSqliteState(const CommandLine& cl, const Config& config, const std::
         if (rows.empty()) std::printf("(no checkpoints: the next sync reads every stream from the start)\n");
         return ExitCode::Success;
     }
-    std::optional<std::int64_t> micros;
-    if (cl.subcommand == "set") {
-        try {
-            micros = parseInstant(*cl.modified);
-        } catch (const TimestampError& e) {
-            throw ConfigError("--modified '" + *cl.modified +
-                              "' is not an ISO 8601 time with offset, e.g. 2024-06-01T00:00:00+02:00 or "
-                              "2024-05-31T22:00:00Z (" + e.what() + ")");
-        }
-        if (*micros > nowUtcMicros())
-            throw ConfigError("--modified " + *cl.modified + " is in the future: every record would be skipped until then");
-    }
+    const std::optional<std::int64_t> micros = checkpointToSet(cl);
     std::vector<std::string> names;
     for (const auto& spec : streams) {
         if (spec.mode == SyncMode::Incremental) {

@@ -82,27 +82,30 @@ void changeState(pqxx::connection_base& conn, const CommandLine& cl, const Confi
 
 }  // namespace
 
+std::optional<std::int64_t> checkpointToSet(const CommandLine& cl) {
+    if (cl.subcommand != "set") return std::nullopt;
+    std::int64_t micros = 0;
+    try {
+        micros = parseInstant(*cl.modified);
+    } catch (const TimestampError& e) {
+        throw ConfigError("--modified '" + *cl.modified +
+                          "' is not an ISO 8601 time with offset, e.g. "
+                          "2024-06-01T00:00:00+02:00 or 2024-05-31T22:00:00Z (" +
+                          e.what() + ")");
+    }
+    if (micros > nowUtcMicros())
+        throw ConfigError("--modified " + *cl.modified +
+                          " is in the future: every record would be skipped until then");
+    return micros;
+}
+
 ExitCode runState(const CommandLine& cl, const Config& config,
                   const std::vector<StreamSpec>& streams) {
     if (cl.subcommand == "show") {
         showState(config);
         return ExitCode::Success;
     }
-    std::optional<std::int64_t> micros;
-    if (cl.subcommand == "set") {
-        // Without an offset the instant would depend on whose clock reads it: refused.
-        try {
-            micros = parseInstant(*cl.modified);
-        } catch (const TimestampError& e) {
-            throw ConfigError("--modified '" + *cl.modified +
-                              "' is not an ISO 8601 time with offset, e.g. "
-                              "2024-06-01T00:00:00+02:00 or 2024-05-31T22:00:00Z (" +
-                              e.what() + ")");
-        }
-        if (*micros > nowUtcMicros())
-            throw ConfigError("--modified " + *cl.modified +
-                              " is in the future: every record would be skipped until then");
-    }
+    const std::optional<std::int64_t> micros = checkpointToSet(cl);
     std::vector<StreamSpec> incremental;
     for (const auto& spec : streams) {
         if (spec.mode == SyncMode::Incremental) {

@@ -16,6 +16,11 @@
 
 namespace intouch {
 
+// The instant of `state set --modified`, as UTC microseconds; nullopt for the other
+// subcommands. A time without an offset (whose clock would read it?) or in the future
+// (every record would be skipped until then) is a ConfigError.
+std::optional<std::int64_t> checkpointToSet(const CommandLine& cl);
+
 // `streams` are the selected (validated) streams: those named by --stream.
 ExitCode runState(const CommandLine& cl, const Config& config,
                   const std::vector<StreamSpec>& streams);

@@ -31,8 +31,7 @@ bool holdsAKeyTwice(const PageBatch& batch) {
     seen.reserve(batch.records.size());
     std::string key;
     for (const auto& rec : batch.records) {
-        key.clear();
-        for (const auto& v : rec.keyValues) key.append(v).push_back('\0');
+        rowKey(rec.keyValues, key);
         if (!seen.insert(key).second) return true;
     }
     return false;
@@ -112,12 +111,6 @@ std::vector<std::string> quotedAll(const std::vector<std::string>& names) {
     out.reserve(names.size());
     for (const auto& n : names) out.push_back(quoteIdent(n));
     return out;
-}
-
-// A record's key values, each followed by '\0': one string per key, as the upsert returns it.
-void rowKey(const std::vector<std::string>& values, std::string& key) {
-    key.clear();
-    for (const auto& v : values) key.append(v).push_back('\0');
 }
 
 // A text literal. Quoted by hand, not by tx.quote(): its inlined `"'" + esc(...)` trips
@@ -644,32 +637,7 @@ void PostgresWriter::copyKeysOfRows(pqxx::transaction_base& tx,
 
 Totals PostgresWriter::writePages(std::vector<PageBatch>& pages) {
     if (pages.size() == 1) return writePage(pages.front());
-    for (std::size_t i = 0; i + 1 < pages.size(); ++i)
-        if (!pages[i].rejects.empty())
-            throw std::logic_error("writePages: rejects on a page other than the last");
-    // One version per record, the one the upserts of the pages one by one would
-    // leave: a later version replaces an earlier one under the upsert's own guard
-    // (not older; a missing cursor never blocks). The upsert's DISTINCT ON cannot
-    // decide this (it does not know which page a staged row came from), and
-    // two versions of a parent would send the children of both.
-    PageBatch merged;
-    std::unordered_map<std::string, std::size_t> at;
-    std::string key;
-    for (auto& page : pages) {
-        for (auto& rec : page.records) {
-            rowKey(rec.keyValues, key);
-            auto [it, fresh] = at.try_emplace(key, merged.records.size());
-            if (fresh) {
-                merged.records.push_back(std::move(rec));
-                continue;
-            }
-            MappedRecord& kept = merged.records[it->second];
-            if (!kept.cursorMicros || !rec.cursorMicros || *rec.cursorMicros >= *kept.cursorMicros)
-                kept = std::move(rec);
-        }
-        for (auto& r : page.rejects) merged.rejects.push_back(std::move(r));
-        if (page.checkpoint) merged.checkpoint = std::move(page.checkpoint);
-    }
+    PageBatch merged = mergePagesInReadOrder(pages);
     return writePage(merged);
 }
 

@@ -36,29 +36,15 @@ public:
     PostgresWriter(pqxx::connection_base& conn, std::string schema, const StreamSpec& spec,
                    std::optional<std::int64_t> runId);
 
-    // Incremental streams: upsert the page; an older version never overwrites a newer one.
+    // The StreamTarget operations (sink/StreamTarget.hpp says what each promises).
     Totals writePage(const PageBatch& batch) override;
-    // Consecutive pages of one stream, in read order, in ONE transaction (group
-    // commit when the writer has fallen behind the reader); the result is what
-    // writing them one by one would leave. Only the last page may carry rejects:
-    // an earlier page's reject could be for a record a later page brings valid,
-    // whose upsert must then clear it.
     Totals writePages(std::vector<PageBatch>& pages) override;
-    // Streams re-read whole (members, lists, files): the table becomes exactly
-    // `batch.records`, atomically, touching only rows that changed.
     Totals replaceAll(const PageBatch& batch) override;
-
-    // Reconciliation (finding deletions): pages of a full id-order walk are
-    // upserted like any page (which also undeletes records that came back), and
-    // their ids collected in a session table; finishReconcile then marks the
-    // rows whose ids were not seen.
+    // The ids a reconcile has seen are collected in a session table.
     void beginReconcile() override;
     Totals writeReconcilePage(const PageBatch& batch,
                              const std::vector<std::int64_t>& seenIds) override;
-    // Marks (soft: deleted_at = now()) or removes (hard, children cascade) live rows
-    // not seen; returns how many.
     std::int64_t finishReconcile(bool hardDelete) override;
-    // Rows of the table not marked deleted.
     std::int64_t liveRows() override;
 
     // How the pages of writePage/writePages were written (tests and logs read it).

@@ -39,11 +39,6 @@ std::string keyMatch(const std::vector<std::string>& cols) {
     return out;
 }
 
-void rowKey(const std::vector<std::string>& values, std::string& key) {
-    key.clear();
-    for (const auto& v : values) key.append(v).push_back('\0');
-}
-
 }  // namespace
 
 SqliteWriter::SqliteWriter(SqliteDatabase& db, const StreamSpec& spec, std::optional<std::int64_t> runId)
@@ -251,29 +246,7 @@ Totals SqliteWriter::writePage(const PageBatch& batch) {
 
 Totals SqliteWriter::writePages(std::vector<PageBatch>& pages) {
     if (pages.size() == 1) return writePage(pages.front());
-    for (std::size_t i = 0; i + 1 < pages.size(); ++i)
-        if (!pages[i].rejects.empty())
-            throw std::logic_error("writePages: rejects on a page other than the last");
-    // One version per record, the one writing the pages one by one would leave
-    // (PostgresWriter::writePages, the same rule).
-    PageBatch merged;
-    std::unordered_map<std::string, std::size_t> at;
-    std::string key;
-    for (auto& page : pages) {
-        for (auto& rec : page.records) {
-            rowKey(rec.keyValues, key);
-            auto [it, fresh] = at.try_emplace(key, merged.records.size());
-            if (fresh) {
-                merged.records.push_back(std::move(rec));
-                continue;
-            }
-            MappedRecord& kept = merged.records[it->second];
-            if (!kept.cursorMicros || !rec.cursorMicros || *rec.cursorMicros >= *kept.cursorMicros)
-                kept = std::move(rec);
-        }
-        for (auto& r : page.rejects) merged.rejects.push_back(std::move(r));
-        if (page.checkpoint) merged.checkpoint = std::move(page.checkpoint);
-    }
+    PageBatch merged = mergePagesInReadOrder(pages);
     return writePage(merged);
 }
 
