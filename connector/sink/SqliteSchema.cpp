@@ -171,7 +171,7 @@ std::string sqliteStreamTablesSql(const StreamSpec& spec) {
 
 std::string sqliteSchemaSql(const std::vector<StreamSpec>& streams) {
     std::string sql = sqliteBookkeepingSql();
-    for (const auto& s : streams) sql += "\n" + sqliteStreamTablesSql(s);
+    for (const auto& s : streams) sql.append("\n").append(sqliteStreamTablesSql(s));
     return sql;
 }
 
