@@ -145,6 +145,16 @@ void appendQuoted(std::string& out, std::string_view s) {
 }
 
 void Value::appendJson(std::string& out) const {
+    // No text: no node has a canonical span to copy, so every node is written.
+    appendJsonFrom(out, {});
+}
+
+void Value::appendJsonFrom(std::string& out, std::string_view text) const {
+    const std::string_view canonical = canonicalText(text);
+    if (!canonical.empty()) {
+        out.append(canonical);
+        return;
+    }
     switch (type_) {
         case Type::Null: out += "null"; break;
         case Type::Bool: out += bool_ ? "true" : "false"; break;
@@ -156,40 +166,6 @@ void Value::appendJson(std::string& out) const {
             for (const auto& v : items_) {
                 if (!first) out.push_back(',');
                 first = false;
-                v.appendJson(out);
-            }
-            out.push_back(']');
-            break;
-        }
-        case Type::Object: {
-            out.push_back('{');
-            bool first = true;
-            for (const auto& [k, v] : members_) {
-                if (!first) out.push_back(',');
-                first = false;
-                appendQuoted(out, k);
-                out.push_back(':');
-                v.appendJson(out);
-            }
-            out.push_back('}');
-            break;
-        }
-    }
-}
-
-void Value::appendJsonFrom(std::string& out, std::string_view text) const {
-    const std::string_view canonical = canonicalText(text);
-    if (!canonical.empty()) {
-        out.append(canonical);
-        return;
-    }
-    switch (type_) {
-        case Type::Array: {
-            out.push_back('[');
-            bool first = true;
-            for (const auto& v : items_) {
-                if (!first) out.push_back(',');
-                first = false;
                 v.appendJsonFrom(out, text);
             }
             out.push_back(']');
@@ -208,7 +184,6 @@ void Value::appendJsonFrom(std::string& out, std::string_view text) const {
             out.push_back('}');
             break;
         }
-        default: appendJson(out);
     }
 }
 
