@@ -30,6 +30,9 @@ public:
 
     // Throws when `migrate` has not created the schema.
     virtual void requireMigrated() = 0;
+    // Whether one writer at a time is all the database takes (SQLite): streams side by side
+    // would only queue behind each other's pages on its lock.
+    virtual bool oneWriterAtATime() const { return false; }
 
     // Run history; a target opened not recording (a dry run) writes none of it.
     virtual std::int64_t startRun(const std::string& command, const std::vector<std::string>& streams) = 0;

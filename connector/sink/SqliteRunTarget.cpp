@@ -58,6 +58,8 @@ public:
     SqliteRunTarget(const std::string& path, bool recording)
         : db_(path, true), lockDir_(path + ".locks"), recording_(recording) {}
 
+    bool oneWriterAtATime() const override { return true; }
+
     void requireMigrated() override { requireSqliteMigrated(db_); }
 
     std::int64_t startRun(const std::string& command, const std::vector<std::string>& streams) override {

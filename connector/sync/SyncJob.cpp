@@ -113,9 +113,7 @@ SyncReport SyncJob::run() {
 
     std::size_t workers = std::min<std::size_t>(
         static_cast<std::size_t>(std::max(1, settings_.options.parallelStreams)), settings_.streams.size());
-    if (workers > 1 && !settings_.sqlitePath.empty()) {
-        // SQLite lets one transaction write at a time: a second worker would only queue
-        // behind the first one's pages on the file's lock.
+    if (workers > 1 && target->oneWriterAtATime()) {
         log::info("SQLite target: streams are synced one after another",
                   {{"parallel_streams", std::to_string(workers)}});
         workers = 1;
