@@ -1,5 +1,6 @@
 #include "sync/IncrementalReader.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -64,7 +65,21 @@ StreamOutcome IncrementalReader::run(const Checkpoint& loaded) {
     if (options_.lookbackSeconds > 0 && cp.modifiedMicros)
         cp = Checkpoint::openAt(*loaded.modifiedMicros -
                                 static_cast<std::int64_t>(options_.lookbackSeconds * 1e6));
-    if (!cp.empty()) pager.seek(placeOf(cp));
+    if (!cp.empty()) {
+        // The loaded checkpoint says how long the list was when it was committed; the place
+        // is usually at that end (the run read to it), so the first page is asked for there,
+        // starting `guessMargin` records early so that as many edits or deletions before the
+        // place since then still leave it anchored: a run with nothing new, or with fewer
+        // changes than fit in that page, costs one request instead of a search and a page.
+        // Nothing is concluded from the hint itself: the page is checked like any other,
+        // and a miss costs the search that seek() would have made.
+        const bool hinted = cp == loaded && loaded.total > 0;
+        const std::int64_t guessMargin = std::max(options_.pageSize / 4, 1);
+        if (hinted)
+            pager.guess(loaded.total - 1 - guessMargin);
+        else
+            pager.seek(placeOf(cp));
+    }
     while (true) {
         ListPage page = pager.next(placeOf(cp));
         outcome_.apiTotal = page.total;

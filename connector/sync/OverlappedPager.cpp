@@ -36,7 +36,14 @@ void OverlappedPager::startBefore(std::int64_t firstAfter) {
 }
 
 void OverlappedPager::seek(const Place& place) {
+    guessed_ = false;
     startBefore(search(place, std::nullopt));
+}
+
+void OverlappedPager::guess(std::int64_t position) {
+    position_ = std::max<std::int64_t>(position, 0);
+    overlap_ = true;
+    guessed_ = true;
 }
 
 void OverlappedPager::relocate(const Place& place) {
@@ -63,9 +70,27 @@ ListPage OverlappedPager::next(const Place& place) {
         ListPage page = source_.read(position_, pageSize_, order_.orderBy);
         const bool anchored = !page.items.empty() && !place(page.items.front());
         if (overlap_ && !anchored) {
+            if (guessed_) {
+                // The record at the guess is past the place, or the list ends before it
+                // (at its `total`, when the answer is empty): either way the place is at or
+                // before it.
+                guessed_ = false;
+                std::int64_t from = position_;
+                if (page.items.empty() && page.total) from = std::min(from, *page.total);
+                startBefore(search(place, from));
+                continue;
+            }
             relocate(place);
             continue;
         }
+        if (guessed_ && !page.reachesEnd(position_) && !place(page.items.back())) {
+            // All of it is before the place and the list goes on: the hint was far too
+            // early (a list grown by records stamped in the past?). A search costs less
+            // than paging through records already taken.
+            seek(place);
+            continue;
+        }
+        guessed_ = false;
         unanchored_ = 0;
         return page;
     }

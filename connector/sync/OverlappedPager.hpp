@@ -48,6 +48,13 @@ class OverlappedPager {
     // Starts at the record before the first one after `place`, found by a search from the
     // end of the list (recent changes are there); at 0 without overlap if that is first.
     void seek(const Place& place);
+    // Starts at `position` instead of searching, on a hint of where the last record before
+    // the place is (the last run's end of the list): no request until the first page, which
+    // is checked like any page after a search. When it does not anchor (the list shrank or
+    // slid back past the hint) the place is searched for back from `position`, as seek()
+    // would have found it; that miss is neither a relocation nor a reason to widen the
+    // overlap, since the list did not move under this run.
+    void guess(std::int64_t position);
     // The next anchored page at the current position, re-finding the place as often as
     // the list slides under the reader.
     ListPage next(const Place& place);
@@ -75,6 +82,7 @@ class OverlappedPager {
     ProbeSeen probeSeen_;
     std::int64_t position_ = 0;
     bool overlap_ = false;
+    bool guessed_ = false;    // the next page checks a guess(), not a search's answer
     int unanchored_ = 0;      // relocations since the last page that could be read
     std::int64_t slack_ = 0;  // extra records of overlap between pages
     std::int64_t relocations_ = 0;
