@@ -30,7 +30,7 @@ struct Checkpoint {
     std::set<std::string> tieKeys;
     // True when every record with modified == modifiedMicros is committed.
     bool tieComplete = false;
-    // Hints for the next run's search: the position and total seen last.
+    // Where the next run asks first (hints, never proof): last page's position, total (-1: none).
     std::int64_t position = 0;
     std::int64_t total = -1;
     // When it was stored (sync_state.updated_at, UTC microseconds); not part of equality.
