@@ -72,8 +72,8 @@ TEST(Incremental, NothingNewCostsAtMostTwoRequestsPerIncrementalStream) {
     ASSERT_EQ(full.exitCode, 0) << full.describe();
     RunResult idle = world.sync();
     ASSERT_EQ(idle.exitCode, 0) << idle.describe();
-    for (const char* stream : {"parties", "comm", "opportunities", "buscases", "invoices",
-                               "notes", "products", "stores"}) {
+    for (const char* stream : {"parties", "comm", "opportunities", "buscases", "invoices", "notes",
+                               "products", "stores"}) {
         const long long requests = world.lastStreamRequests(stream);
         std::cout << "[nothing new] " << stream << ": " << requests << " requests" << std::endl;
         EXPECT_LE(requests, 2) << stream;

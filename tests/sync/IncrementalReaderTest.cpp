@@ -130,8 +130,8 @@ TEST(IncrementalReader, AFewEditsAndDeletionsStillAnchorTheHintedPage) {
     list.fill(500);
     MemoryTable table;
     StreamOutcome first = runFrom(list, table, {}, pagesOf(100));
-    for (std::int64_t id = 1; id <= 10; ++id) list.put(id, at(1000 + id));  // edited
-    for (std::int64_t id = 11; id <= 20; ++id) list.erase(id);               // deleted
+    for (std::int64_t id = 1; id <= 10; ++id) list.put(id, at(1000 + id));     // edited
+    for (std::int64_t id = 11; id <= 20; ++id) list.erase(id);                 // deleted
     for (std::int64_t id = 501; id <= 503; ++id) list.put(id, at(2000 + id));  // created
     const int before = list.requests();
     StreamOutcome second = runFrom(list, table, first.checkpoint, pagesOf(100));
@@ -144,21 +144,15 @@ TEST(IncrementalReader, AFewEditsAndDeletionsStillAnchorTheHintedPage) {
 // A hint that misses is searched from, and costs little more than no hint at all; it is not
 // a relocation (the list did not move under this run). Each case on two equal lists, one
 // run with the hint and one without.
-struct StaleHint {
-    const char* what;
-    std::function<void(MemoryList&)> change;
-};
-
-class IncrementalReaderStaleHint : public ::testing::TestWithParam<StaleHint> {};
-
-TEST_P(IncrementalReaderStaleHint, EveryRecordIsReadAndTheMissCostsLittle) {
+void expectAMissedHintCostsLittle(const char* what,
+                                  const std::function<void(MemoryList&)>& change) {
     int cost[2] = {0, 0};
     for (int hinted = 0; hinted < 2; ++hinted) {
         MemoryList list;
         list.fill(500);
         MemoryTable table;
         StreamOutcome first = runFrom(list, table, {}, pagesOf(100));
-        GetParam().change(list);
+        change(list);
         Checkpoint cp = first.checkpoint;
         if (!hinted) cp.total = -1;
         const int before = list.requests();
@@ -169,36 +163,40 @@ TEST_P(IncrementalReaderStaleHint, EveryRecordIsReadAndTheMissCostsLittle) {
         EXPECT_EQ(second.relocations, 0);
         EXPECT_EQ(second.checkpoint, Checkpoint::completeAt(list.newestModified()));
     }
-    std::cout << "[" << GetParam().what << "] requests with the hint " << cost[1]
-              << ", without " << cost[0] << std::endl;
+    std::cout << "[" << what << "] requests with the hint " << cost[1] << ", without " << cost[0]
+              << std::endl;
     EXPECT_LE(cost[1], cost[0] + 1);
     EXPECT_LE(cost[1], 16);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, IncrementalReaderStaleHint,
-    ::testing::Values(
-        StaleHint{"60 edited: the anchor moved back past the hinted page",
-                  [](MemoryList& l) {
-                      for (std::int64_t id = 1; id <= 60; ++id) l.put(id, at(1000 + id));
-                  }},
-        StaleHint{"100 deleted: the list ends before the hinted page",
-                  [](MemoryList& l) {
-                      for (std::int64_t id = 1; id <= 100; ++id) l.erase(id);
-                  }},
-        StaleHint{"40 deleted and 5 created",
-                  [](MemoryList& l) {
-                      for (std::int64_t id = 1; id <= 40; ++id) l.erase(id);
-                      for (std::int64_t id = 501; id <= 505; ++id) l.put(id, at(id + 1000));
-                  }},
-        StaleHint{"all deleted",
-                  [](MemoryList& l) {
-                      for (std::int64_t id = 1; id <= 500; ++id) l.erase(id);
-                      l.put(900, at(5000));
-                  }}),
-    [](const ::testing::TestParamInfo<StaleHint>& info) {
-        return std::to_string(info.index);
+TEST(IncrementalReader, MoreEditsThanTheHintMarginAreFoundByASearchBack) {
+    expectAMissedHintCostsLittle("60 edited: the anchor moved back past the hinted page",
+                                 [](MemoryList& l) {
+                                     for (std::int64_t id = 1; id <= 60; ++id)
+                                         l.put(id, at(1000 + id));
+                                 });
+}
+
+TEST(IncrementalReader, AListShrunkBelowTheHintedPageIsSearchedFromItsEnd) {
+    expectAMissedHintCostsLittle("100 deleted: the list ends before the hinted page",
+                                 [](MemoryList& l) {
+                                     for (std::int64_t id = 1; id <= 100; ++id) l.erase(id);
+                                 });
+}
+
+TEST(IncrementalReader, DeletionsAndNewRecordsPastTheHintMarginLoseNothing) {
+    expectAMissedHintCostsLittle("40 deleted and 5 created", [](MemoryList& l) {
+        for (std::int64_t id = 1; id <= 40; ++id) l.erase(id);
+        for (std::int64_t id = 501; id <= 505; ++id) l.put(id, at(id + 1000));
     });
+}
+
+TEST(IncrementalReader, AListReplacedWholeSinceTheHintLosesNothing) {
+    expectAMissedHintCostsLittle("all deleted, one created", [](MemoryList& l) {
+        for (std::int64_t id = 1; id <= 500; ++id) l.erase(id);
+        l.put(900, at(5000));
+    });
+}
 
 // A hint far too early (the list grew before the place, by records stamped in the past, or
 // the hint is wrong): the hinted page lies wholly before the place, so the reader searches
