@@ -127,6 +127,16 @@ WHERE t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM {seen} s WHERE s.id = t
 constexpr std::string_view kDeleteUnseen = R"(
 DELETE FROM {target} t WHERE NOT EXISTS (SELECT 1 FROM {seen} s WHERE s.id = t.{key}))";
 
+// Eight hex digits of a text (std::hash: stable within the process, which is all a session
+// table's name needs).
+std::string hexHash(const std::string& text) {
+    static const char* digits = "0123456789abcdef";
+    std::size_t h = std::hash<std::string>{}(text);
+    std::string out(8, '0');
+    for (int i = 7; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = digits[h & 15];
+    return out;
+}
+
 std::vector<std::string> quotedAll(const std::vector<std::string>& names) {
     std::vector<std::string> out;
     out.reserve(names.size());
@@ -381,7 +391,10 @@ void PostgresWriter::replaceChildrenOfUpdated(pqxx::transaction_base& tx, std::s
     const std::string child = qualified(schema_, spec_.children[i].table);
     const auto parentKeys = spec_.childParentKeyColumns();
     const auto columns = spec_.childValueColumns(i);
-    const std::string stage = quoteIdent("_children_" + spec_.children[i].table);
+    // Named by its columns too: a writer of another mapping on the same session (its child
+    // columns changed) gets a staging table of its own, not one with the old columns.
+    const std::string stage = quoteIdent(
+        "_children_" + spec_.children[i].table + "_" + hexHash(identList(columns)));
     if (childStagesReady_.size() != spec_.children.size())
         childStagesReady_.assign(spec_.children.size(), false);
     if (!childStagesReady_[i]) {

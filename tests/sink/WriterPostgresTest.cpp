@@ -344,3 +344,41 @@ TEST(WriterPostgres, AnUpdatedParentKeepsTheChildRowsThatDidNotChangeAndGetsTheO
     EXPECT_TRUE(row(last, "1", "1").empty());
     EXPECT_EQ(row(last, "2", "1"), row(after, "2", "1"));
 }
+
+TEST(WriterPostgres, ChildColumnsThatChangeBetweenRunsOnOneSessionAreWritten) {
+    // Run 1 stages the children of an updated parent; then the mapping gives the child a
+    // column more (the table is altered as `migrate` would) and run 2, on the same session,
+    // stages them with it: a staging table with the old columns would refuse the COPY.
+    Target t;
+    pqxx::connection conn(t.db.dsn);
+    {
+        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+        w.writePage(t.page({thing(1, "a", 1, R"(["x"])")}, 1));
+    }
+    {
+        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+        w.writePage(t.page({thing(1, "a2", 2, R"(["x", "y"])")}, 2));
+        EXPECT_EQ(w.pathCounts().upserted, 1);
+    }
+    std::string wider = kSpec;
+    wider.replace(wider.find("      - {name: v, source: $, type: text}"), std::string::npos,
+                  "      - {name: v, source: v, type: text}\n"
+                  "      - {name: w, source: w, type: integer}\n");
+    const StreamSpec widerSpec = loadMappingFile(t.dir.write("wider.yaml", wider));
+    pg::exec(t.db.dsn, "ALTER TABLE sync.things_items ADD COLUMN w integer");
+    const auto rec = [&](const std::string& json) {
+        return RecordMapper(widerSpec, TimeZone::utc()).map(J(json));
+    };
+    PageBatch b;
+    b.records.push_back(rec(R"({"id": 1, "name": "a3", "modified": "2024-01-01T00:00:03Z",
+                               "items": [{"v": "x", "w": 7}, {"v": "y"}]})"));
+    Checkpoint cp;
+    cp.modifiedMicros = 3 * 1000000;
+    b.checkpoint = cp;
+    PostgresWriter w(conn, "sync", widerSpec, std::nullopt);
+    w.writePage(b);
+    const pg::Rows expected{{"0", "x", "7"}, {"1", "y", std::nullopt}};
+    EXPECT_EQ(pg::queryRows(t.db.dsn, "SELECT idx::text, v, w::text FROM sync.things_items "
+                                      "WHERE parent_id = 1 ORDER BY idx"),
+              expected);
+}
