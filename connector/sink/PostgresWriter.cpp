@@ -73,21 +73,15 @@ constexpr std::string_view kIncrementalGuard = R"((t.deleted_at IS NOT NULL OR
     (t.record_hash <> EXCLUDED.record_hash AND
      (EXCLUDED.{cursor} >= t.{cursor} OR t.{cursor} IS NULL OR EXCLUDED.{cursor} IS NULL))))";
 
-// DELETE ... USING the temp table is planned as a hash join that reads the
-// whole child table on every page (the temp table has no statistics);
-// = ANY(ARRAY(...)) makes it an index lookup per changed parent.
-constexpr std::string_view kDeleteChildrenOfOneKey = R"(
-DELETE FROM {child} c
-WHERE c.{parent_key} = ANY (ARRAY(SELECT u.{key} FROM {upserted} u WHERE NOT u.inserted)))";
-constexpr std::string_view kDeleteChildren = R"(
-DELETE FROM {child} c USING {upserted} u WHERE NOT u.inserted AND {join})";
-
 // Children of parents that existed before are not all rewritten: most edits leave a
 // record's children as they were, and deleting and COPYing them again costs an index
 // entry, a foreign-key check and WAL per child row. They are staged instead; the stored
 // rows that the staged ones do not repeat exactly (the same text in every column) are
 // deleted, and the staged rows whose place (parent key, idx) is then free are inserted.
 // The result is the same table as deleting all and inserting all.
+// The DELETE finds the stored rows with = ANY(ARRAY(...)): DELETE ... USING the temp table
+// is planned as a hash join that reads the whole child table on every page (the temp table
+// has no statistics); the array makes it an index lookup per changed parent.
 constexpr std::string_view kCreateChildStage = R"(
 CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS
 SELECT {columns} FROM {child} WITH NO DATA)";
