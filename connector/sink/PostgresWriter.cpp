@@ -73,14 +73,29 @@ constexpr std::string_view kIncrementalGuard = R"((t.deleted_at IS NOT NULL OR
     (t.record_hash <> EXCLUDED.record_hash AND
      (EXCLUDED.{cursor} >= t.{cursor} OR t.{cursor} IS NULL OR EXCLUDED.{cursor} IS NULL))))";
 
-// DELETE ... USING the temp table is planned as a hash join that reads the
-// whole child table on every page (the temp table has no statistics);
-// = ANY(ARRAY(...)) makes it an index lookup per changed parent.
-constexpr std::string_view kDeleteChildrenOfOneKey = R"(
+// Children of parents that existed before are not all rewritten: most edits leave a
+// record's children as they were, and deleting and COPYing them again costs an index
+// entry, a foreign-key check and WAL per child row. They are staged instead; the stored
+// rows that the staged ones do not repeat exactly (the same text in every column) are
+// deleted, and the staged rows whose place (parent key, idx) is then free are inserted.
+// The result is the same table as deleting all and inserting all.
+// The DELETE finds the stored rows with = ANY(ARRAY(...)): DELETE ... USING the temp table
+// is planned as a hash join that reads the whole child table on every page (the temp table
+// has no statistics); the array makes it an index lookup per changed parent.
+constexpr std::string_view kCreateChildStage = R"(
+CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS
+SELECT {columns} FROM {child} WITH NO DATA)";
+constexpr std::string_view kDeleteChangedChildrenOfOneKey = R"(
 DELETE FROM {child} c
-WHERE c.{parent_key} = ANY (ARRAY(SELECT u.{key} FROM {upserted} u WHERE NOT u.inserted)))";
-constexpr std::string_view kDeleteChildren = R"(
-DELETE FROM {child} c USING {upserted} u WHERE NOT u.inserted AND {join})";
+WHERE c.{parent_key} = ANY (ARRAY(SELECT u.{key} FROM {upserted} u WHERE NOT u.inserted))
+  AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {same}))";
+constexpr std::string_view kDeleteChangedChildren = R"(
+DELETE FROM {child} c USING {upserted} u WHERE NOT u.inserted AND {join}
+  AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {same}))";
+constexpr std::string_view kInsertNewChildren = R"(
+INSERT INTO {child} ({columns})
+SELECT {columns} FROM {stage} s
+WHERE NOT EXISTS (SELECT 1 FROM {child} c WHERE {place}))";
 
 constexpr std::string_view kInsertKeylessReject = R"(
 INSERT INTO {rejects} (stream, record_key, raw_json, error, run_id) VALUES ($1, '', $2, $3, $4))";
@@ -105,6 +120,16 @@ UPDATE {target} t SET deleted_at = now()
 WHERE t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM {seen} s WHERE s.id = t.{key}))";
 constexpr std::string_view kDeleteUnseen = R"(
 DELETE FROM {target} t WHERE NOT EXISTS (SELECT 1 FROM {seen} s WHERE s.id = t.{key}))";
+
+// Eight hex digits of a text (std::hash: stable within the process, which is all a session
+// table's name needs).
+std::string hexHash(const std::string& text) {
+    static const char* digits = "0123456789abcdef";
+    std::size_t h = std::hash<std::string>{}(text);
+    std::string out(8, '0');
+    for (int i = 7; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = digits[h & 15];
+    return out;
+}
 
 std::vector<std::string> quotedAll(const std::vector<std::string>& names) {
     std::vector<std::string> out;
@@ -334,26 +359,17 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
                                      const Upserted& up) {
     if (spec_.children.empty()) return;
     const std::vector<const MappedRecord*> changed = changedRecords(batch, up);
-    const auto parentKeys = spec_.childParentKeyColumns();
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        const std::string child = qualified(schema_, spec_.children[i].table);
-        // Parents the upsert inserted have no children yet: a first sync never deletes.
-        if (up.updated > 0) {
-            if (parentKeys.size() == 1)
-                tx.exec(fillSql(kDeleteChildrenOfOneKey, {{"child", child},
-                                                          {"parent_key", quoteIdent(parentKeys[0])},
-                                                          {"key", quoteIdent(spec_.primaryKey[0])},
-                                                          {"upserted", quoteIdent(upserted_)}}));
-            else
-                tx.exec(fillSql(kDeleteChildren,
-                                {{"child", child},
-                                 {"upserted", quoteIdent(upserted_)},
-                                 {"join", columnsEqual("c", parentKeys, "u", spec_.primaryKey)}}));
-        }
         bool any = false;
         for (const MappedRecord* rec : changed)
             if (i < rec->children.size() && !rec->children[i].empty()) any = true;
+        // Parents the upsert inserted have no children yet: a first sync never deletes.
+        if (up.updated > 0) {
+            replaceChildrenOfUpdated(tx, i, changed, any);
+            continue;
+        }
         if (!any) continue;
+        const std::string child = qualified(schema_, spec_.children[i].table);
         CopyWriter out(tx, child, quotedAll(spec_.childValueColumns(i)));
         for (const MappedRecord* rec : changed) {
             if (i >= rec->children.size()) continue;
@@ -361,6 +377,67 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
         }
         out.complete();
     }
+}
+
+void PostgresWriter::replaceChildrenOfUpdated(pqxx::transaction_base& tx, std::size_t i,
+                                              const std::vector<const MappedRecord*>& changed,
+                                              bool any) {
+    const std::string child = qualified(schema_, spec_.children[i].table);
+    const auto parentKeys = spec_.childParentKeyColumns();
+    const auto columns = spec_.childValueColumns(i);
+    // Named by its columns too: a writer of another mapping on the same session (its child
+    // columns changed) gets a staging table of its own, not one with the old columns.
+    const std::string stage = quoteIdent(
+        "_children_" + spec_.children[i].table + "_" + hexHash(identList(columns)));
+    if (childStagesReady_.size() != spec_.children.size())
+        childStagesReady_.assign(spec_.children.size(), false);
+    if (!childStagesReady_[i]) {
+        tx.exec(fillSql(kCreateChildStage,
+                        {{"stage", stage}, {"columns", identList(columns)}, {"child", child}}));
+        childStagesReady_[i] = true;
+    }
+    if (any) {
+        CopyWriter out(tx, stage, quotedAll(columns));
+        for (const MappedRecord* rec : changed) {
+            if (i >= rec->children.size()) continue;
+            for (const auto& childRow : rec->children[i]) out.write(childRow);
+        }
+        out.complete();
+    }
+    // The same text in every column, NULL matching NULL: a stored numeric 1.0 is not kept
+    // for an incoming 1.00, as it would not be by the rewrite.
+    std::string same;
+    for (const auto& c : columns) {
+        if (!same.empty()) same.append(" AND ");
+        const std::string q = quoteIdent(c);
+        if (c == kChildIndexColumn ||
+            std::find(parentKeys.begin(), parentKeys.end(), c) != parentKeys.end())
+            same.append("s.").append(q).append(" = c.").append(q);
+        else
+            same.append("s.").append(q).append("::text IS NOT DISTINCT FROM c.").append(q).append("::text");
+    }
+    if (parentKeys.size() == 1)
+        tx.exec(fillSql(kDeleteChangedChildrenOfOneKey,
+                        {{"child", child},
+                         {"parent_key", quoteIdent(parentKeys[0])},
+                         {"key", quoteIdent(spec_.primaryKey[0])},
+                         {"upserted", quoteIdent(upserted_)},
+                         {"stage", stage},
+                         {"same", same}}));
+    else
+        tx.exec(fillSql(kDeleteChangedChildren,
+                        {{"child", child},
+                         {"upserted", quoteIdent(upserted_)},
+                         {"join", columnsEqual("c", parentKeys, "u", spec_.primaryKey)},
+                         {"stage", stage},
+                         {"same", same}}));
+    if (!any) return;
+    auto place = parentKeys;
+    place.emplace_back(kChildIndexColumn);
+    tx.exec(fillSql(kInsertNewChildren, {{"child", child},
+                                         {"columns", identList(columns)},
+                                         {"stage", stage},
+                                         {"place", columnsEqual("c", place, "s", place)}}));
 }
 
 void PostgresWriter::storeRejects(pqxx::transaction_base& tx, const PageBatch& batch) {
@@ -436,14 +513,17 @@ Totals PostgresWriter::transact(const std::string& what, const PageBatch& batch,
         return result;
     } catch (const pqxx::unique_violation& e) {
         stagingReady_ = false;  // rolled back with the transaction, if it made them
+        childStagesReady_.clear();
         if (copiedDirect_) throw DirectConflict(e.what());
         throw TargetError(what + " failed: " + e.what() + " (does the table match the mapping " +
                           spec_.file + "? run `intouch-sync check`)");
     } catch (const pqxx::broken_connection& e) {
         stagingReady_ = false;
+        childStagesReady_.clear();
         throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
                           ": " + e.what());
     } catch (const pqxx::sql_error& e) {
+        childStagesReady_.clear();  // CREATE TEMP TABLE IF NOT EXISTS again costs nothing
         throw TargetError(what + " failed: " + e.what() + " (does the table match the mapping " +
                           spec_.file + "? run `intouch-sync check`)");
     }

@@ -89,6 +89,10 @@ private:
     Upserted upsert(pqxx::transaction_base& tx, bool distinct);
     std::vector<const MappedRecord*> changedRecords(const PageBatch& batch, const Upserted& up) const;
     void replaceChildren(pqxx::transaction_base& tx, const PageBatch& batch, const Upserted& up);
+    // Child table i when some changed parents existed before: only the child rows that
+    // differ are deleted and inserted. `any`: some changed record has rows of child i.
+    void replaceChildrenOfUpdated(pqxx::transaction_base& tx, std::size_t i,
+                                  const std::vector<const MappedRecord*>& changed, bool any);
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
     // Full replace: removes the rows the read did not bring; returns how many.
@@ -104,6 +108,7 @@ private:
     HistoryWriter history_;  // reads upserted_
 
     bool stagingReady_ = false;
+    std::vector<bool> childStagesReady_;  // the session's child staging tables, by child
     std::string upsertSql_, upsertDistinctSql_;  // built once
     // Unknown until the first page: whether sync_rejects may hold rows of this stream (the
     // stream's lock keeps other runs from adding any); when not, nothing needs clearing.

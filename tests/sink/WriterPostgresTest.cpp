@@ -276,3 +276,109 @@ TEST(WriterPostgres, FirstSyncWithHistoryOpensOneVersionPerRecordAndChainsTheNew
     EXPECT_EQ(one, expectedOne);
     EXPECT_EQ(pg::queryScalar<long>(direct.db.dsn, "SELECT count(*) FROM sync.things_history"), 8);
 }
+
+namespace {
+
+// Child rows with the transaction that wrote each (xmin): a row the writer left alone
+// keeps its xmin.
+pg::Rows itemsWithWriter(const Target& t) {
+    return pg::queryRows(t.db.dsn,
+                         "SELECT parent_id::text, idx::text, v, xmin::text FROM sync.things_items "
+                         "ORDER BY parent_id, idx");
+}
+
+std::string thing(int id, const std::string& name, int second, const std::string& items) {
+    return "{\"id\": " + std::to_string(id) + ", \"name\": \"" + name +
+           "\", \"modified\": \"2024-01-01T00:00:0" + std::to_string(second) +
+           "Z\", \"items\": " + items + "}";
+}
+
+}  // namespace
+
+TEST(WriterPostgres, AnUpdatedParentKeepsTheChildRowsThatDidNotChangeAndGetsTheOthers) {
+    Target t;
+    pqxx::connection conn(t.db.dsn);
+    {
+        PostgresWriter first(conn, "sync", t.spec, std::nullopt);
+        first.writePage(t.page({thing(1, "a", 1, R"(["x", "y"])"), thing(2, "b", 1, R"(["z"])"),
+                                thing(3, "c", 1, R"(["a", "b"])"), thing(4, "d", 1, "[null]"),
+                                thing(5, "e", 1, R"(["k"])"), thing(6, "f", 1, R"(["m"])")},
+                               1));
+    }
+    const pg::Rows before = itemsWithWriter(t);
+    // The same connection (its session's staging tables) and a fresh writer, as the next
+    // run of a long-lived process would have.
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+    w.writePage(t.page({thing(1, "a2", 2, R"(["x", "y"])"),  // children as they were
+                        thing(2, "b2", 2, R"(["z", "q"])"),  // one more
+                        thing(3, "c2", 2, R"(["b"])"),       // first changed, second gone
+                        thing(4, "d2", 2, R"([""])"),        // NULL became an empty text
+                        thing(5, "e2", 2, "[]"),             // all gone
+                        thing(7, "g", 2, R"(["n"])")},       // a new parent
+                       2));
+    EXPECT_EQ(w.pathCounts().upserted, 1);
+    const pg::Rows after = itemsWithWriter(t);
+    auto row = [](const pg::Rows& rows, const std::string& parent, const std::string& idx) {
+        for (const auto& r : rows)
+            if (r[0] == parent && r[1] == idx) return r;
+        return pg::Row{};
+    };
+    // Contents as a rewrite of every changed parent's children leaves them.
+    pg::Rows contents;
+    for (const auto& r : after) contents.push_back({r[0], r[1], r[2]});
+    const pg::Rows expected{{"1", "0", "x"}, {"1", "1", "y"}, {"2", "0", "z"}, {"2", "1", "q"},
+                            {"3", "0", "b"}, {"4", "0", ""},  {"6", "0", "m"}, {"7", "0", "n"}};
+    EXPECT_EQ(contents, expected);
+    // Unchanged rows were not rewritten (the same writing transaction); changed ones were.
+    EXPECT_EQ(row(after, "1", "0"), row(before, "1", "0"));
+    EXPECT_EQ(row(after, "1", "1"), row(before, "1", "1"));
+    EXPECT_EQ(row(after, "2", "0"), row(before, "2", "0"));
+    EXPECT_EQ(row(after, "6", "0"), row(before, "6", "0"));  // parent not in the page
+    EXPECT_NE(row(after, "3", "0")[3], row(before, "3", "0")[3]);
+    EXPECT_NE(row(after, "4", "0")[3], row(before, "4", "0")[3]);
+    // A second run on the same session reuses its child staging table, emptied at commit.
+    PostgresWriter again(conn, "sync", t.spec, std::nullopt);
+    again.writePage(t.page({thing(1, "a3", 3, R"(["y"])")}, 3));
+    const pg::Rows last = itemsWithWriter(t);
+    EXPECT_EQ(row(last, "1", "0")[2], "y");
+    EXPECT_TRUE(row(last, "1", "1").empty());
+    EXPECT_EQ(row(last, "2", "1"), row(after, "2", "1"));
+}
+
+TEST(WriterPostgres, ChildColumnsThatChangeBetweenRunsOnOneSessionAreWritten) {
+    // Run 1 stages the children of an updated parent; then the mapping gives the child a
+    // column more (the table is altered as `migrate` would) and run 2, on the same session,
+    // stages them with it: a staging table with the old columns would refuse the COPY.
+    Target t;
+    pqxx::connection conn(t.db.dsn);
+    {
+        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+        w.writePage(t.page({thing(1, "a", 1, R"(["x"])")}, 1));
+    }
+    {
+        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+        w.writePage(t.page({thing(1, "a2", 2, R"(["x", "y"])")}, 2));
+        EXPECT_EQ(w.pathCounts().upserted, 1);
+    }
+    std::string wider = kSpec;
+    wider.replace(wider.find("      - {name: v, source: $, type: text}"), std::string::npos,
+                  "      - {name: v, source: v, type: text}\n"
+                  "      - {name: w, source: w, type: integer}\n");
+    const StreamSpec widerSpec = loadMappingFile(t.dir.write("wider.yaml", wider));
+    pg::exec(t.db.dsn, "ALTER TABLE sync.things_items ADD COLUMN w integer");
+    const auto rec = [&](const std::string& json) {
+        return RecordMapper(widerSpec, TimeZone::utc()).map(J(json));
+    };
+    PageBatch b;
+    b.records.push_back(rec(R"({"id": 1, "name": "a3", "modified": "2024-01-01T00:00:03Z",
+                               "items": [{"v": "x", "w": 7}, {"v": "y"}]})"));
+    Checkpoint cp;
+    cp.modifiedMicros = 3 * 1000000;
+    b.checkpoint = cp;
+    PostgresWriter w(conn, "sync", widerSpec, std::nullopt);
+    w.writePage(b);
+    const pg::Rows expected{{"0", "x", "7"}, {"1", "y", std::nullopt}};
+    EXPECT_EQ(pg::queryRows(t.db.dsn, "SELECT idx::text, v, w::text FROM sync.things_items "
+                                      "WHERE parent_id = 1 ORDER BY idx"),
+              expected);
+}
