@@ -19,6 +19,37 @@ const char* typeName(Type t) {
     return "?";
 }
 
+Value::Value(const Value& other)
+    : bool_(other.bool_), rawLength_(other.rawLength_), rawOffset_(other.rawOffset_) {
+    switch (other.type_) {
+        case Type::Number:
+        case Type::String: new (&text_) std::string(other.text_); break;
+        case Type::Array: new (&items_) std::vector<Value>(other.items_); break;
+        case Type::Object: new (&members_) std::vector<Member>(other.members_); break;
+        case Type::Null:
+        case Type::Bool: break;
+    }
+    type_ = other.type_;
+}
+
+Value& Value::operator=(const Value& other) {
+    if (this != &other) *this = Value(other);
+    return *this;
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+    if (this == &other) return *this;
+    // `other` may live inside this value (v = std::move(v.items()[0])): take it
+    // out before this value's contents are destroyed.
+    Value taken(std::move(other));
+    destroyContents();
+    bool_ = taken.bool_;
+    rawLength_ = taken.rawLength_;
+    rawOffset_ = taken.rawOffset_;
+    takeContents(std::move(taken));
+    return *this;
+}
+
 Value Value::makeBool(bool b) {
     Value v;
     v.type_ = Type::Bool;
@@ -28,28 +59,28 @@ Value Value::makeBool(bool b) {
 
 Value Value::makeNumber(std::string lexical) {
     Value v;
-    v.type_ = Type::Number;
+    v.become(Type::Number);
     v.text_ = std::move(lexical);
     return v;
 }
 
 Value Value::makeString(std::string s) {
     Value v;
-    v.type_ = Type::String;
+    v.become(Type::String);
     v.text_ = std::move(s);
     return v;
 }
 
 Value Value::makeArray(std::vector<Value> items) {
     Value v;
-    v.type_ = Type::Array;
+    v.become(Type::Array);
     v.items_ = std::move(items);
     return v;
 }
 
 Value Value::makeObject(std::vector<Member> members) {
     Value v;
-    v.type_ = Type::Object;
+    v.become(Type::Object);
     v.members_ = std::move(members);
     return v;
 }

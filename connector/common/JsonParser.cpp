@@ -199,6 +199,20 @@ Brackets bracketsOf(std::string_view text) {
     return result;
 }
 
+// How many elements the last array, and members the last object, at each depth
+// had. The records of a list have the same members, or nearly (an optional one
+// absent), so a container's vector is reserved from its predecessor's count
+// and its elements are built in place, where they stay: the parser used to
+// collect them on a stack and move each into a vector of the right size, and
+// those moves (a key and a value per member) cost more than the allocation they
+// saved. A wrong hint costs a regrowth or a little unused capacity, never more
+// than kMaxReserved elements.
+struct SizeHints {
+    static constexpr std::uint32_t kMaxReserved = 1024;
+    std::uint32_t objects[kMaxDepth + 1] = {};
+    std::uint32_t arrays[kMaxDepth + 1] = {};
+};
+
 // One reusable parser and padded input buffer per thread: simdjson needs
 // SIMDJSON_PADDING readable bytes after the text, and reallocating its index per
 // page would cost more than the copy.
@@ -208,11 +222,7 @@ struct ThreadState {
     std::size_t capacity = 0;
     std::string repaired;
     std::vector<std::size_t> repairs;
-    // Elements of the containers being read, shared by all depths: a container's
-    // vector is then allocated once at its final size instead of grown by
-    // doubling; kept between pages so that they are not grown again for each.
-    std::vector<Value> itemStack;
-    std::vector<Member> memberStack;
+    SizeHints hints;
 
     // simdjson's index takes about five bytes per byte of text: kept for pages of
     // the usual size (1000 records, about 1 MB), given back after a larger answer
@@ -225,8 +235,6 @@ struct ThreadState {
         capacity = 0;
         std::string().swap(repaired);
         std::vector<std::size_t>().swap(repairs);
-        std::vector<Value>().swap(itemStack);
-        std::vector<Member>().swap(memberStack);
     }
 
     std::string_view load(std::string_view text) {
@@ -246,9 +254,8 @@ struct ThreadState {
 class Parser {
 public:
     Parser(std::string_view buffer, std::size_t originalSize, const std::vector<std::size_t>& repairs,
-           std::vector<Value>& itemStack, std::vector<Member>& memberStack)
-        : buf_(buffer), originalSize_(originalSize), repairs_(repairs), itemStack_(itemStack),
-          memberStack_(memberStack) {}
+           SizeHints& hints)
+        : buf_(buffer), originalSize_(originalSize), repairs_(repairs), hints_(hints) {}
 
     Value document(od::document& doc) {
         doc_ = &doc;
@@ -287,8 +294,7 @@ private:
     std::size_t nextRepair_ = 0;  // first replacement not yet inside a visited string
     od::document* doc_ = nullptr;
     const char* containerKind_ = "value";  // for "unterminated array/object"
-    std::vector<Value>& itemStack_;
-    std::vector<Member>& memberStack_;
+    SizeHints& hints_;
 
     // Offset in the caller's text of a position in buf_: each U+FFFD before it
     // added two bytes.
@@ -399,7 +405,7 @@ private:
         switch (type) {
             case od::json_type::number:
                 if (!isJsonNumber(token)) fail(offsetOf(raw.data()), "invalid number");
-                out.type_ = Type::Number;
+                out.become(Type::Number);
                 out.text_.assign(token.data(), token.size());
                 return token.size();
             case od::json_type::string: {
@@ -410,7 +416,7 @@ private:
                 std::string_view s = t.empty() ? t : t.substr(1, t.size() - 2);
                 const bool plain = !t.empty() && std::memchr(s.data(), '\\', s.size()) == nullptr;
                 if (!plain) check(getString(s), raw.data());
-                out.type_ = Type::String;
+                out.become(Type::String);
                 out.text_.assign(s.data(), s.size());
                 if (!repairs_.empty() && repairedBefore(raw.data() + raw.size())) return kNotCanonical;
                 if (plain) return t.size();
@@ -434,7 +440,6 @@ private:
     }
 
     std::size_t value(Value& out, od::value v, int depth) {
-        // `out` must not live in itemStack_/memberStack_: nested containers grow them.
         const std::string_view raw = v.raw_json_token();
         if (depth > kMaxDepth) fail(offsetOf(raw.data()), "nesting deeper than 256 levels");
         od::json_type type = od::json_type::null;
@@ -468,7 +473,17 @@ private:
         containerKind_ = isObject ? "object" : "array";
         std::size_t compact = 2;  // the brackets
         std::size_t count = 0;
-        const std::size_t base = isObject ? memberStack_.size() : itemStack_.size();
+        // Elements are built where they stay: `out`'s vector grows only between
+        // them, never while one (and what it holds) is being read into.
+        std::uint32_t& hint = isObject ? hints_.objects[depth] : hints_.arrays[depth];
+        out.become(isObject ? Type::Object : Type::Array);
+        if (hint > 0) {
+            const std::size_t reserve = std::min<std::size_t>(hint + 2, SizeHints::kMaxReserved);
+            if constexpr (isObject)
+                out.members_.reserve(reserve);
+            else
+                out.items_.reserve(reserve);
+        }
         for (auto element : c) {
             if constexpr (isObject) {
                 od::field field;
@@ -483,7 +498,6 @@ private:
                 std::string_view key = t.empty() ? t : t.substr(1, t.size() - 2);
                 const bool plain = !t.empty() && std::memchr(key.data(), '\\', key.size()) == nullptr;
                 if (!plain) check(field.unescaped_key().get(key), keyQuote);
-                std::string name(key);
                 const bool repaired = !repairs_.empty() && repairedBefore(valueStart);
                 if (compact != kNotCanonical) {
                     const bool canonical =
@@ -491,49 +505,24 @@ private:
                         (plain || escapesAreCanonical(t.substr(1, t.size() - 2)));
                     compact = canonical ? compact + t.size() + 1 : kNotCanonical;
                 }
-                std::size_t length;
-                if (isContainer(valueStart)) {
-                    Value member;
-                    length = value(member, field.value(), depth + 1);
-                    memberStack_.emplace_back(std::move(name), std::move(member));
-                } else {  // a scalar does not grow the stacks: fill it in place
-                    memberStack_.emplace_back(std::move(name), Value());
-                    length = value(memberStack_.back().second, field.value(), depth + 1);
-                }
+                Member& member = out.members_.emplace_back(
+                    std::piecewise_construct, std::forward_as_tuple(key.data(), key.size()),
+                    std::forward_as_tuple());
+                const std::size_t length = value(member.second, field.value(), depth + 1);
                 containerKind_ = "object";
                 compact = (compact == kNotCanonical || length == kNotCanonical) ? kNotCanonical
                                                                                 : compact + length;
             } else {
                 od::value item;
                 check(std::move(element).get(item), nullptr);
-                std::size_t length;
-                if (isContainer(item.raw_json_token().data())) {
-                    Value element;
-                    length = value(element, item, depth + 1);
-                    itemStack_.push_back(std::move(element));
-                } else {
-                    length = value(itemStack_.emplace_back(), item, depth + 1);
-                }
+                const std::size_t length = value(out.items_.emplace_back(), item, depth + 1);
                 containerKind_ = "array";
                 compact = (compact == kNotCanonical || length == kNotCanonical) ? kNotCanonical
                                                                                 : compact + length;
             }
             if (count++ > 0 && compact != kNotCanonical) ++compact;  // the comma
         }
-        if constexpr (isObject) {
-            out.type_ = Type::Object;
-            out.members_.assign(
-                std::make_move_iterator(memberStack_.begin() + static_cast<std::ptrdiff_t>(base)),
-                std::make_move_iterator(memberStack_.end()));
-            memberStack_.erase(memberStack_.begin() + static_cast<std::ptrdiff_t>(base),
-                               memberStack_.end());
-        } else {
-            out.type_ = Type::Array;
-            out.items_.assign(
-                std::make_move_iterator(itemStack_.begin() + static_cast<std::ptrdiff_t>(base)),
-                std::make_move_iterator(itemStack_.end()));
-            itemStack_.erase(itemStack_.begin() + static_cast<std::ptrdiff_t>(base), itemStack_.end());
-        }
+        hint = static_cast<std::uint32_t>(std::min<std::size_t>(count, SizeHints::kMaxReserved));
         containerKind_ = outerKind;
         if (compact == kNotCanonical || compact > UINT32_MAX) return kNotCanonical;
         // simdjson now stands on the token after the closing bracket (or at the
@@ -582,10 +571,7 @@ Value parse(std::string_view text, ParseStats* stats) {
         if (e == simdjson::EMPTY) throw ParseError(text.size(), "unexpected end of input");
         throw ParseError(0, simdjson::error_message(e));
     }
-    // After an error the stacks may hold the elements read so far.
-    state.itemStack.clear();
-    state.memberStack.clear();
-    Parser parser(buffer, text.size(), state.repairs, state.itemStack, state.memberStack);
+    Parser parser(buffer, text.size(), state.repairs, state.hints);
     Value v = parser.document(doc);
     if (stats) stats->invalidUtf8Bytes = state.repairs.size();
     return v;

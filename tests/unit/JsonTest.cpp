@@ -179,3 +179,72 @@ TEST(Json, AppendJsonFromTextGivesTheBytesOfToJson) {
     // The untouched sibling is still copied from the text.
     EXPECT_TRUE(changed.members()[1].second.canonicalSpan().has_value());
 }
+
+// The parser reserves each container from the size of the last one at its depth;
+// containers larger and smaller than that, one page after another in one thread,
+// come out whole and in order.
+TEST(Json, ParsesContainersOfChangingSizesPageAfterPage) {
+    const auto arrayOf = [](int n) {
+        std::string text = "[";
+        for (int i = 0; i < n; ++i) text += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+        return text + "]";
+    };
+    const auto objectOf = [&](int n) {
+        std::string text = "{";
+        for (int i = 0; i < n; ++i)
+            text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + arrayOf(i % 4);
+        return text + "}";
+    };
+    for (const int n : {3, 1500, 0, 1, 2000, 5, 2, 40, 41, 39, 1}) {
+        const std::string text = "[" + arrayOf(n) + "," + objectOf(n) + "]";
+        const json::Value v = json::parse(text);
+        ASSERT_EQ(v.items().size(), 2u);
+        const auto& items = v.items()[0].items();
+        ASSERT_EQ(items.size(), static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) ASSERT_EQ(items[i].asString(), std::to_string(i));
+        const auto& members = v.items()[1].members();
+        ASSERT_EQ(members.size(), static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            ASSERT_EQ(members[i].first, "k" + std::to_string(i));
+            ASSERT_EQ(members[i].second.items().size(), static_cast<std::size_t>(i % 4));
+        }
+        EXPECT_EQ(v.toJson(), text);
+        EXPECT_EQ(v.canonicalText(text), text);
+    }
+}
+
+// A value holds only the contents of its type: copies, moves and assignments
+// between types, and from a value inside the one assigned to, keep the contents.
+TEST(Json, CopiesMovesAndAssignsAcrossTypes) {
+    const std::string text = R"({"a":[1,"two",{"b":null}],"s":"a string longer than sso","t":true})";
+    const json::Value original = json::parse(text);
+    json::Value copy = original;
+    EXPECT_EQ(copy, original);
+    EXPECT_EQ(copy.canonicalText(text), text);
+    json::Value moved = std::move(copy);
+    EXPECT_EQ(moved, original);
+
+    json::Value v = original;
+    v = v.members()[0].second;  // copy of a value inside v
+    EXPECT_EQ(v.toJson(), R"([1,"two",{"b":null}])");
+    v = std::move(v.items()[2]);  // move of a value inside v
+    EXPECT_EQ(v.toJson(), R"({"b":null})");
+    v = json::Value::makeString("now a string, long enough for the heap");
+    EXPECT_EQ(v.asString(), "now a string, long enough for the heap");
+    v = json::Value::makeNumber("-1.50");
+    EXPECT_EQ(v.numberText(), "-1.50");
+    v = json::Value::makeBool(false);
+    EXPECT_FALSE(v.asBool());
+    v = original;
+    EXPECT_EQ(v, original);
+    const json::Value& self = v;
+    v = self;
+    EXPECT_EQ(v, original);
+    v = json::Value();
+    EXPECT_TRUE(v.isNull());
+    EXPECT_THROW(v.members(), std::logic_error);
+
+    std::vector<json::Value> many;
+    for (int i = 0; i < 100; ++i) many.push_back(original);  // regrowth moves them
+    for (const auto& m : many) EXPECT_EQ(m, original);
+}
