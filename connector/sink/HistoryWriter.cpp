@@ -18,33 +18,33 @@ namespace {
 constexpr std::string_view kCloseChildren = R"(
 UPDATE {child_history} ch SET valid_to = greatest(ch.valid_from, {valid_from})
 FROM {target} t{changed_join}
-WHERE {changed} AND {ch_changed} AND {join_cht} AND ch.valid_to IS NULL
+WHERE {changed} AND {join_cht} AND ch.valid_to IS NULL
   AND NOT EXISTS (SELECT 1 FROM {history} h
-                  WHERE {h_changed} AND {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
+                  WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
 constexpr std::string_view kOpenChildren = R"(
 INSERT INTO {child_history} ({child_columns}, record_hash, valid_from)
 SELECT {c_columns}, t.record_hash, {valid_from}
 FROM {target} t{changed_join} JOIN {child} c ON {join_ct}
-WHERE {changed} AND {c_changed}
+WHERE {changed}
   AND NOT EXISTS (SELECT 1 FROM {history} h
-                  WHERE {h_changed} AND {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
+                  WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
 constexpr std::string_view kCloseChanged = R"(
 UPDATE {history} h SET valid_to = greatest(h.valid_from, {valid_from})
 FROM {target} t{changed_join}
-WHERE {changed} AND {h_changed} AND {join_ht} AND h.valid_to IS NULL AND h.record_hash <> t.record_hash)";
+WHERE {h_changed} AND {join_ht} AND h.valid_to IS NULL AND h.record_hash <> t.record_hash)";
 constexpr std::string_view kOpenChanged = R"(
 INSERT INTO {history} ({columns}, record_hash, valid_from)
 SELECT {t_columns}, t.record_hash, {valid_from}
 FROM {target} t{changed_join}
 WHERE {changed}
-  AND NOT EXISTS (SELECT 1 FROM {history} h WHERE {h_changed} AND {join_ht} AND h.valid_to IS NULL))";
+  AND NOT EXISTS (SELECT 1 FROM {history} h WHERE {join_ht} AND h.valid_to IS NULL))";
 
 // The first version of rows that have none (recordInserted).
 constexpr std::string_view kOpenNewChildren = R"(
 INSERT INTO {child_history} ({child_columns}, record_hash, valid_from)
 SELECT {c_columns}, t.record_hash, {valid_from}
 FROM {target} t{changed_join} JOIN {child} c ON {join_ct}
-WHERE {changed} AND {c_changed})";
+WHERE {changed})";
 constexpr std::string_view kOpenNew = R"(
 INSERT INTO {history} ({columns}, record_hash, valid_from)
 SELECT {t_columns}, t.record_hash, {valid_from}
@@ -95,12 +95,14 @@ HistoryWriter::HistoryWriter(std::string schema, const StreamSpec& spec, std::st
     : schema_(std::move(schema)), spec_(spec), upserted_(std::move(upserted)) {}
 
 // Which rows a statement records. A single-column key is matched with
-// `= ANY (ARRAY(SELECT ...))` against the session table of changed keys, on every table the
-// statement reads (the target, the version table, the child tables), so that each is probed
-// through its index for just those keys: a join with the session table, which has no
-// statistics, was planned as hash joins reading every open version of the table on every
-// page (PostgreSQL's time of an incremental page grew with the table). A composite key
-// joins the session table (`join`).
+// `= ANY (ARRAY(SELECT ...))` against the session table of changed keys on the one table a
+// statement starts from (the target, or the version table being closed), so that it is read
+// through its index for just those keys and the other tables are reached by key through
+// theirs: a join with the session table, which has no statistics, was planned as hash joins
+// reading every open version of the table on every page (PostgreSQL's time of an
+// incremental page grew with the table). Only once per statement: a second condition on a
+// column already joined by key (the child or version table) made every index probe walk the
+// whole array. A composite key joins the session table (`join`).
 HistoryWriter::Changed HistoryWriter::changed(bool all) const {
     Changed out;
     if (all) return out;
@@ -112,11 +114,8 @@ HistoryWriter::Changed HistoryWriter::changed(bool all) const {
         return out;
     }
     const std::string keys = " = ANY (ARRAY(SELECT u." + quoteIdent(key[0]) + " FROM " + quoteIdent(upserted_) + " u))";
-    const std::string parentKey = quoteIdent(spec_.childParentKeyColumns()[0]);
     out.target = "t." + quoteIdent(key[0]) + keys;
     out.history = "h." + quoteIdent(key[0]) + keys;
-    out.child = "c." + parentKey + keys;
-    out.childHistory = "ch." + parentKey + keys;
     return out;
 }
 
@@ -146,7 +145,6 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
                          {"target", qualified(schema_, spec_.table)},
                          {"changed_join", rows.join},
                          {"changed", rows.target},
-                         {"c_changed", rows.child},
                          {"child", qualified(schema_, child.table)},
                          {"join_ct", joinOn("c", parentKeys, "t", key)}}));
     }
@@ -244,19 +242,18 @@ void HistoryWriter::record(pqxx::transaction_base& tx, const Changed& changed) c
                        {"join_cht", joinOn("ch", parentKeys, "t", key)},
                        {"join_ct", joinOn("c", parentKeys, "t", key)},
                        {"child_columns", identList(spec_.childValueColumns(i))},
-                       {"c_columns", prefixed("c", spec_.childValueColumns(i))},
-                       {"ch_changed", changed.childHistory},
-                       {"c_changed", changed.child}});
+                       {"c_columns", prefixed("c", spec_.childValueColumns(i))}});
         tx.exec(fillSql(kCloseChildren,
                         pick(values, {"child_history", "valid_from", "target", "changed_join", "changed",
-                                      "ch_changed", "join_cht", "history", "h_changed", "join_ht"})));
+                                      "join_cht", "history", "join_ht"})));
         tx.exec(fillSql(kOpenChildren,
                         pick(values, {"child_history", "child_columns", "c_columns", "valid_from",
-                                      "target", "changed_join", "changed", "c_changed", "child",
-                                      "join_ct", "history", "h_changed", "join_ht"})));
+                                      "target", "changed_join", "changed", "child",
+                                      "join_ct", "history", "join_ht"})));
     }
-    tx.exec(fillSql(kCloseChanged, common));
-    SqlValues open = common;
+    tx.exec(fillSql(kCloseChanged, pick(common, {"target", "changed_join", "history", "h_changed",
+                                                 "valid_from", "join_ht"})));
+    SqlValues open = pick(common, {"target", "changed_join", "changed", "history", "valid_from", "join_ht"});
     open.emplace_back("columns", identList(spec_.valueColumns()));
     open.emplace_back("t_columns", prefixed("t", spec_.valueColumns()));
     tx.exec(fillSql(kOpenChanged, open));

@@ -43,12 +43,12 @@ class HistoryWriter {
     void closeDeleted(pqxx::transaction_base& tx) const;
 
   private:
-    // How a statement keeps the rows to record: conditions on the target (t), its version
-    // table (h), the child tables (c) and their version tables (ch), each "TRUE" when it
-    // keeps all; or, for a composite key, `join` with the session table of changed keys.
+    // How a statement keeps the rows to record: a condition on the target (t) or, for the
+    // statement that closes changed versions, on its version table (h), "TRUE" when it keeps
+    // all; or, for a composite key, `join` with the session table of changed keys.
     struct Changed {
         std::string join;
-        std::string target = "TRUE", history = "TRUE", child = "TRUE", childHistory = "TRUE";
+        std::string target = "TRUE", history = "TRUE";
     };
     Changed changed(bool all) const;
     void record(pqxx::transaction_base& tx, const Changed& changed) const;
