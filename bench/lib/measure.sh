@@ -54,6 +54,10 @@ measure_sqlite_full() {
     rm -rf "$WORK/crm-$n.db" "$WORK/crm-$n.db-wal" "$WORK/crm-$n.db-shm" "$WORK/crm-$n.db.locks"
 }
 
+# How many automatic vacuums/analyzes the server has logged (log_autovacuum_min_duration=0,
+# pg_launch): a run's PostgreSQL CPU includes the autovacuum workers that ran meanwhile.
+autovac_lines() { grep -c 'automatic \(vacuum\|analyze\)' "$PG_DIR/server.log" 2>/dev/null || true; }
+
 # A value from the connector's "stream done" log line.
 stream_done_field() {
     grep '"stream done"' "$1" | tail -n 1 | grep -o "\"$2\":\"[0-9]*\"" | grep -o '[0-9]*' || echo 0
@@ -65,6 +69,8 @@ stream_done_field() {
 measure_sync() {
     local n=$1 label=$2 log="$WORK/sync-$1-$2.log" pg0 pg1 sim0 sim1
     pg_sql -d crm -c CHECKPOINT >/dev/null  # earlier writes are not charged to this run
+    local log0
+    log0=$(autovac_lines)
     pg0=$(pg_ticks "$PG_PID")
     sim0=$(proc_ticks "$SIM_PID")
     "$MEASURE" "$WORK/$label.rusage" -- "$SYNC" sync --config "$WORK/sync.yaml" --stream parties \
@@ -84,6 +90,7 @@ measure_sync() {
     R[$n.$label.written]=$(stream_done_field "$log" upserted)
     R[$n.$label.seen]=$(stream_done_field "$log" seen)
     R[$n.$label.requests]=$(stream_done_field "$log" requests)
+    R[$n.$label.autovac]=$(($(autovac_lines) - log0))
 }
 
 # Edits as people make them: spread over time, at most 500 with the same
@@ -136,6 +143,7 @@ bench_size() {
     R[$n.copy_pg_cpu]=$COPY_PG_CPU
     R[$n.copy_rows]=$COPY_ROWS
     R[$n.copy_child_rows]=$COPY_CHILD_ROWS
+    R[$n.copy_history_rows]=$COPY_HISTORY_ROWS
     R[$n.copy_mb]=$COPY_MB
 
     say "peer script reference ($n records: requests + psycopg2)"

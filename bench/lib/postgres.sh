@@ -24,7 +24,7 @@ pg_start() {
 # (e.g. "-c shared_preload_libraries=pg_stat_statements" for --profile).
 pg_launch() {
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-        -o "-c listen_addresses='' -k $PG_DIR -p $PG_PORT -c fsync=$BENCH_FSYNC -c synchronous_commit=$BENCH_FSYNC -c full_page_writes=$BENCH_FSYNC $*" \
+        -o "-c listen_addresses='' -k $PG_DIR -p $PG_PORT -c fsync=$BENCH_FSYNC -c synchronous_commit=$BENCH_FSYNC -c full_page_writes=$BENCH_FSYNC -c log_autovacuum_min_duration=0 $*" \
         start >/dev/null || die "PostgreSQL did not start; see $PG_DIR/server.log"
     PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
 }

@@ -38,20 +38,30 @@ curl_reference() {
     ((CURL_BAD == 0)) || die "curl reference: $CURL_BAD answers were not 200 (see $out)"
 }
 
-# Write-side limit: the rows the connector wrote (parties and their contacts),
-# dumped to files and loaded with COPY into empty tables of the same shape
-# (LIKE ... INCLUDING ALL: same columns, defaults, primary keys and indexes; the
-# children's foreign key to their parent re-created, since the connector pays
-# for its checks too), in one transaction. psql's \copy streams the file through the client connection,
-# as the connector streams its pages. Sets COPY_* figures.
+# Write-side limit: every row the connector wrote for the stream, dumped to files and
+# loaded with COPY into empty tables of the same shape, in one transaction: the table
+# (parties), its child table (parties_contacts) and, when the mapping keeps history
+# (`history: true`), their version tables (parties_history, parties_contacts_history), which
+# the connector fills with a second copy of every row. LIKE ... INCLUDING ALL gives the same
+# columns, defaults, primary keys and indexes (the version tables' partial unique "open
+# version" index and (key, valid_from) index included); the children's foreign key to their
+# parent is re-created, since the connector pays for its checks too. psql's \copy streams
+# each file through the client connection, as the connector streams its pages. Sets COPY_*
+# figures (COPY_HISTORY_ROWS: the version rows, 0 without history).
 copy_reference() {
-    local work=$1 schema=$2 before after
-    local parties="$PG_DIR/ref_parties.copy" contacts="$PG_DIR/ref_contacts.copy"
-    pg_sql -d crm >/dev/null <<SQL
-DROP SCHEMA IF EXISTS bench_ref CASCADE;
-CREATE SCHEMA bench_ref;
-CREATE TABLE bench_ref.parties (LIKE $schema.parties INCLUDING ALL);
-CREATE TABLE bench_ref.parties_contacts (LIKE $schema.parties_contacts INCLUDING ALL);
+    local work=$1 schema=$2 before after t
+    local tables=(parties parties_contacts)
+    if [[ $(pg_sql -d crm -Atc "SELECT to_regclass('$schema.parties_history') IS NOT NULL") == t ]]; then
+        tables+=(parties_history parties_contacts_history)
+    fi
+    {
+        echo "DROP SCHEMA IF EXISTS bench_ref CASCADE;"
+        echo "CREATE SCHEMA bench_ref;"
+        for t in "${tables[@]}"; do
+            echo "CREATE TABLE bench_ref.$t (LIKE $schema.$t INCLUDING ALL);"
+            echo "COPY $schema.$t TO '$PG_DIR/ref_$t.copy';"
+        done
+        cat <<SQL
 DO \$\$
 DECLARE def text;
 BEGIN
@@ -61,18 +71,26 @@ BEGIN
                 || replace(def, 'REFERENCES $schema.parties(', 'REFERENCES bench_ref.parties(');
     END LOOP;
 END \$\$;
-COPY $schema.parties TO '$parties';
-COPY $schema.parties_contacts TO '$contacts';
 CHECKPOINT;
 SQL
+    } | pg_sql -d crm >/dev/null
     COPY_ROWS=$(pg_sql -d crm -Atc "SELECT count(*) FROM $schema.parties")
     COPY_CHILD_ROWS=$(pg_sql -d crm -Atc "SELECT count(*) FROM $schema.parties_contacts")
-    COPY_MB=$(du -cm "$parties" "$contacts" | tail -n 1 | cut -f1)
+    COPY_HISTORY_ROWS=0
+    if ((${#tables[@]} > 2)); then
+        COPY_HISTORY_ROWS=$(pg_sql -d crm -Atc "SELECT (SELECT count(*) FROM $schema.parties_history)
+                                                     + (SELECT count(*) FROM $schema.parties_contacts_history)")
+    fi
+    local files=() copies=()
+    for t in "${tables[@]}"; do
+        files+=("$PG_DIR/ref_$t.copy")
+        copies+=(-c "\\copy bench_ref.$t FROM '$PG_DIR/ref_$t.copy'")
+    done
+    COPY_MB=$(du -cm "${files[@]}" | tail -n 1 | cut -f1)
     sleep 0.3
     before=$(pg_ticks "$PG_PID")
     "$MEASURE" "$work/copy.rusage" -- psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U postgres -d crm -1 \
-        -c "\\copy bench_ref.parties FROM '$parties'" \
-        -c "\\copy bench_ref.parties_contacts FROM '$contacts'" || die "COPY reference failed"
+        "${copies[@]}" || die "COPY reference failed"
     sleep 0.3
     after=$(pg_ticks "$PG_PID")
     # shellcheck disable=SC1090
@@ -80,7 +98,7 @@ SQL
     COPY_S=$wall_s
     COPY_PG_CPU=$(ticks_to_s $((after - before)))
     pg_sql -d crm -c "DROP SCHEMA bench_ref CASCADE" >/dev/null
-    rm -f "$parties" "$contacts"
+    rm -f "${files[@]}"
 }
 
 # The peer a user would otherwise write (bench/tools/peer_sync.py: requests + psycopg2

@@ -39,7 +39,10 @@ print_size() {
     echo "  SQLite: full sync ${R[$n.sqlite.wall]} s vs PostgreSQL ${R[$n.full.wall]} s; file ${R[$n.sqlite.file_mb]} MB"
     echo "  requests: full ${R[$n.full.requests]}, 1% edited ${R[$n.incr.requests]}, nothing new ${R[$n.noop.requests]}, bulk ${R[$n.bulk.requests]}"
     echo "  peer script / full sync = $(ratio "${R[$n.peer_s]}" "$full")   (goal: >= 3)"
-    echo "  COPY: ${R[$n.copy_rows]} parties + ${R[$n.copy_child_rows]} contacts, ${R[$n.copy_mb]} MB of COPY text"
+    echo "  COPY: ${R[$n.copy_rows]} parties + ${R[$n.copy_child_rows]} contacts + ${R[$n.copy_history_rows]} version rows," \
+        "${R[$n.copy_mb]} MB of COPY text; PostgreSQL CPU, full sync / COPY = $(ratio "${R[$n.full.pg_cpu]}" "${R[$n.copy_pg_cpu]}")"
+    echo "  autovacuum/autoanalyze runs during: full ${R[$n.full.autovac]}, 1% edited ${R[$n.incr.autovac]}," \
+        "nothing new ${R[$n.noop.autovac]}, bulk ${R[$n.bulk.autovac]} (their CPU is in that run's PostgreSQL CPU)"
     echo "  curl: ${R[$n.curl_pages]} pages, ${R[$n.curl_mb]} MB gzip, ${R[$n.curl_connects]} connection(s)"
     echo "  full sync / COPY = $(ratio "$full" "${R[$n.copy_s]}")   full sync / curl = $(ratio "$full" "${R[$n.curl_s]}")" \
         "  full sync / max(COPY, curl) = $(ratio "$full" "$limit")   (goal: <= 1.3)"

@@ -76,6 +76,21 @@ void CopyWriter::write(const std::vector<std::optional<std::string>>& row, std::
     impl_->writer.write_raw_line(line_);
 }
 
+void CopyWriter::write(const std::vector<std::optional<std::string>>& row,
+                       std::initializer_list<std::string_view> tail) {
+    line_.clear();
+    for (const auto& field : row) {
+        appendCopyField(line_, field);
+        line_ += '\t';
+    }
+    for (std::string_view field : tail) {
+        appendCopyField(line_, field);
+        line_ += '\t';
+    }
+    line_.pop_back();
+    impl_->writer.write_raw_line(line_);
+}
+
 void CopyWriter::complete() { impl_->writer.complete(); }
 
 }  // namespace intouch

@@ -3,6 +3,7 @@
 // libpqxx 6.4's stream_to takes only tuples, so rows are escaped here (COPY
 // text format) and sent as raw lines.
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
@@ -24,6 +25,9 @@ public:
     void write(const std::vector<std::optional<std::string>>& row);
     // The row and one more non-NULL field after it, without building a longer row.
     void write(const std::vector<std::optional<std::string>>& row, std::string_view last);
+    // The row and more non-NULL fields after it.
+    void write(const std::vector<std::optional<std::string>>& row,
+               std::initializer_list<std::string_view> tail);
     void complete();
 
 private:

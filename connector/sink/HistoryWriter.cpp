@@ -1,10 +1,13 @@
 #include "sink/HistoryWriter.hpp"
 
+#include <algorithm>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 
 #include "common/SqlIdentifier.hpp"
 #include "common/SqlTemplate.hpp"
+#include "sink/CopyWriter.hpp"
 
 namespace intouch {
 
@@ -14,35 +17,39 @@ namespace {
 // with its open version, which the parent statements then change.
 constexpr std::string_view kCloseChildren = R"(
 UPDATE {child_history} ch SET valid_to = greatest(ch.valid_from, {valid_from})
-FROM {target} t{changed}
-WHERE {join_cht} AND ch.valid_to IS NULL
+FROM {target} t{changed_join}
+WHERE {changed} AND {join_cht} AND ch.valid_to IS NULL
   AND NOT EXISTS (SELECT 1 FROM {history} h
                   WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
 constexpr std::string_view kOpenChildren = R"(
 INSERT INTO {child_history} ({child_columns}, record_hash, valid_from)
 SELECT {c_columns}, t.record_hash, {valid_from}
-FROM {target} t{changed} JOIN {child} c ON {join_ct}
-WHERE NOT EXISTS (SELECT 1 FROM {history} h
+FROM {target} t{changed_join} JOIN {child} c ON {join_ct}
+WHERE {changed}
+  AND NOT EXISTS (SELECT 1 FROM {history} h
                   WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash = t.record_hash))";
 constexpr std::string_view kCloseChanged = R"(
 UPDATE {history} h SET valid_to = greatest(h.valid_from, {valid_from})
-FROM {target} t{changed}
-WHERE {join_ht} AND h.valid_to IS NULL AND h.record_hash <> t.record_hash)";
+FROM {target} t{changed_join}
+WHERE {h_changed} AND {join_ht} AND h.valid_to IS NULL AND h.record_hash <> t.record_hash)";
 constexpr std::string_view kOpenChanged = R"(
 INSERT INTO {history} ({columns}, record_hash, valid_from)
 SELECT {t_columns}, t.record_hash, {valid_from}
-FROM {target} t{changed}
-WHERE NOT EXISTS (SELECT 1 FROM {history} h WHERE {join_ht} AND h.valid_to IS NULL))";
+FROM {target} t{changed_join}
+WHERE {changed}
+  AND NOT EXISTS (SELECT 1 FROM {history} h WHERE {join_ht} AND h.valid_to IS NULL))";
 
 // The first version of rows that have none (recordInserted).
 constexpr std::string_view kOpenNewChildren = R"(
 INSERT INTO {child_history} ({child_columns}, record_hash, valid_from)
 SELECT {c_columns}, t.record_hash, {valid_from}
-FROM {target} t{changed} JOIN {child} c ON {join_ct})";
+FROM {target} t{changed_join} JOIN {child} c ON {join_ct}
+WHERE {changed})";
 constexpr std::string_view kOpenNew = R"(
 INSERT INTO {history} ({columns}, record_hash, valid_from)
 SELECT {t_columns}, t.record_hash, {valid_from}
-FROM {target} t{changed})";
+FROM {target} t{changed_join}
+WHERE {changed})";
 
 // A row marked deleted ends its version when it was marked; a row removed, now.
 constexpr std::string_view kCloseMarked = R"(
@@ -87,16 +94,34 @@ SqlValues pick(const SqlValues& all, std::initializer_list<std::string_view> nam
 HistoryWriter::HistoryWriter(std::string schema, const StreamSpec& spec, std::string upserted)
     : schema_(std::move(schema)), spec_(spec), upserted_(std::move(upserted)) {}
 
-std::string HistoryWriter::changedJoin() const {
-    std::string join = " JOIN ";
-    join.append(quoteIdent(upserted_)).append(" u ON ");
-    join.append(joinOn("t", spec_.primaryKey, "u", spec_.primaryKey));
-    return join;
+// Which rows a statement records. A single-column key is matched with
+// `= ANY (ARRAY(SELECT ...))` against the session table of changed keys on the one table a
+// statement starts from (the target, or the version table being closed), so that it is read
+// through its index for just those keys and the other tables are reached by key through
+// theirs: a join with the session table, which has no statistics, was planned as hash joins
+// reading every open version of the table on every page (PostgreSQL's time of an
+// incremental page grew with the table). Only once per statement: a second condition on a
+// column already joined by key (the child or version table) made every index probe walk the
+// whole array. A composite key joins the session table (`join`).
+HistoryWriter::Changed HistoryWriter::changed(bool all) const {
+    Changed out;
+    if (all) return out;
+    const auto& key = spec_.primaryKey;
+    if (key.size() != 1) {
+        out.join = " JOIN ";
+        out.join.append(quoteIdent(upserted_)).append(" u ON ");
+        out.join.append(joinOn("t", key, "u", key));
+        return out;
+    }
+    const std::string keys = " = ANY (ARRAY(SELECT u." + quoteIdent(key[0]) + " FROM " + quoteIdent(upserted_) + " u))";
+    out.target = "t." + quoteIdent(key[0]) + keys;
+    out.history = "h." + quoteIdent(key[0]) + keys;
+    return out;
 }
 
 void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
     if (!enabled()) return;
-    record(tx, changedJoin());
+    record(tx, changed(false));
 }
 
 void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
@@ -109,7 +134,7 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
         validFrom = "coalesce(t.";
         validFrom.append(quoteIdent(spec_.cursorColumn)).append(", now())");
     }
-    const std::string changed = changedJoin();
+    const Changed rows = changed(false);
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         const ChildSpec& child = spec_.children[i];
         tx.exec(fillSql(kOpenNewChildren,
@@ -118,7 +143,8 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
                          {"c_columns", prefixed("c", spec_.childValueColumns(i))},
                          {"valid_from", validFrom},
                          {"target", qualified(schema_, spec_.table)},
-                         {"changed", changed},
+                         {"changed_join", rows.join},
+                         {"changed", rows.target},
                          {"child", qualified(schema_, child.table)},
                          {"join_ct", joinOn("c", parentKeys, "t", key)}}));
     }
@@ -127,15 +153,72 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
                                {"t_columns", prefixed("t", spec_.valueColumns())},
                                {"valid_from", validFrom},
                                {"target", qualified(schema_, spec_.table)},
-                               {"changed", changed}}));
+                               {"changed_join", rows.join},
+                               {"changed", rows.target}}));
+}
+
+bool HistoryWriter::copyInserted(pqxx::transaction_base& tx,
+                                 const std::vector<const MappedRecord*>& rows) const {
+    if (!enabled()) return true;
+    // valid_from as recordInserted gives it: coalesce(the cursor column, now()) for an
+    // incremental stream, now() for a full-replace one.
+    const auto valueCols = spec_.valueColumns();
+    std::optional<std::size_t> cursorAt;
+    if (spec_.mode == SyncMode::Incremental) {
+        const ColumnSpec* cursor = spec_.findColumn(spec_.cursorColumn);
+        if (!cursor || cursor->type.kind != ColumnKind::TimestampTz) return false;
+        cursorAt = static_cast<std::size_t>(
+            std::find(valueCols.begin(), valueCols.end(), spec_.cursorColumn) - valueCols.begin());
+    }
+    auto cursorOf = [&](const MappedRecord& rec) -> const std::optional<std::string>* {
+        if (cursorAt && *cursorAt < rec.values.size() && rec.values[*cursorAt])
+            return &rec.values[*cursorAt];
+        return nullptr;
+    };
+    // now() of this transaction, as text in this session's settings, which COPY reads back
+    // to the same instant; asked (before any COPY opens) only when some row needs it.
+    std::string now;
+    if (std::any_of(rows.begin(), rows.end(), [&](const MappedRecord* r) { return !cursorOf(*r); }))
+        now = tx.exec("SELECT now()::text")[0][0].as<std::string>();
+    auto validFrom = [&](const MappedRecord& rec) -> std::string_view {
+        const auto* cursor = cursorOf(rec);
+        return cursor ? std::string_view(**cursor) : std::string_view(now);
+    };
+    auto quoted = [](const std::vector<std::string>& names) {
+        std::vector<std::string> out;
+        for (const auto& n : names) out.push_back(quoteIdent(n));
+        out.push_back(quoteIdent("record_hash"));
+        out.push_back(quoteIdent(kValidFromColumn));
+        return out;
+    };
+    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
+        bool any = false;
+        for (const MappedRecord* rec : rows)
+            if (i < rec->children.size() && !rec->children[i].empty()) any = true;
+        if (!any) continue;
+        CopyWriter out(tx, qualified(schema_, historyTable(spec_.children[i].table)),
+                       quoted(spec_.childValueColumns(i)));
+        for (const MappedRecord* rec : rows) {
+            if (i >= rec->children.size()) continue;
+            for (const auto& childRow : rec->children[i])
+                out.write(childRow, {std::string_view(rec->hash), validFrom(*rec)});
+        }
+        out.complete();
+    }
+    if (rows.empty()) return true;
+    CopyWriter out(tx, qualified(schema_, historyTable(spec_.table)), quoted(valueCols));
+    for (const MappedRecord* rec : rows)
+        out.write(rec->values, {std::string_view(rec->hash), validFrom(*rec)});
+    out.complete();
+    return true;
 }
 
 void HistoryWriter::recordAll(pqxx::transaction_base& tx) const {
     if (!enabled()) return;
-    record(tx, "");
+    record(tx, changed(true));
 }
 
-void HistoryWriter::record(pqxx::transaction_base& tx, const std::string& changed) const {
+void HistoryWriter::record(pqxx::transaction_base& tx, const Changed& changed) const {
     const auto& key = spec_.primaryKey;
     const auto parentKeys = spec_.childParentKeyColumns();
     const std::string validFrom =
@@ -144,7 +227,9 @@ void HistoryWriter::record(pqxx::transaction_base& tx, const std::string& change
             : std::string("now()");
     const std::string history = qualified(schema_, historyTable(spec_.table));
     const SqlValues common = {{"target", qualified(schema_, spec_.table)},
-                              {"changed", changed},
+                              {"changed_join", changed.join},
+                              {"changed", changed.target},
+                              {"h_changed", changed.history},
                               {"history", history},
                               {"valid_from", validFrom},
                               {"join_ht", joinOn("h", key, "t", key)}};
@@ -159,15 +244,16 @@ void HistoryWriter::record(pqxx::transaction_base& tx, const std::string& change
                        {"child_columns", identList(spec_.childValueColumns(i))},
                        {"c_columns", prefixed("c", spec_.childValueColumns(i))}});
         tx.exec(fillSql(kCloseChildren,
-                        pick(values, {"child_history", "valid_from", "target", "changed",
+                        pick(values, {"child_history", "valid_from", "target", "changed_join", "changed",
                                       "join_cht", "history", "join_ht"})));
         tx.exec(fillSql(kOpenChildren,
                         pick(values, {"child_history", "child_columns", "c_columns", "valid_from",
-                                      "target", "changed", "child", "join_ct", "history",
-                                      "join_ht"})));
+                                      "target", "changed_join", "changed", "child",
+                                      "join_ct", "history", "join_ht"})));
     }
-    tx.exec(fillSql(kCloseChanged, common));
-    SqlValues open = common;
+    tx.exec(fillSql(kCloseChanged, pick(common, {"target", "changed_join", "history", "h_changed",
+                                                 "valid_from", "join_ht"})));
+    SqlValues open = pick(common, {"target", "changed_join", "changed", "history", "valid_from", "join_ht"});
     open.emplace_back("columns", identList(spec_.valueColumns()));
     open.emplace_back("t_columns", prefixed("t", spec_.valueColumns()));
     tx.exec(fillSql(kOpenChanged, open));

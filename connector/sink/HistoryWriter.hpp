@@ -11,7 +11,9 @@
 
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
+#include "mapping/MappedRecord.hpp"
 #include "mapping/MappingSpec.hpp"
 
 namespace intouch {
@@ -28,15 +30,28 @@ class HistoryWriter {
     // (PostgresWriter's first sync): each row in `upserted` gets its first version, without
     // looking for an open one to close (there is none, and these rows are new).
     void recordInserted(pqxx::transaction_base& tx) const;
+    // The same first versions as recordInserted, COPYed straight from the records that were
+    // COPYed into the table (`rows`), instead of read back from it with a join: the same
+    // text goes into the same column types, so the versions hold the same values. Returns
+    // false, having written nothing, when the stream's cursor column is not timestamptz
+    // (the text of a `timestamp` column may carry an offset that the column drops and
+    // valid_from would keep): recordInserted is then the way.
+    bool copyInserted(pqxx::transaction_base& tx, const std::vector<const MappedRecord*>& rows) const;
     // After a full refresh swapped the table's whole content in: every row.
     void recordAll(pqxx::transaction_base& tx) const;
     // After rows were marked deleted or removed.
     void closeDeleted(pqxx::transaction_base& tx) const;
 
   private:
-    // `changed`: the join that keeps the target's rows to record ("" for all of them).
-    void record(pqxx::transaction_base& tx, const std::string& changed) const;
-    std::string changedJoin() const;
+    // How a statement keeps the rows to record: a condition on the target (t) or, for the
+    // statement that closes changed versions, on its version table (h), "TRUE" when it keeps
+    // all; or, for a composite key, `join` with the session table of changed keys.
+    struct Changed {
+        std::string join;
+        std::string target = "TRUE", history = "TRUE";
+    };
+    Changed changed(bool all) const;
+    void record(pqxx::transaction_base& tx, const Changed& changed) const;
 
     std::string schema_;
     const StreamSpec& spec_;

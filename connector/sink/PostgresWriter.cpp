@@ -680,10 +680,14 @@ Totals PostgresWriter::writeDirect(pqxx::transaction_base& tx, const PageBatch& 
             }
             out.complete();
         }
-        if (history_.enabled() || rejectsMayExist_.value_or(true)) {
+        // The rows' first versions are COPYed from the records too (copyInserted); the keys
+        // are staged only for what must join them (a cursor type copyInserted leaves to
+        // recordInserted, rejects to clear).
+        const bool copiedHistory = history_.copyInserted(tx, rows);
+        if (!copiedHistory || rejectsMayExist_.value_or(true)) {
             ensureStaging(tx);
             copyKeysOfRows(tx, rows);
-            history_.recordInserted(tx);
+            if (!copiedHistory) history_.recordInserted(tx);
             clearRejects(tx);
         }
         result.upserted = static_cast<std::int64_t>(rows.size());
@@ -762,6 +766,25 @@ std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
         return static_cast<std::int64_t>(r.affected_rows());
     } catch (const pqxx::sql_error& e) {
         throw TargetError("marking deleted rows of " + spec_.name + " failed: " + e.what());
+    }
+}
+
+void PostgresWriter::finishStream() {
+    if (paths_.direct == 0) return;
+    std::string tables = qualified(schema_, spec_.table);
+    for (const auto& child : spec_.children) tables.append(", ").append(qualified(schema_, child.table));
+    if (spec_.history) {
+        tables.append(", ").append(qualified(schema_, historyTable(spec_.table)));
+        for (const auto& child : spec_.children)
+            tables.append(", ").append(qualified(schema_, historyTable(child.table)));
+    }
+    try {
+        pqxx::nontransaction tx(conn_);
+        tx.exec("ANALYZE " + tables);
+    } catch (const pqxx::failure& e) {
+        // Every page is committed; only the planner's estimates wait for autovacuum.
+        log::warn("could not gather statistics of the tables the first sync filled (autovacuum will)",
+                  {{"stream", spec_.name}, {"error", e.what()}});
     }
 }
 

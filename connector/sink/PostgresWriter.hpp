@@ -46,6 +46,11 @@ public:
                              const std::vector<std::int64_t>& seenIds) override;
     std::int64_t finishReconcile(bool hardDelete) override;
     std::int64_t liveRows() override;
+    // After pages went direct (a first sync, a full refresh's shadow): ANALYZE the tables
+    // they filled, so that the next run's statements are planned for their size rather
+    // than for the empty tables the planner last saw (autovacuum would come later, and
+    // charge the work to whatever runs then).
+    void finishStream() override;
 
     // How the pages of writePage/writePages were written (tests and logs read it).
     struct PathCounts {

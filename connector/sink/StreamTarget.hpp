@@ -40,6 +40,10 @@ public:
     virtual std::int64_t finishReconcile(bool hardDelete) = 0;
     // Rows of the table not marked deleted.
     virtual std::int64_t liveRows() = 0;
+    // The incremental read of the stream ended and every page is written: a target may
+    // tidy up after what the run did (PostgresWriter gathers the statistics of tables a
+    // first sync filled). Not called on a dry run or after an error.
+    virtual void finishStream() {}
 };
 
 }  // namespace intouch

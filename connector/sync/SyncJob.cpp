@@ -282,6 +282,7 @@ StreamOutcome SyncJob::readStream(RunContext& ctx, const StreamSpec& spec) {
         start = rewindOverRepeatedHourLogged(start, ctx.zone, settings_.options.settleSeconds, spec.name);
         IncrementalSync sync({ctx.fetcher, writer, mapper, spec, settings_.options});
         outcome = sync.run(start);
+        if (!settings_.options.dryRun) writer.finishStream();
         if (!settings_.options.dryRun && reconcileDue(ctx, writer, spec, outcome)) {
             Reconciler reconciler({ctx.fetcher, writer, mapper, spec, settings_.options});
             StreamOutcome rec = reconciler.run(settings_.options.hardDelete);

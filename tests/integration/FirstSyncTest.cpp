@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -62,6 +64,61 @@ TEST(FirstSync, EveryStreamGoesStraightInOnceAndEqualsTheSource) {
     EXPECT_EQ(second.stderrText.find(kDirect), std::string::npos)
         << "a table with rows and a checkpoint must be upserted\n" << second.describe();
     expectEqualToSource(w, "parties", "second sync");
+}
+
+// When ANALYZE last ran by hand (a statement, not autovacuum) on intouch.<table>, "" never.
+// The statistics views are updated when the writing session ends: polled for a while.
+std::string lastAnalyze(const SyncWorld& w, const std::string& table, const std::string& after = "") {
+    std::string at;
+    pollUntil(
+        [&] {
+            std::string sql = "SELECT coalesce(max(last_analyze::text), '') FROM pg_stat_user_tables "
+                              "WHERE schemaname = 'intouch' AND relname = '" + table + "'";
+            if (!after.empty()) sql += " AND last_analyze > '" + after + "'::timestamptz";
+            at = pg::queryScalarText(w.dsn(), sql).value_or("");
+            return !at.empty();
+        },
+        5s, 50ms);
+    return at;
+}
+
+// A first sync gathers the statistics of the tables it filled, so that the next run plans its
+// statements for their size: without it the planner still sees the empty tables until
+// autovacuum comes (and charges its work to whatever runs then). A full refresh does the same
+// for the live tables it refilled.
+TEST(FirstSync, TheTablesItFilledAreAnalysedAndSoAreAFullRefreshs) {
+    INTOUCH_REQUIRE_BINARIES();
+    SyncWorld w(SimSettings{.records = 300}, ConfigSettings{.pageSize = 40});
+    migrateOk(w);
+    RunResult first = w.sync({"--stream", "parties"});
+    ASSERT_EQ(first.exitCode, 0) << first.describe();
+    ASSERT_TRUE(saysDirect(first, "parties")) << first.describe();
+    const std::vector<std::string> tables = {"parties", "parties_contacts", "parties_history",
+                                             "parties_contacts_history"};
+    std::map<std::string, std::string> analysed;
+    for (const auto& t : tables) {
+        analysed[t] = lastAnalyze(w, t);
+        EXPECT_NE(analysed[t], "") << t << " was not analysed after the first sync";
+    }
+    // ANALYZE counted the rows: the planner's estimate is the table's size, not an empty table's.
+    EXPECT_EQ(pg::queryScalar<long>(w.dsn(), "SELECT reltuples::bigint FROM pg_class "
+                                             "WHERE oid = 'intouch.parties'::regclass"),
+              300);
+    EXPECT_EQ(pg::queryScalar<long>(w.dsn(), "SELECT reltuples::bigint FROM pg_class "
+                                             "WHERE oid = 'intouch.parties_history'::regclass"),
+              300);
+
+    // An incremental run that upserts leaves the statistics to autovacuum.
+    w.simPost("/_sim/mutate?stream=parties&edits=5");
+    std::this_thread::sleep_for(1100ms);
+    syncOk(w);
+    std::this_thread::sleep_for(1100ms);  // past any flush of the run's statistics
+    EXPECT_EQ(lastAnalyze(w, "parties"), analysed["parties"]);
+
+    RunResult full = w.sync({"--stream", "parties", "--full-refresh"});
+    ASSERT_EQ(full.exitCode, 0) << full.describe();
+    for (const auto& t : tables)
+        EXPECT_NE(lastAnalyze(w, t, analysed[t]), "") << t << " was not analysed again after the full refresh";
 }
 
 TEST(FirstSync, KilledHalfWayThenResumedEqualsTheSource) {

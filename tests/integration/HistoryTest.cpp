@@ -143,6 +143,49 @@ TEST(History, EditsAcrossRunsGiveTheExactVersionChainAndDeletionsCloseTheLast) {
     EXPECT_EQ(brokenChain(history), "");
 }
 
+// The first sync COPYs each record's first version straight from the page (issue 14),
+// instead of reading the rows back from the table: every version must be exactly the row
+// the table holds (every mapped column, extra, record_hash), valid_from the row's
+// `modified`, and the children's versions exactly the child rows, with the parent's hash.
+TEST(History, AFirstSyncsVersionsAreExactlyTheRowsTheTableHolds) {
+    SyncWorld w = partiesWorld(300);
+    ASSERT_EQ(w.migrate().exitCode, 0);
+    auto r = w.sync({"--stream", "parties"});
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+    ASSERT_NE(r.stderrText.find("rows are copied straight in"), std::string::npos)
+        << "the first sync did not take the direct path: the test proves nothing\n" << r.describe();
+    const long rows = count(w, "SELECT count(*) FROM intouch.parties");
+    ASSERT_EQ(rows, 300);
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), rows);
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history WHERE valid_to IS NULL"), rows);
+    // Row for row: the table's row without its bookkeeping is the version without its own.
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties p JOIN intouch.parties_history h USING (id) "
+                       "WHERE to_jsonb(p) - 'synced_at' - 'deleted_at' "
+                       "   <> to_jsonb(h) - 'history_id' - 'valid_from' - 'valid_to' "
+                       "   OR h.valid_from <> p.modified"),
+              0);
+    const long children = count(w, "SELECT count(*) FROM intouch.parties_contacts");
+    ASSERT_GT(children, 0) << "no contacts: the children's versions are not tested";
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history"), children);
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts c "
+                       "JOIN intouch.parties_contacts_history h USING (parent_id, idx) "
+                       "JOIN intouch.parties p ON p.id = c.parent_id "
+                       "WHERE to_jsonb(c) <> to_jsonb(h) - 'history_id' - 'record_hash' - 'valid_from' - 'valid_to' "
+                       "   OR h.record_hash <> p.record_hash OR h.valid_from <> p.modified "
+                       "   OR h.valid_to IS NOT NULL"),
+              0);
+
+    // And the chain goes on from those versions as from any other.
+    std::this_thread::sleep_for(1100ms);
+    w.simPost("/_sim/mutate?stream=parties&edits=20");
+    std::this_thread::sleep_for(1100ms);
+    auto next = w.sync({"--stream", "parties"});
+    ASSERT_EQ(next.exitCode, 0) << next.describe();
+    EXPECT_EQ(brokenChain(historyOf(w)), "");
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), rows + 20);
+    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history WHERE valid_to IS NULL"), rows);
+}
+
 // A full refresh swaps the whole table in: records that changed get a version, unchanged
 // ones none, and records gone from the CRM are closed.
 TEST(History, AFullRefreshVersionsOnlyWhatChangedAndClosesWhatVanished) {
