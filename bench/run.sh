@@ -3,7 +3,7 @@
 # limits measured in the same run. One command; prints figures, asserts nothing.
 #
 #   bench/run.sh [--records N] [--scale K] [--fsync on|off] [--profile] [--no-micro]
-#                [--history on|off] [--build-dir DIR] [--no-build] [--keep]
+#                [--history on|off] [--no-sqlite] [--build-dir DIR] [--no-build] [--keep]
 #
 #   --records N   parties served by the simulator (default 200000)
 #   --scale K     also run at K*N to show peak RSS does not grow with N (default 5;
@@ -15,6 +15,7 @@
 #   --profile     also profile one full sync at N: perf (connector CPU by function)
 #                 and pg_stat_statements (server time by statement)
 #   --no-micro    skip the Google Benchmark micro-benchmarks
+#   --no-sqlite   skip the full sync into a SQLite file (issue 15's figure; 6 min at 1M)
 #   --keep        keep the work directory (logs, perf data) instead of removing it
 #
 # See bench/README.md for what each figure means and the figures measured so far.
@@ -37,6 +38,7 @@ BENCH_FSYNC=on
 HISTORY=on
 PROFILE=0
 MICRO=1
+SQLITE=1
 BUILD=1
 KEEP=0
 BUILD_DIR=$ROOT/build-bench
@@ -48,6 +50,7 @@ while [[ $# -gt 0 ]]; do
         --history) HISTORY=$2; shift 2 ;;
         --profile) PROFILE=1; shift ;;
         --no-micro) MICRO=0; shift ;;
+        --no-sqlite) SQLITE=0; shift ;;
         --build-dir) BUILD_DIR=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --keep) KEEP=1; shift ;;

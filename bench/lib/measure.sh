@@ -134,8 +134,10 @@ bench_size() {
     rows=$(pg_sql -d crm -Atc "SELECT count(*) FROM intouch.parties")
     ((rows == n)) || die "full sync left $rows rows in intouch.parties, expected $n"
 
-    say "full sync into a SQLite file ($n records)"
-    measure_sqlite_full "$n"
+    if ((SQLITE)); then
+        say "full sync into a SQLite file ($n records)"
+        measure_sqlite_full "$n"
+    fi
 
     say "COPY reference ($n records)"
     copy_reference "$WORK" intouch

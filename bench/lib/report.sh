@@ -22,7 +22,7 @@ print_size() {
     printf '  %-30s %8s %9s %10s %11s %12s %9s %10s\n' "run" "wall s" "records" "records/s" \
         "CPU s/100k" "peak RSS MB" "PG CPU s" "sim CPU s"
     print_run_row "$n" full "full sync" "${R[$n.full.seen]}"
-    print_run_row "$n" sqlite "full sync into SQLite" "${R[$n.sqlite.seen]}"
+    ((SQLITE)) && print_run_row "$n" sqlite "full sync into SQLite" "${R[$n.sqlite.seen]}"
     print_run_row "$n" incr "incremental, 1% edited" "${R[$n.incr.written]}"
     print_run_row "$n" noop "incremental, nothing new" "${R[$n.noop.written]}"
     print_run_row "$n" bulk "incremental, 1% bulk edit" "${R[$n.bulk.written]}"
@@ -36,7 +36,7 @@ print_size() {
     echo "  full sync: ${R[$n.full.requests]} requests; CPU user ${R[$n.full.user]} s + sys ${R[$n.full.sys]} s;" \
         "per 100k records: connector $(fmt_per100k "${R[$n.full.cpu]}" "${R[$n.full.seen]}") s CPU," \
         "PostgreSQL $(fmt_per100k "${R[$n.full.pg_cpu]}" "${R[$n.full.seen]}") s CPU"
-    echo "  SQLite: full sync ${R[$n.sqlite.wall]} s vs PostgreSQL ${R[$n.full.wall]} s; file ${R[$n.sqlite.file_mb]} MB"
+    ((SQLITE)) && echo "  SQLite: full sync ${R[$n.sqlite.wall]} s vs PostgreSQL ${R[$n.full.wall]} s; file ${R[$n.sqlite.file_mb]} MB"
     echo "  requests: full ${R[$n.full.requests]}, 1% edited ${R[$n.incr.requests]}, nothing new ${R[$n.noop.requests]}, bulk ${R[$n.bulk.requests]}"
     echo "  peer script / full sync = $(ratio "${R[$n.peer_s]}" "$full")   (goal: >= 3)"
     echo "  COPY: ${R[$n.copy_rows]} parties + ${R[$n.copy_child_rows]} contacts + ${R[$n.copy_history_rows]} version rows," \
