@@ -11,6 +11,7 @@
 #include "common/SqlTemplate.hpp"
 #include "common/Utf8Text.hpp"
 #include "sink/CopyWriter.hpp"
+#include "sink/TableStatistics.hpp"
 #include "state/Checkpoint.hpp"
 
 namespace intouch {
@@ -771,21 +772,7 @@ std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
 
 void PostgresWriter::finishStream() {
     if (paths_.direct == 0) return;
-    std::string tables = qualified(schema_, spec_.table);
-    for (const auto& child : spec_.children) tables.append(", ").append(qualified(schema_, child.table));
-    if (spec_.history) {
-        tables.append(", ").append(qualified(schema_, historyTable(spec_.table)));
-        for (const auto& child : spec_.children)
-            tables.append(", ").append(qualified(schema_, historyTable(child.table)));
-    }
-    try {
-        pqxx::nontransaction tx(conn_);
-        tx.exec("ANALYZE " + tables);
-    } catch (const pqxx::failure& e) {
-        // Every page is committed; only the planner's estimates wait for autovacuum.
-        log::warn("could not gather statistics of the tables the first sync filled (autovacuum will)",
-                  {{"stream", spec_.name}, {"error", e.what()}});
-    }
+    analyzeStreamTables(conn_, schema_, spec_, "the first sync");
 }
 
 std::int64_t PostgresWriter::liveRows() {

@@ -4,6 +4,7 @@
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "sink/HistoryWriter.hpp"
+#include "sink/TableStatistics.hpp"
 
 namespace intouch {
 
@@ -85,22 +86,9 @@ void ShadowTables::swapIn(pqxx::connection_base& conn, const std::string& schema
                           " (the old data is unchanged; the next --full-refresh resumes)");
     }
     // The tables were refilled whole: the next run's statements are planned for the new
-    // content (PostgresWriter::finishStream says why), after the commit, so that readers
+    // content (sink/TableStatistics.hpp says why), after the commit, so that readers
     // do not wait on the swap's lock meanwhile.
-    std::string tables = qualified(schema, spec.table);
-    for (const auto& child : spec.children) tables += ", " + qualified(schema, child.table);
-    if (spec.history) {
-        tables += ", " + qualified(schema, historyTable(spec.table));
-        for (const auto& child : spec.children) tables += ", " + qualified(schema, historyTable(child.table));
-    }
-    try {
-        pqxx::nontransaction tx(conn);
-        tx.exec("ANALYZE " + tables);
-    } catch (const pqxx::failure& e) {
-        // The new content is committed; only the planner's estimates wait for autovacuum.
-        log::warn("could not gather statistics after the full refresh (autovacuum will)",
-                  {{"stream", spec.name}, {"error", e.what()}});
-    }
+    analyzeStreamTables(conn, schema, spec, "the full refresh");
 }
 
 }  // namespace intouch

@@ -175,12 +175,13 @@ TEST(HttpErrors, ForbiddenStreamExits4NamesItAndTheOtherStreamsAreStillSynced) {
     auto streams = ts::pg::queryRows(
         dsn,
         "SELECT stream, outcome, coalesce(error, '') FROM intouch.sync_stream_runs "
-        "WHERE run_id = (SELECT max(run_id) FROM intouch.sync_runs) ORDER BY started_at");
+        "WHERE run_id = (SELECT max(run_id) FROM intouch.sync_runs) ORDER BY stream");
+    // By name: streams run side by side (sync.parallel_streams), so start times tie.
     ASSERT_EQ(streams.size(), 3u);
-    EXPECT_EQ(streams[0], (ts::pg::Row{"parties", "success", ""}));
-    EXPECT_EQ(streams[1][0], "comm");
-    EXPECT_EQ(streams[1][1], "failed");
-    EXPECT_NE(streams[1][2]->find("HTTP 403"), std::string::npos) << *streams[1][2];
+    EXPECT_EQ(streams[0][0], "comm");
+    EXPECT_EQ(streams[0][1], "failed");
+    EXPECT_NE(streams[0][2]->find("HTTP 403"), std::string::npos) << *streams[0][2];
+    EXPECT_EQ(streams[1], (ts::pg::Row{"parties", "success", ""}));
     EXPECT_EQ(streams[2], (ts::pg::Row{"products", "success", ""}));
     EXPECT_EQ(ts::pg::queryScalarText(
                   dsn,
