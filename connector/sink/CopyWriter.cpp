@@ -58,36 +58,29 @@ void appendCopyField(std::string& line, const std::optional<std::string>& value)
 }
 
 void CopyWriter::write(const std::vector<std::optional<std::string>>& row) {
-    line_.clear();
-    for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i) line_ += '\t';
-        appendCopyField(line_, row[i]);
-    }
-    impl_->writer.write_raw_line(line_);
+    write(row, std::initializer_list<std::string_view>{});
 }
 
 void CopyWriter::write(const std::vector<std::optional<std::string>>& row, std::string_view last) {
-    line_.clear();
-    for (const auto& field : row) {
-        appendCopyField(line_, field);
-        line_ += '\t';
-    }
-    appendCopyField(line_, last);
-    impl_->writer.write_raw_line(line_);
+    write(row, std::initializer_list<std::string_view>{last});
 }
 
 void CopyWriter::write(const std::vector<std::optional<std::string>>& row,
                        std::initializer_list<std::string_view> tail) {
     line_.clear();
+    bool first = true;
+    auto separate = [&] {
+        if (!first) line_ += '\t';
+        first = false;
+    };
     for (const auto& field : row) {
+        separate();
         appendCopyField(line_, field);
-        line_ += '\t';
     }
     for (std::string_view field : tail) {
+        separate();
         appendCopyField(line_, field);
-        line_ += '\t';
     }
-    line_.pop_back();
     impl_->writer.write_raw_line(line_);
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/SqlIdentifier.hpp"
 #include "common/SqlTemplate.hpp"
+#include "sink/ChildRows.hpp"
 #include "sink/CopyWriter.hpp"
 
 namespace intouch {
@@ -192,17 +193,12 @@ bool HistoryWriter::copyInserted(pqxx::transaction_base& tx,
         return out;
     };
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        bool any = false;
-        for (const MappedRecord* rec : rows)
-            if (i < rec->children.size() && !rec->children[i].empty()) any = true;
-        if (!any) continue;
+        if (!hasChildRows(rows, i)) continue;
         CopyWriter out(tx, qualified(schema_, historyTable(spec_.children[i].table)),
                        quoted(spec_.childValueColumns(i)));
-        for (const MappedRecord* rec : rows) {
-            if (i >= rec->children.size()) continue;
-            for (const auto& childRow : rec->children[i])
-                out.write(childRow, {std::string_view(rec->hash), validFrom(*rec)});
-        }
+        forEachChildRow(rows, i, [&](const MappedRecord& rec, const MappedRow& row) {
+            out.write(row, {std::string_view(rec.hash), validFrom(rec)});
+        });
         out.complete();
     }
     if (rows.empty()) return true;

@@ -10,6 +10,7 @@
 #include "common/SqlIdentifier.hpp"
 #include "common/SqlTemplate.hpp"
 #include "common/Utf8Text.hpp"
+#include "sink/ChildRows.hpp"
 #include "sink/CopyWriter.hpp"
 #include "sink/TableStatistics.hpp"
 #include "state/Checkpoint.hpp"
@@ -361,9 +362,7 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
     if (spec_.children.empty()) return;
     const std::vector<const MappedRecord*> changed = changedRecords(batch, up);
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        bool any = false;
-        for (const MappedRecord* rec : changed)
-            if (i < rec->children.size() && !rec->children[i].empty()) any = true;
+        const bool any = hasChildRows(changed, i);
         // Parents the upsert inserted have no children yet: a first sync never deletes.
         if (up.updated > 0) {
             replaceChildrenOfUpdated(tx, i, changed, any);
@@ -372,10 +371,7 @@ void PostgresWriter::replaceChildren(pqxx::transaction_base& tx, const PageBatch
         if (!any) continue;
         const std::string child = qualified(schema_, spec_.children[i].table);
         CopyWriter out(tx, child, quotedAll(spec_.childValueColumns(i)));
-        for (const MappedRecord* rec : changed) {
-            if (i >= rec->children.size()) continue;
-            for (const auto& childRow : rec->children[i]) out.write(childRow);
-        }
+        forEachChildRow(changed, i, [&](const MappedRecord&, const MappedRow& row) { out.write(row); });
         out.complete();
     }
 }
@@ -399,10 +395,7 @@ void PostgresWriter::replaceChildrenOfUpdated(pqxx::transaction_base& tx, std::s
     }
     if (any) {
         CopyWriter out(tx, stage, quotedAll(columns));
-        for (const MappedRecord* rec : changed) {
-            if (i >= rec->children.size()) continue;
-            for (const auto& childRow : rec->children[i]) out.write(childRow);
-        }
+        forEachChildRow(changed, i, [&](const MappedRecord&, const MappedRow& row) { out.write(row); });
         out.complete();
     }
     // The same text in every column, NULL matching NULL: a stored numeric 1.0 is not kept
@@ -669,16 +662,10 @@ Totals PostgresWriter::writeDirect(pqxx::transaction_base& tx, const PageBatch& 
             out.complete();
         }
         for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-            bool any = false;
-            for (const MappedRecord* rec : rows)
-                if (i < rec->children.size() && !rec->children[i].empty()) any = true;
-            if (!any) continue;
+            if (!hasChildRows(rows, i)) continue;
             CopyWriter out(tx, qualified(schema_, spec_.children[i].table),
                            quotedAll(spec_.childValueColumns(i)));
-            for (const MappedRecord* rec : rows) {
-                if (i >= rec->children.size()) continue;
-                for (const auto& childRow : rec->children[i]) out.write(childRow);
-            }
+            forEachChildRow(rows, i, [&](const MappedRecord&, const MappedRow& row) { out.write(row); });
             out.complete();
         }
         // The rows' first versions are COPYed from the records too (copyInserted); the keys
