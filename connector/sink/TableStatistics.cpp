@@ -1,19 +1,37 @@
 #include "sink/TableStatistics.hpp"
 
+#include <vector>
+
 #include "common/Log.hpp"
 #include "common/SqlIdentifier.hpp"
 
 namespace intouch {
 
+namespace {
+
+std::vector<std::string> plus(std::vector<std::string> columns, const char* column) {
+    columns.emplace_back(column);
+    return columns;
+}
+
+}  // namespace
+
 void analyzeStreamTables(pqxx::connection_base& conn, const std::string& schema,
                          const StreamSpec& spec, const std::string& after) {
     std::string sql = "ANALYZE ";
-    sql.append(qualified(schema, spec.table));
-    for (const auto& child : spec.children) sql.append(", ").append(qualified(schema, child.table));
+    bool first = true;
+    auto add = [&](const std::string& table, const std::vector<std::string>& columns) {
+        if (!first) sql.append(", ");
+        first = false;
+        sql.append(qualified(schema, table)).append(" (").append(identList(columns)).append(")");
+    };
+    const std::vector<std::string> parentKey = spec.childParentKeyColumns();
+    add(spec.table, spec.primaryKey);
+    for (const auto& child : spec.children) add(child.table, plus(parentKey, kChildIndexColumn));
     if (spec.history) {
-        sql.append(", ").append(qualified(schema, historyTable(spec.table)));
+        add(historyTable(spec.table), plus(spec.primaryKey, kValidToColumn));
         for (const auto& child : spec.children)
-            sql.append(", ").append(qualified(schema, historyTable(child.table)));
+            add(historyTable(child.table), plus(parentKey, kValidToColumn));
     }
     try {
         pqxx::nontransaction tx(conn);

@@ -51,6 +51,7 @@ IncrementalReader::IncrementalReader(ListSource& source, PageSink& sink, std::st
 StreamOutcome IncrementalReader::run(const Checkpoint& loaded) {
     loaded_ = loaded;
     horizon_.reset();
+    firstAnswerClock_.reset();
     unsettledFrom_.reset();
     outcome_ = StreamOutcome{};
     outcome_.checkpoint = loaded;
@@ -82,6 +83,7 @@ StreamOutcome IncrementalReader::run(const Checkpoint& loaded) {
     }
     while (true) {
         ListPage page = pager.next(placeOf(cp));
+        if (!firstAnswerClock_) firstAnswerClock_ = page.serverDate;
         outcome_.apiTotal = page.total;
         const std::int64_t position = pager.position();
         const auto reached = position + static_cast<std::int64_t>(page.items.size());
@@ -96,7 +98,7 @@ StreamOutcome IncrementalReader::run(const Checkpoint& loaded) {
             // Records stamped after the horizon changed after the run began: the next run's,
             // which starts exactly here (the checkpoint never passes a record unseen).
             auto last = lastCursor(page.items);
-            if (last && *last > horizon(page)) {
+            if (last && pastHorizon(*last, page)) {
                 leaveRestToNextRun(reached, page.total);
                 break;
             }
@@ -184,7 +186,7 @@ IncrementalReader::AfterScan IncrementalReader::readTieGroup(std::int64_t tie, C
     // The scan covered everything stamped before the list's newest record. If that record
     // changed after this run began, the rest is the next run's; likewise if it is so recent
     // that no checkpoint of this run could pass it (reading on would only chase the clock).
-    const bool newer = *cp.modifiedMicros > horizon(page);
+    const bool newer = pastHorizon(*cp.modifiedMicros, page);
     const bool unsettled = unsettledFrom_ && *unsettledFrom_ <= *cp.modifiedMicros;
     if (newer || unsettled) {
         leaveRestToNextRun(position + static_cast<std::int64_t>(page.items.size()), page.total);
@@ -259,6 +261,12 @@ std::int64_t IncrementalReader::horizon(const ListPage& page) {
     log::debug("run horizon",
                {{"stream", source_.stream()}, {"modified", formatUtcMicros(*horizon_)}});
     return *horizon_;
+}
+
+bool IncrementalReader::pastHorizon(std::int64_t last, const ListPage& page) {
+    // Strictly before the clock's second: the Date header is truncated to whole seconds.
+    if (!horizon_ && firstAnswerClock_ && last < *firstAnswerClock_) return false;
+    return last > horizon(page);
 }
 
 void IncrementalReader::leaveRestToNextRun(std::int64_t reached,

@@ -17,7 +17,12 @@
 //    after C was read: records created later are stamped at or after C;
 //  * the horizon H, the `modified` of the list's last record when the run began: the run
 //    ends once it has read past H. Records stamped later changed after the run began;
-//    chasing them could last forever under steady edits, so the next run reads them;
+//    chasing them could last forever under steady edits, so the next run reads them.
+//    H costs a probe, taken only once a page reaches a record not stamped before the
+//    first answer's clock (its Date header): a record stamped earlier existed before the
+//    run began, so H is at least as new and reading on past it is what H would allow. A
+//    quiet full sync never needs H; a CRM whose stamps lag its Date header only lets the
+//    run read edits made during that lag before H is taken (more read, nothing lost);
 //  * settling: a record whose `modified` is within `settle_seconds` of the server's clock
 //    may still change within that second, so the checkpoint is held before it (and at the
 //    clock minus settle_seconds for a record stamped in the future, a clock error in the
@@ -79,6 +84,8 @@ class IncrementalReader {
     std::optional<std::int64_t> newestCursor(std::optional<std::int64_t> total);
     // H, probed once, lazily: a run that fits in one answer never needs it.
     std::int64_t horizon(const ListPage& page);
+    // Whether a page ending at `last` may be past H (see the header); probes H if so.
+    bool pastHorizon(std::int64_t last, const ListPage& page);
     void leaveRestToNextRun(std::int64_t reached, std::optional<std::int64_t> total);
     void noteUnsettled(const ListItem& item, std::optional<std::int64_t> serverDate);
     void noteUnsettled(std::int64_t value, std::optional<std::int64_t> serverDate);
@@ -93,6 +100,7 @@ class IncrementalReader {
     SyncOptions options_;
     Checkpoint loaded_;
     std::optional<std::int64_t> horizon_;
+    std::optional<std::int64_t> firstAnswerClock_;  // the Date header of the run's first page
     std::optional<std::int64_t> unsettledFrom_;  // smallest `modified` too recent to pass
     StreamOutcome outcome_;
 };

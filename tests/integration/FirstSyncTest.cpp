@@ -107,6 +107,32 @@ TEST(FirstSync, TheTablesItFilledAreAnalysedAndSoAreAFullRefreshs) {
     EXPECT_EQ(pg::queryScalar<long>(w.dsn(), "SELECT reltuples::bigint FROM pg_class "
                                              "WHERE oid = 'intouch.parties_history'::regclass"),
               300);
+    // ... on the columns the connector finds rows by, which is what its plans need. The rest
+    // is left to autovacuum: the count of changed rows it goes by was not reset (unless it
+    // has come by already, which analyses every column).
+    auto hasStats = [&](const std::string& table, const std::string& column) {
+        return pg::queryScalar<long>(w.dsn(), "SELECT count(*) FROM pg_stats WHERE schemaname = "
+                                              "'intouch' AND tablename = '" + table +
+                                              "' AND attname = '" + column + "'") == 1;
+    };
+    EXPECT_TRUE(hasStats("parties", "id"));
+    EXPECT_TRUE(hasStats("parties_contacts", "parent_id"));
+    EXPECT_TRUE(hasStats("parties_contacts", "idx"));
+    EXPECT_TRUE(hasStats("parties_history", "valid_to"));
+    EXPECT_TRUE(hasStats("parties_contacts_history", "parent_id"));
+    std::string leftToAutovacuum;
+    pollUntil(
+        [&] {
+            leftToAutovacuum = pg::queryScalarText(
+                w.dsn(), "SELECT (n_mod_since_analyze >= 300 AND NOT EXISTS (SELECT FROM pg_stats "
+                         "WHERE schemaname = 'intouch' AND tablename = 'parties' AND attname = "
+                         "'surname')) OR last_autoanalyze IS NOT NULL FROM pg_stat_user_tables "
+                         "WHERE schemaname = 'intouch' AND relname = 'parties'").value_or("");
+            return leftToAutovacuum == "t";
+        },
+        5s, 50ms);
+    EXPECT_EQ(leftToAutovacuum, "t")
+        << "parties was analysed on every column, or its count of changed rows was reset";
 
     // An incremental run that upserts leaves the statistics to autovacuum.
     w.simPost("/_sim/mutate?stream=parties&edits=5");

@@ -319,17 +319,26 @@ TEST(IncrementalReader, OneScanServesManyOversizedGroups) {
 }
 
 // Point 4: C, read just before the scan, is newer than the run's horizon H (an edit came
-// between): everything before C is in, the rest is the next run's.
+// between): everything before C is in, the rest is the next run's. H is taken here by the
+// search's first probe, at the list's end, as a run from a checkpoint without a hint takes
+// it (a run that needs no search takes H only once a page reaches the first answer's clock).
 TEST(IncrementalReader, AScanWhoseNewestRecordChangedAfterTheRunBeganEndsTheRun) {
     MemoryList list;
-    list.fill(25, 0, 25);
+    list.put(31, at(-2));  // before the checkpoint: the search gallops from the end
+    list.put(32, at(-1));
+    list.fill(25, 1, 25);
     for (std::int64_t id = 26; id <= 30; ++id) list.put(id, at(id));
-    list.beforeAnswer = [](MemoryList& l, const MemoryList::Request& r) {
-        // 1: the first page (the group), 2: the probe for H, 3: the probe for C
-        if (r.number == 3) l.put(27, at(500));
+    bool edited = false;
+    list.beforeAnswer = [&edited](MemoryList& l, const MemoryList::Request& r) {
+        // after the search (H among its probes), before the first page (the group)
+        if (r.size > 1 && !edited) {
+            l.put(27, at(500));
+            edited = true;
+        }
     };
     MemoryTable table;
-    StreamOutcome first = runFrom(list, table, {}, pagesOf(10));
+    table.rows = {{31, at(-2)}, {32, at(-1)}};  // what the run that left the checkpoint wrote
+    StreamOutcome first = runFrom(list, table, Checkpoint::completeAt(at(0)), pagesOf(10));
     EXPECT_EQ(first.tieScans, 1);
     EXPECT_TRUE(first.stoppedAtHorizon);
     EXPECT_EQ(first.checkpoint, Checkpoint::openAt(at(500)));
@@ -338,6 +347,33 @@ TEST(IncrementalReader, AScanWhoseNewestRecordChangedAfterTheRunBeganEndsTheRun)
     StreamOutcome second = runFrom(list, table, first.checkpoint, pagesOf(10));
     EXPECT_TRUE(second.readToEnd);
     EXPECT_EQ(second.checkpoint, Checkpoint::completeAt(at(500)));
+}
+
+// Without a search, H is not needed while the pages hold records stamped before the first
+// answer's clock: they existed before the run began, so H could only be as new. A quiet
+// first run costs its pages and nothing more; the same scan as above, with C stamped before
+// that clock, reads on without taking H.
+TEST(IncrementalReader, AQuietRunReadsItsPagesWithoutAProbeForTheHorizon) {
+    MemoryList list;
+    list.fill(95);
+    list.clock = at(200);
+    MemoryTable table;
+    StreamOutcome out = runFrom(list, table, {}, pagesOf(10));
+    expectEveryRecord(list, table);
+    EXPECT_TRUE(out.readToEnd);
+    EXPECT_EQ(list.requests(), list.pageRequests());  // no probe
+    EXPECT_EQ(list.pageRequests(), 12);  // 0, 8, 16, ... 88: overlaps of two records
+
+    MemoryList tied;
+    tied.fill(25, 1, 25);
+    for (std::int64_t id = 26; id <= 30; ++id) tied.put(id, at(id));
+    tied.clock = at(100);
+    MemoryTable tiedTable;
+    StreamOutcome scanned = runFrom(tied, tiedTable, {}, pagesOf(10));
+    expectEveryRecord(tied, tiedTable);
+    EXPECT_EQ(scanned.tieScans, 1);
+    EXPECT_TRUE(scanned.readToEnd);
+    EXPECT_FALSE(scanned.stoppedAtHorizon);
 }
 
 TEST(IncrementalReader, DeletionsBeforeThePlaceAreCaughtByTheOverlap) {
@@ -412,7 +448,7 @@ TEST(IncrementalReader, AfterASlideLaterPagesOverlapByTwiceIt) {
     MemoryList list;
     list.fill(100);
     list.beforeAnswer = [](MemoryList& l, const MemoryList::Request& r) {
-        if (r.number == 3) l.erase(1);  // before the second page
+        if (r.number == 2) l.erase(1);  // before the second page
     };
     MemoryTable table;
     StreamOutcome out = runFrom(list, table, {}, pagesOf(20));
@@ -449,19 +485,27 @@ TEST(IncrementalReader, AListChangingFasterThanItIsReadFailsInsteadOfLooping) {
     }
 }
 
+// Edits made while the run reads are stamped after the clock of its first answer, as a
+// CRM stamps them. Here they come faster than the reader takes records, so only H ends the
+// run: the first page to reach one takes H, and the run stops past it.
 TEST(IncrementalReader, RecordsChangedDuringTheRunAreLeftToTheNextRun) {
     MemoryList list;
     list.fill(100);
+    list.clock = at(1000);
     std::int64_t stamp = 1000;
-    std::int64_t edited = 50;
+    std::int64_t next = 0;
     list.beforeAnswer = [&](MemoryList& l, const MemoryList::Request& r) {
-        if (r.number > 2 && edited < 100) l.put(++edited, at(++stamp));  // ahead of the reader
+        if (r.number == 1) return;
+        for (int i = 0; i < 10; ++i) l.put(next++ % 100 + 1, at(++stamp));  // steady edits
+        l.clock = at(stamp);
     };
     MemoryTable table;
     StreamOutcome first = runFrom(list, table, {}, pagesOf(10));
     EXPECT_TRUE(first.stoppedAtHorizon);
     EXPECT_FALSE(first.readToEnd);
+    EXPECT_LT(list.requests(), 40);
     list.beforeAnswer = nullptr;
+    list.clock = at(stamp + 10);
     StreamOutcome second = runFrom(list, table, first.checkpoint, pagesOf(10));
     EXPECT_TRUE(second.readToEnd);
     expectEveryRecord(list, table);
