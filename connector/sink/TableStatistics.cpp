@@ -9,6 +9,12 @@ namespace intouch {
 
 namespace {
 
+// A sample of 300 x 10 rows instead of 300 x 100: enough to tell a key from a parent key and
+// how many versions are open, and the sample (which reads and hint-bits up to that many
+// pages of freshly loaded tables) is most of an ANALYZE's cost: 58 ms instead of 261 ms for
+// 200 000 parties and their 500 000 contacts (bench/README.md).
+constexpr int kKeyStatisticsTarget = 10;
+
 std::vector<std::string> plus(std::vector<std::string> columns, const char* column) {
     columns.emplace_back(column);
     return columns;
@@ -34,8 +40,10 @@ void analyzeStreamTables(pqxx::connection_base& conn, const std::string& schema,
             add(historyTable(child.table), plus(parentKey, kValidToColumn));
     }
     try {
-        pqxx::nontransaction tx(conn);
+        pqxx::work tx(conn);
+        tx.exec("SET LOCAL default_statistics_target = " + std::to_string(kKeyStatisticsTarget));
         tx.exec(sql);
+        tx.commit();
     } catch (const pqxx::failure& e) {
         std::string message = "could not gather the planner's statistics of the tables ";
         message.append(after).append(" filled (autovacuum will)");

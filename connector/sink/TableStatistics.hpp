@@ -11,12 +11,12 @@
 namespace intouch {
 
 // ANALYZEs the stream's table, its child tables and, with history, their version tables,
-// each on the columns the connector's statements find rows by (keys, parent keys, the open
-// version's `valid_to`) only: that is what its plans need, at a fraction of the cost of every
-// column's histogram (jsonb and text columns are most of it), which is on the first sync's
-// critical path. A column-list ANALYZE leaves the table's count of changed rows as it was
+// on the columns the connector's statements find rows by (keys, parent keys, the open
+// version's `valid_to`) and from a tenth of the default sample: that is what its plans
+// need, and the sample is most of an ANALYZE's cost, which is on the first sync's critical
+// path. A column-list ANALYZE leaves the table's count of changed rows as it was
 // (PostgreSQL resets it only when every column is analysed), so autovacuum still gathers
-// the other columns' statistics for users' queries soon after, off that path.
+// every column's statistics for users' queries soon after, off that path.
 // A failure only logs a warning naming `after` (every page is committed; autovacuum will
 // gather the statistics later).
 void analyzeStreamTables(pqxx::connection_base& conn, const std::string& schema,
