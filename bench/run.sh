@@ -3,7 +3,7 @@
 # limits measured in the same run. One command; prints figures, asserts nothing.
 #
 #   bench/run.sh [--records N] [--scale K] [--fsync on|off] [--profile] [--no-micro]
-#                [--history on|off] [--no-sqlite] [--build-dir DIR] [--no-build] [--keep]
+#                [--history on|off] [--no-sqlite] [--no-peer] [--build-dir DIR] [--no-build] [--keep]
 #
 #   --records N   parties served by the simulator (default 200000)
 #   --scale K     also run at K*N to show peak RSS does not grow with N (default 5;
@@ -16,6 +16,8 @@
 #                 and pg_stat_statements (server time by statement)
 #   --no-micro    skip the Google Benchmark micro-benchmarks
 #   --no-sqlite   skip the full sync into a SQLite file (issue 15's figure; 6 min at 1M)
+#   --no-peer     skip the peer script (3 min at 1M), e.g. for repeated runs of the
+#                 COPY ratio
 #   --keep        keep the work directory (logs, perf data) instead of removing it
 #
 # See bench/README.md for what each figure means and the figures measured so far.
@@ -39,6 +41,7 @@ HISTORY=on
 PROFILE=0
 MICRO=1
 SQLITE=1
+PEER=1
 BUILD=1
 KEEP=0
 BUILD_DIR=$ROOT/build-bench
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
         --profile) PROFILE=1; shift ;;
         --no-micro) MICRO=0; shift ;;
         --no-sqlite) SQLITE=0; shift ;;
+        --no-peer) PEER=0; shift ;;
         --build-dir) BUILD_DIR=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --keep) KEEP=1; shift ;;

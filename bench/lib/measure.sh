@@ -148,12 +148,14 @@ bench_size() {
     R[$n.copy_history_rows]=$COPY_HISTORY_ROWS
     R[$n.copy_mb]=$COPY_MB
 
-    say "peer script reference ($n records: requests + psycopg2)"
-    peer_reference "$WORK"
-    R[$n.peer_s]=$PEER_S
-    R[$n.peer_cpu]=$PEER_CPU
-    R[$n.peer_pg_cpu]=$PEER_PG_CPU
-    R[$n.peer_rows]=$PEER_ROWS
+    if ((PEER)); then
+        say "peer script reference ($n records: requests + psycopg2)"
+        peer_reference "$WORK"
+        R[$n.peer_s]=$PEER_S
+        R[$n.peer_cpu]=$PEER_CPU
+        R[$n.peer_pg_cpu]=$PEER_PG_CPU
+        R[$n.peer_rows]=$PEER_ROWS
+    fi
 
     say "incremental sync after $edits edits (1%), at most 500 a second"
     spread_edits "$edits"

@@ -30,7 +30,7 @@ print_size() {
         "${R[$n.copy_rows]}" "$(fmt_rate "${R[$n.copy_rows]}" "${R[$n.copy_s]}")" "" "" "${R[$n.copy_pg_cpu]}"
     printf '  %-30s %8s %9s %10s\n' "reference: curl (1 conn)" "${R[$n.curl_s]}" "$n" \
         "$(fmt_rate "$n" "${R[$n.curl_s]}")"
-    printf '  %-30s %8s %9s %10s %11s %12s %9s\n' "peer: python requests+psycopg2" "${R[$n.peer_s]}" \
+    ((PEER)) && printf '  %-30s %8s %9s %10s %11s %12s %9s\n' "peer: python requests+psycopg2" "${R[$n.peer_s]}" \
         "${R[$n.peer_rows]}" "$(fmt_rate "${R[$n.peer_rows]}" "${R[$n.peer_s]}")" \
         "$(fmt_per100k "${R[$n.peer_cpu]}" "${R[$n.peer_rows]}")" "" "${R[$n.peer_pg_cpu]}"
     echo "  full sync: ${R[$n.full.requests]} requests; CPU user ${R[$n.full.user]} s + sys ${R[$n.full.sys]} s;" \
@@ -38,7 +38,7 @@ print_size() {
         "PostgreSQL $(fmt_per100k "${R[$n.full.pg_cpu]}" "${R[$n.full.seen]}") s CPU"
     ((SQLITE)) && echo "  SQLite: full sync ${R[$n.sqlite.wall]} s vs PostgreSQL ${R[$n.full.wall]} s; file ${R[$n.sqlite.file_mb]} MB"
     echo "  requests: full ${R[$n.full.requests]}, 1% edited ${R[$n.incr.requests]}, nothing new ${R[$n.noop.requests]}, bulk ${R[$n.bulk.requests]}"
-    echo "  peer script / full sync = $(ratio "${R[$n.peer_s]}" "$full")   (goal: >= 3)"
+    ((PEER)) && echo "  peer script / full sync = $(ratio "${R[$n.peer_s]}" "$full")   (goal: >= 3)"
     echo "  COPY: ${R[$n.copy_rows]} parties + ${R[$n.copy_child_rows]} contacts + ${R[$n.copy_history_rows]} version rows," \
         "${R[$n.copy_mb]} MB of COPY text; PostgreSQL CPU, full sync / COPY = $(ratio "${R[$n.full.pg_cpu]}" "${R[$n.copy_pg_cpu]}")"
     echo "  autovacuum/autoanalyze runs during: full ${R[$n.full.autovac]}, 1% edited ${R[$n.incr.autovac]}," \
