@@ -180,7 +180,7 @@ IncrementalReader::AfterScan IncrementalReader::readTieGroup(std::int64_t tie, C
                                                              const ListPage& page,
                                                              std::int64_t position) {
     const std::int64_t before = *cp.modifiedMicros;
-    cp = scanInIdOrder(tie, cp, page.total);
+    cp = scanInIdOrder(tie, cp, page.total, page.serverDate);
     commit({}, cp, position, page.total);
     if (*cp.modifiedMicros == before) return AfterScan::ReadOn;
     // The scan covered everything stamped before the list's newest record. If that record
@@ -196,7 +196,8 @@ IncrementalReader::AfterScan IncrementalReader::readTieGroup(std::int64_t tie, C
 }
 
 Checkpoint IncrementalReader::scanInIdOrder(std::int64_t tie, const Checkpoint& cp,
-                                            std::optional<std::int64_t> total) {
+                                            std::optional<std::int64_t> total,
+                                            std::optional<std::int64_t> clockBefore) {
     ++outcome_.tieScans;
     const std::optional<std::int64_t> ceiling = newestCursor(total);
     const std::optional<std::int64_t> lastId = largestId(total);
@@ -221,9 +222,17 @@ Checkpoint IncrementalReader::scanInIdOrder(std::int64_t tie, const Checkpoint& 
         },
         lastId);
     outcome_.relocations += scan.relocations();
-    // Everything strictly before `ceiling` is in; the group at `ceiling` may still be
-    // growing, so it is read again by position.
-    if (ceiling && *ceiling > tie) return Checkpoint::openAt(*ceiling);
+    // Everything strictly before `ceiling` is in. The group at `ceiling` may still have been
+    // growing while the scan ran, so it is read again by position -- unless its second was
+    // over (settle_seconds) by the answer that led to the scan, before `ceiling` and the
+    // largest id were probed: then every member existed, with an id up to that largest one,
+    // before the scan began, and the scan read each (a member edited since carries a later
+    // stamp). A bulk edit spanning several seconds then costs one scan, not two.
+    if (ceiling && *ceiling > tie) {
+        const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
+        if (clockBefore && *ceiling + settle < *clockBefore) return Checkpoint::completeAt(*ceiling);
+        return Checkpoint::openAt(*ceiling);
+    }
     noteUnsettled(tie, lastDate);  // complete only once its second is over, as at the end
     return Checkpoint::completeAt(tie);
 }

@@ -14,7 +14,9 @@
 //    stamped at or after C: `modified` never moves backwards), so the scan reads it in its
 //    current version and the checkpoint may jump to (C, open): a list with many oversized
 //    groups costs one scan, not one per group. The scan ends at the largest id existing
-//    after C was read: records created later are stamped at or after C;
+//    after C was read: records created later are stamped at or after C. When C's second
+//    was over (settle_seconds) before the scan began, nothing can join C's group any more,
+//    so the scan read all of it and the checkpoint jumps to (C, complete) instead;
 //  * the horizon H, the `modified` of the list's last record when the run began: the run
 //    ends once it has read past H. Records stamped later changed after the run began;
 //    chasing them could last forever under steady edits, so the next run reads them.
@@ -76,8 +78,10 @@ class IncrementalReader {
     Checkpoint endOfList(const ListPage& page, const Checkpoint& cp);
     AfterScan readTieGroup(std::int64_t tie, Checkpoint& cp, const ListPage& page,
                            std::int64_t position);
+    // `clockBefore`: the Date of the answer that led to the scan.
     Checkpoint scanInIdOrder(std::int64_t tie, const Checkpoint& cp,
-                             std::optional<std::int64_t> total);
+                             std::optional<std::int64_t> total,
+                             std::optional<std::int64_t> clockBefore);
     // The largest id of the list now (by one probe in id order; nullopt if unreadable).
     std::optional<std::int64_t> largestId(std::optional<std::int64_t> total);
     // `modified` of the list's last record, by one probe; nullopt if unreadable.

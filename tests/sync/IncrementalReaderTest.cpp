@@ -318,6 +318,39 @@ TEST(IncrementalReader, OneScanServesManyOversizedGroups) {
     EXPECT_TRUE(out.readToEnd);
 }
 
+// A bulk edit spanning three seconds, each a group larger than a page, at the end of the
+// list: the scan the first group leads to reads all three. When the last second (C) was
+// over before that, its group is complete: one scan, and the run reads to the end. While
+// C's group may still grow, the run stops at it, and the next run reads it again by
+// position (a second scan). Nothing is lost either way.
+TEST(IncrementalReader, OneScanServesABulkEditSpanningSecondsOnceItsLastSecondIsOver) {
+    for (const bool settled : {true, false}) {
+        SCOPED_TRACE(settled ? "the last second is over" : "the last second is running");
+        MemoryList list;
+        list.shuffleTies = true;
+        MemoryTable table;
+        for (std::int64_t id = 1; id <= 20; ++id) {
+            list.put(id, at(id));
+            table.rows[id] = at(id);  // written by the run that left the checkpoint
+        }
+        for (std::int64_t id = 21; id <= 110; ++id) list.put(id, at(100 + (id - 21) / 30));
+        list.clock = settled ? at(110) : at(103);
+        StreamOutcome out = runFrom(list, table, Checkpoint::completeAt(at(20)), pagesOf(10));
+        EXPECT_EQ(out.tieScans, 1);
+        if (settled) {
+            EXPECT_TRUE(out.readToEnd);
+            EXPECT_EQ(out.checkpoint, Checkpoint::completeAt(at(102)));
+        } else {
+            EXPECT_TRUE(out.stoppedAtHorizon);
+            list.clock = at(110);
+            StreamOutcome next = runFrom(list, table, out.checkpoint, pagesOf(10));
+            EXPECT_EQ(next.tieScans, 1);
+            EXPECT_TRUE(next.readToEnd);
+        }
+        expectEveryRecord(list, table);
+    }
+}
+
 // Point 4: C, read just before the scan, is newer than the run's horizon H (an edit came
 // between): everything before C is in, the rest is the next run's. H is taken here by the
 // search's first probe, at the list's end, as a run from a checkpoint without a hint takes
@@ -328,10 +361,12 @@ TEST(IncrementalReader, AScanWhoseNewestRecordChangedAfterTheRunBeganEndsTheRun)
     list.put(32, at(-1));
     list.fill(25, 1, 25);
     for (std::int64_t id = 26; id <= 30; ++id) list.put(id, at(id));
+    list.clock = at(100);
     bool edited = false;
     list.beforeAnswer = [&edited](MemoryList& l, const MemoryList::Request& r) {
         // after the search (H among its probes), before the first page (the group)
         if (r.size > 1 && !edited) {
+            l.clock = at(500);  // the CRM's clock as it stamps the edit
             l.put(27, at(500));
             edited = true;
         }
@@ -344,6 +379,7 @@ TEST(IncrementalReader, AScanWhoseNewestRecordChangedAfterTheRunBeganEndsTheRun)
     EXPECT_EQ(first.checkpoint, Checkpoint::openAt(at(500)));
     expectEveryRecord(list, table);  // the scan read everything stamped before C, and C
     list.beforeAnswer = nullptr;
+    list.clock = at(600);
     StreamOutcome second = runFrom(list, table, first.checkpoint, pagesOf(10));
     EXPECT_TRUE(second.readToEnd);
     EXPECT_EQ(second.checkpoint, Checkpoint::completeAt(at(500)));
