@@ -50,6 +50,13 @@ pg_ticks() {
     echo "$total"
 }
 
+# The machine's CPU ticks, all and stolen by the hypervisor: "total steal" from /proc/stat.
+cpu_steal_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 11; i++) t += $i; print t, $9; exit }' /proc/stat; }
+# Percent of the CPU time stolen between two cpu_steal_ticks readings ("total steal").
+steal_percent() {
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+        d = y[1] - x[1]; printf "%.0f", (d > 0 ? 100 * (y[2] - x[2]) / d : 0) }'
+}
 ticks_to_s() { awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'; }
 
 # Floating-point helpers for the report.

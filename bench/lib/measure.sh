@@ -73,6 +73,8 @@ measure_sync() {
     log0=$(autovac_lines)
     pg0=$(pg_ticks "$PG_PID")
     sim0=$(proc_ticks "$SIM_PID")
+    local steal0
+    steal0=$(cpu_steal_ticks)
     "$MEASURE" "$WORK/$label.rusage" -- "$SYNC" sync --config "$WORK/sync.yaml" --stream parties \
         >"$log.out" 2>"$log" || die "intouch-sync sync ($label, $n records) failed; see $log"
     sleep 0.3  # the backend's CPU reaches the postmaster's cutime once it is reaped
@@ -91,6 +93,7 @@ measure_sync() {
     R[$n.$label.seen]=$(stream_done_field "$log" seen)
     R[$n.$label.requests]=$(stream_done_field "$log" requests)
     R[$n.$label.autovac]=$(($(autovac_lines) - log0))
+    R[$n.$label.steal]=$(steal_percent "$steal0" "$(cpu_steal_ticks)")
 }
 
 # Edits as people make them: spread over time, at most 500 with the same
@@ -147,6 +150,7 @@ bench_size() {
     R[$n.copy_child_rows]=$COPY_CHILD_ROWS
     R[$n.copy_history_rows]=$COPY_HISTORY_ROWS
     R[$n.copy_mb]=$COPY_MB
+    R[$n.copy_steal]=$COPY_STEAL
 
     if ((PEER)); then
         say "peer script reference ($n records: requests + psycopg2)"

@@ -89,6 +89,8 @@ SQL
     COPY_MB=$(du -cm "${files[@]}" | tail -n 1 | cut -f1)
     sleep 0.3
     before=$(pg_ticks "$PG_PID")
+    local steal0
+    steal0=$(cpu_steal_ticks)
     "$MEASURE" "$work/copy.rusage" -- psql -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U postgres -d crm -1 \
         "${copies[@]}" || die "COPY reference failed"
     sleep 0.3
@@ -97,6 +99,7 @@ SQL
     source "$work/copy.rusage"
     COPY_S=$wall_s
     COPY_PG_CPU=$(ticks_to_s $((after - before)))
+    COPY_STEAL=$(steal_percent "$steal0" "$(cpu_steal_ticks)")
     pg_sql -d crm -c "DROP SCHEMA bench_ref CASCADE" >/dev/null
     rm -f "${files[@]}"
 }

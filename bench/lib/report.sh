@@ -41,6 +41,8 @@ print_size() {
     ((PEER)) && echo "  peer script / full sync = $(ratio "${R[$n.peer_s]}" "$full")   (goal: >= 3)"
     echo "  COPY: ${R[$n.copy_rows]} parties + ${R[$n.copy_child_rows]} contacts + ${R[$n.copy_history_rows]} version rows," \
         "${R[$n.copy_mb]} MB of COPY text; PostgreSQL CPU, full sync / COPY = $(ratio "${R[$n.full.pg_cpu]}" "${R[$n.copy_pg_cpu]}")"
+    echo "  CPU stolen by the hypervisor (/proc/stat steal): full sync ${R[$n.full.steal]}%," \
+        "COPY ${R[$n.copy_steal]}%, 1% edited ${R[$n.incr.steal]}% (a ratio measured under steal is noise)"
     echo "  autovacuum/autoanalyze runs during: full ${R[$n.full.autovac]}, 1% edited ${R[$n.incr.autovac]}," \
         "nothing new ${R[$n.noop.autovac]}, bulk ${R[$n.bulk.autovac]} (their CPU is in that run's PostgreSQL CPU)"
     echo "  curl: ${R[$n.curl_pages]} pages, ${R[$n.curl_mb]} MB gzip, ${R[$n.curl_connects]} connection(s)"
