@@ -229,8 +229,7 @@ Checkpoint IncrementalReader::scanInIdOrder(std::int64_t tie, const Checkpoint& 
     // before the scan began, and the scan read each (a member edited since carries a later
     // stamp). A bulk edit spanning several seconds then costs one scan, not two.
     if (ceiling && *ceiling > tie) {
-        const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
-        if (clockBefore && *ceiling + settle < *clockBefore) return Checkpoint::completeAt(*ceiling);
+        if (clockBefore && settledBy(*ceiling, *clockBefore)) return Checkpoint::completeAt(*ceiling);
         return Checkpoint::openAt(*ceiling);
     }
     noteUnsettled(tie, lastDate);  // complete only once its second is over, as at the end
@@ -306,12 +305,19 @@ void IncrementalReader::noteUnsettled(const ListItem& item,
 
 void IncrementalReader::noteUnsettled(std::int64_t value, std::optional<std::int64_t> serverDate) {
     const std::int64_t now = serverDate.value_or(nowMicros());
-    const auto settle = static_cast<std::int64_t>(options_.settleSeconds * 1e6);
-    if (value + settle < now) return;
+    if (settledBy(value, now)) return;
     // A value past the clock is held at the clock minus the settle time, which every
     // later edit passes (see the header).
-    const std::int64_t floor = value > now ? now - settle : value;
+    const std::int64_t floor = value > now ? now - settleMicros() : value;
     if (!unsettledFrom_ || floor < *unsettledFrom_) unsettledFrom_ = floor;
+}
+
+std::int64_t IncrementalReader::settleMicros() const {
+    return static_cast<std::int64_t>(options_.settleSeconds * 1e6);
+}
+
+bool IncrementalReader::settledBy(std::int64_t value, std::int64_t clock) const {
+    return value + settleMicros() < clock;
 }
 
 Checkpoint IncrementalReader::settled(const Checkpoint& next) const {

@@ -15,8 +15,9 @@
 //    current version and the checkpoint may jump to (C, open): a list with many oversized
 //    groups costs one scan, not one per group. The scan ends at the largest id existing
 //    after C was read: records created later are stamped at or after C. When C's second
-//    was over (settle_seconds) before the scan began, nothing can join C's group any more,
-//    so the scan read all of it and the checkpoint jumps to (C, complete) instead;
+//    was over (settle_seconds) by the answer that led to the scan, before C was probed,
+//    nothing can join C's group any more, so the scan read all of it and the checkpoint
+//    jumps to (C, complete) instead;
 //  * the horizon H, the `modified` of the list's last record when the run began: the run
 //    ends once it has read past H. Records stamped later changed after the run began;
 //    chasing them could last forever under steady edits, so the next run reads them.
@@ -93,6 +94,10 @@ class IncrementalReader {
     void leaveRestToNextRun(std::int64_t reached, std::optional<std::int64_t> total);
     void noteUnsettled(const ListItem& item, std::optional<std::int64_t> serverDate);
     void noteUnsettled(std::int64_t value, std::optional<std::int64_t> serverDate);
+    std::int64_t settleMicros() const;
+    // Whether no record can be stamped `value` any more at the server's `clock`: its second
+    // is over by settle_seconds.
+    bool settledBy(std::int64_t value, std::int64_t clock) const;
     // `next` held before the first unsettled record, and never behind the loaded one.
     Checkpoint settled(const Checkpoint& next) const;
     void commit(const std::vector<ListItem*>& fresh, const Checkpoint& next, std::int64_t position,
