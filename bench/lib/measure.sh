@@ -68,7 +68,7 @@ stream_done_field() {
 # spent meanwhile, and the records the run wrote.
 measure_sync() {
     local n=$1 label=$2 log="$WORK/sync-$1-$2.log" pg0 pg1 sim0 sim1
-    pg_sql -d crm -c CHECKPOINT >/dev/null  # earlier writes are not charged to this run
+    pg_settle  # earlier writes are not charged to this run
     local log0
     log0=$(autovac_lines)
     pg0=$(pg_ticks "$PG_PID")

@@ -71,7 +71,6 @@ BEGIN
                 || replace(def, 'REFERENCES $schema.parties(', 'REFERENCES bench_ref.parties(');
     END LOOP;
 END \$\$;
-CHECKPOINT;
 SQL
     } | pg_sql -d crm >/dev/null
     COPY_ROWS=$(pg_sql -d crm -Atc "SELECT count(*) FROM $schema.parties")
@@ -87,6 +86,7 @@ SQL
         copies+=(-c "\\copy bench_ref.$t FROM '$PG_DIR/ref_$t.copy'")
     done
     COPY_MB=$(du -cm "${files[@]}" | tail -n 1 | cut -f1)
+    pg_settle
     sleep 0.3
     before=$(pg_ticks "$PG_PID")
     local steal0
@@ -111,7 +111,7 @@ SQL
 peer_reference() {
     local work=$1 before after out="$1/peer.out"
     pg_sql -d crm -c "DROP SCHEMA IF EXISTS peer CASCADE" >/dev/null
-    pg_sql -d crm -c CHECKPOINT >/dev/null
+    pg_settle
     before=$(pg_ticks "$PG_PID")
     "$MEASURE" "$work/peer.rusage" -- /usr/bin/python3 "$BENCH/tools/peer_sync.py" \
         "$SIM_URL" "$SIM_USER" "$SIM_PASSWORD" "$PG_DSN" >"$out" 2>"$work/peer.err" \
