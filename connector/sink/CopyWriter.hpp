@@ -1,7 +1,7 @@
 #pragma once
 // COPY ... FROM STDIN of rows whose column count is known only at run time.
 // libpqxx 6.4's stream_to takes only tuples, so rows are escaped here (COPY
-// text format) and sent as raw lines.
+// text format) and sent as raw lines, many rows to a line.
 
 #include <initializer_list>
 #include <memory>
@@ -28,12 +28,20 @@ public:
     // The row and more non-NULL fields after it.
     void write(const std::vector<std::optional<std::string>>& row,
                std::initializer_list<std::string_view> tail);
+    // Sends what is buffered and ends the COPY; rows written but not completed are
+    // never sent whole (the transaction they belong to is then rolled back anyway).
     void complete();
 
+    // Rows are sent in messages of about this many bytes (CopyWriter.cpp says why).
+    static constexpr std::size_t kChunkBytes = 8000;
+
 private:
+    void endRow();
+    void send();
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
-    std::string line_;
+    std::string chunk_;
 };
 
 // Appends one field in COPY text format: \N for NULL, backslash escapes otherwise.
