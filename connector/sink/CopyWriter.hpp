@@ -1,7 +1,7 @@
 #pragma once
 // COPY ... FROM STDIN of rows whose column count is known only at run time.
 // libpqxx 6.4's stream_to takes only tuples, so rows are escaped here (COPY
-// text format) and sent as raw lines, many rows to a line.
+// text format) and sent many rows to a COPY data message.
 
 #include <initializer_list>
 #include <memory>
@@ -28,8 +28,9 @@ public:
     // The row and more non-NULL fields after it.
     void write(const std::vector<std::optional<std::string>>& row,
                std::initializer_list<std::string_view> tail);
-    // Sends what is buffered and ends the COPY; rows written but not completed are
-    // never sent whole (the transaction they belong to is then rolled back anyway).
+    // Sends the rows still buffered and ends the COPY. Only complete() sends them: a
+    // CopyWriter destroyed without it (an exception on its way) leaves a partial COPY,
+    // whose transaction that exception rolls back.
     void complete();
 
     // Rows are sent in messages of about this many bytes (CopyWriter.cpp says why).

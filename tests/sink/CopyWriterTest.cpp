@@ -81,7 +81,7 @@ std::vector<Row> rowsOf(int count) {
 
 TEST(CopyWriter, RowsSpanningManyChunksArriveWholeAndInOrder) {
     CopyTarget target;
-    const auto rows = rowsOf(6000);  // about 8 chunks of text
+    const auto rows = rowsOf(6000);  // about 900 KB of COPY text: some 110 messages
     target.copy(rows);
     const auto stored = target.stored();
     ASSERT_EQ(stored.size(), rows.size());
