@@ -43,6 +43,14 @@ std::optional<double> RequestThrottle::acquire(const std::atomic<bool>* cancel) 
         std::this_thread::sleep_for(left);
         lock.lock();
     }
+    // Looked at once more on admission: a worker whose request got a 401 sets the cancel
+    // before it frees the slot, and with no spacing left to sleep out the loops above may not
+    // look again, so without this the refused credentials would go out a second time.
+    if (stopping(cancel)) {
+        inFlight_ = false;
+        idle_.notify_one();
+        return std::nullopt;
+    }
     const auto now = steady_clock::now();
     next_ = std::max(next_, now + interval_);
     return duration<double>(now - t0).count();

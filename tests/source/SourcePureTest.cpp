@@ -204,3 +204,31 @@ TEST(RequestThrottleSpacing, WorkersShareOneSlotAndOneHoldOff) {
     t.finished();
 }
 
+// The 401 case (ApiClient): the worker in flight sets the cancel, then frees the slot. A worker
+// waiting for the slot must not be admitted, also when no spacing is left to sleep out (the
+// race that let a second 401 reach the CRM in CI).
+TEST(RequestThrottleSpacing, ACancelSetBeforeTheSlotIsFreedAdmitsNobody) {
+    using namespace std::chrono;
+    for (double rps : {0.0, 1000.0}) {
+        for (int round = 0; round < 20; ++round) {
+            RequestThrottle t(rps);
+            ASSERT_TRUE(t.acquire().has_value());
+            std::atomic<bool> cancel{false};
+            std::atomic<bool> waitingStarted{false};
+            std::optional<double> got = 0.0;
+            std::thread waiting([&] {
+                waitingStarted = true;
+                got = t.acquire(&cancel);
+            });
+            while (!waitingStarted) std::this_thread::yield();
+            std::this_thread::sleep_for(milliseconds(5 + round % 7));
+            cancel = true;
+            // Past the interval, as after a real exchange: nothing is left to sleep out.
+            std::this_thread::sleep_for(milliseconds(2));
+            t.finished();
+            waiting.join();
+            EXPECT_FALSE(got.has_value()) << "admitted after the cancel, rps " << rps << " round "
+                                          << round;
+        }
+    }
+}
