@@ -58,8 +58,10 @@ check_reports() {  # pass reports-dir status
 
 asan_pass() {
     local build=build-asan
+    local built=$SECONDS
     configure "$build" address,undefined
     cmake --build "$build" -j"$(nproc)"
+    echo "sanitize asan: build $(( SECONDS - built )) s"
     local reports="$PWD/$build/sanitizer-reports" status=0
     rm -rf "$reports"; mkdir -p "$reports"
     (
@@ -74,12 +76,13 @@ asan_pass() {
 }
 
 tsan_pass() {
-    local build=build-tsan harness=build-asan
+    local build=build-tsan harness=build-asan built=$SECONDS
     configure "$build" thread
     cmake --build "$build" -j"$(nproc)" --target intouch-sync intouch-sim unit_tests intouch_sim_tests
     # The test programs that start the TSan children (a no-op when the asan pass built them).
     [[ -f "$harness/CMakeCache.txt" ]] || configure "$harness" address,undefined
     cmake --build "$harness" -j"$(nproc)" --target integration_tests ops_tests
+    echo "sanitize tsan: build $(( SECONDS - built )) s"
     local reports="$PWD/$build/sanitizer-reports" status=0
     rm -rf "$reports"; mkdir -p "$reports"
     (
