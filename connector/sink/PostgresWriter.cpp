@@ -769,6 +769,22 @@ std::int64_t PostgresWriter::liveRows() {
         .as<std::int64_t>();
 }
 
+bool PostgresWriter::holdsMoreLiveRowsThan(std::int64_t total) {
+    // Counting the live rows reads the whole table (deleted_at is in no index): 150 ms of a
+    // parallel scan in three processes at 200k parties, on every run, the runs with nothing
+    // new included. All rows, live or not, can be counted from the primary key's index alone
+    // (an index-only scan, a twentieth of the heap's pages), and when they are no more than
+    // `total` the live ones are not either. Only a table holding rows marked deleted can then
+    // need the exact count.
+    std::int64_t all = 0;
+    {
+        pqxx::nontransaction tx(conn_);
+        all = tx.exec("SELECT count(*) FROM " + qualified(schema_, spec_.table))[0][0]
+                  .as<std::int64_t>();
+    }
+    return all > total && liveRows() > total;
+}
+
 std::int64_t PostgresWriter::deleteUnread(pqxx::transaction_base& tx, const PageBatch& batch) {
     // A record the mapping rejected is still in the CRM: its previous row stays.
     std::string rejectedKeys;

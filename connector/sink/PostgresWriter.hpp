@@ -46,6 +46,7 @@ public:
                              const std::vector<std::int64_t>& seenIds) override;
     std::int64_t finishReconcile(bool hardDelete) override;
     std::int64_t liveRows() override;
+    bool holdsMoreLiveRowsThan(std::int64_t total) override;
     // After pages went direct (a first sync, a full refresh's shadow): ANALYZE the tables
     // they filled, so that the next run's statements are planned for their size rather
     // than for the empty tables the planner last saw (autovacuum would come later, and

@@ -40,6 +40,11 @@ public:
     virtual std::int64_t finishReconcile(bool hardDelete) = 0;
     // Rows of the table not marked deleted.
     virtual std::int64_t liveRows() = 0;
+    // Whether the table holds more live rows than `total`. After an incremental run that
+    // read to the end of the list and saw every insert, only a deletion in the CRM can make
+    // it so (the test for "reconcile needed"). Asked after every such run, so a target may
+    // answer from something cheaper than counting the live rows when that proves the answer.
+    virtual bool holdsMoreLiveRowsThan(std::int64_t total) { return liveRows() > total; }
     // The incremental read of the stream ended and every page is written: a target may
     // tidy up after what the run did (PostgresWriter gathers the statistics of tables a
     // first sync filled). Not called on a dry run or after an error.

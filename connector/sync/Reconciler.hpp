@@ -19,13 +19,6 @@ public:
     explicit Reconciler(const StreamWiring& w);
     StreamOutcome run(bool hardDelete);
 
-    // After an incremental run that read to the end of the list and saw every
-    // insert, the table can only hold more live rows than the API's `total` if
-    // something was deleted: an almost free test for "reconcile needed".
-    static bool deletionsLikely(std::int64_t liveRows, std::int64_t apiTotal) {
-        return liveRows > apiTotal;
-    }
-
 private:
     ListReader reader_;
     StreamTarget& writer_;

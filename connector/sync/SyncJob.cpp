@@ -84,7 +84,7 @@ bool SyncJob::reconcileDue(RunContext& ctx, StreamTarget& writer, const StreamSp
     // than the CRM lists means some were deleted. A run that stopped at its horizon
     // counts too; it only may miss deletions that newer inserts mask (found later).
     if ((outcome.readToEnd || outcome.stoppedAtHorizon) && outcome.apiTotal &&
-        Reconciler::deletionsLikely(writer.liveRows(), *outcome.apiTotal)) {
+        writer.holdsMoreLiveRowsThan(*outcome.apiTotal)) {
         log::info("table holds more live rows than the CRM lists; looking for deletions",
                   {{"stream", spec.name}, {"api_total", std::to_string(*outcome.apiTotal)}});
         return true;

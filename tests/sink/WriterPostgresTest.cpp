@@ -382,3 +382,23 @@ TEST(WriterPostgres, ChildColumnsThatChangeBetweenRunsOnOneSessionAreWritten) {
                                       "WHERE parent_id = 1 ORDER BY idx"),
               expected);
 }
+
+// The deletion check after an incremental run: rows marked deleted do not count, whether the
+// answer comes from the count of all rows (no more than the total) or the exact one.
+TEST(WriterPostgres, HoldsMoreLiveRowsThanCountsOnlyRowsNotMarkedDeleted) {
+    Target t;
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+    w.writePage(t.page({R"({"id": 1, "name": "a", "modified": "2024-01-01T00:00:01Z"})",
+                        R"({"id": 2, "name": "b", "modified": "2024-01-01T00:00:02Z"})",
+                        R"({"id": 3, "name": "c", "modified": "2024-01-01T00:00:03Z"})"},
+                       3));
+    EXPECT_TRUE(w.holdsMoreLiveRowsThan(2));
+    EXPECT_FALSE(w.holdsMoreLiveRowsThan(3));
+    EXPECT_FALSE(w.holdsMoreLiveRowsThan(4));
+    pg::exec(t.db.dsn, "UPDATE sync.things SET deleted_at = now() WHERE id = 2");
+    EXPECT_EQ(w.liveRows(), 2);
+    EXPECT_TRUE(w.holdsMoreLiveRowsThan(1));
+    EXPECT_FALSE(w.holdsMoreLiveRowsThan(2)) << "a row marked deleted was counted as live";
+    EXPECT_FALSE(w.holdsMoreLiveRowsThan(3));
+}
