@@ -31,29 +31,26 @@ std::optional<double> RequestThrottle::acquire(const std::atomic<bool>* cancel) 
         idle_.wait_for(lock, milliseconds(50));
     }
     inFlight_ = true;
-    // Sleep out the spacing; next_ may move on meanwhile (holdOff), so look again.
-    for (auto now = steady_clock::now(); now < next_; now = steady_clock::now()) {
+    // Sleep out the spacing; next_ may move on meanwhile (holdOff), so look again. A stop is
+    // looked at before every sleep and once more on admission: a worker whose request got a
+    // 401 sets the cancel before it frees the slot, and a waiter woken with no spacing left
+    // must not send the refused credentials a second time.
+    for (;;) {
         if (stopping(cancel)) {
             inFlight_ = false;
             idle_.notify_one();
             return std::nullopt;
+        }
+        const auto now = steady_clock::now();
+        if (now >= next_) {
+            next_ = now + interval_;
+            return duration<double>(now - t0).count();
         }
         const auto left = std::min<steady_clock::duration>(next_ - now, milliseconds(50));
         lock.unlock();
         std::this_thread::sleep_for(left);
         lock.lock();
     }
-    // Looked at once more on admission: a worker whose request got a 401 sets the cancel
-    // before it frees the slot, and with no spacing left to sleep out the loops above may not
-    // look again, so without this the refused credentials would go out a second time.
-    if (stopping(cancel)) {
-        inFlight_ = false;
-        idle_.notify_one();
-        return std::nullopt;
-    }
-    const auto now = steady_clock::now();
-    next_ = std::max(next_, now + interval_);
-    return duration<double>(now - t0).count();
 }
 
 void RequestThrottle::finished() {
