@@ -52,6 +52,15 @@ SELECT {t_columns}, t.record_hash, {valid_from}
 FROM {target} t{changed_join}
 WHERE {changed})";
 
+// A first sync's deferred versions (recordOwed): the stream's mark, and the rows they are
+// for. A row marked deleted has its versions closed on purpose: not one of them.
+constexpr std::string_view kMarkOwed = R"(
+INSERT INTO {owed} (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING)";
+constexpr std::string_view kClearOwed = R"(
+DELETE FROM {owed} WHERE stream = $1 RETURNING 1)";
+constexpr std::string_view kLacksOpenVersion = R"(t.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM {history} h WHERE {join_ht} AND h.valid_to IS NULL))";
+
 // A row marked deleted ends its version when it was marked; a row removed, now.
 constexpr std::string_view kCloseMarked = R"(
 UPDATE {history} h SET valid_to = greatest(h.valid_from, t.deleted_at)
@@ -127,6 +136,26 @@ void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
 
 void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
     if (!enabled()) return;
+    openFirstVersions(tx, changed(false));
+}
+
+void HistoryWriter::markOwed(pqxx::transaction_base& tx) const {
+    tx.exec_params(fillSql(kMarkOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}), spec_.name);
+}
+
+std::optional<std::int64_t> HistoryWriter::recordOwed(pqxx::transaction_base& tx) const {
+    if (!enabled()) return std::nullopt;
+    if (tx.exec_params(fillSql(kClearOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}),
+                       spec_.name)
+            .empty())
+        return std::nullopt;
+    Changed rows;
+    rows.target = fillSql(kLacksOpenVersion, {{"history", qualified(schema_, historyTable(spec_.table))},
+                                              {"join_ht", joinOn("h", spec_.primaryKey, "t", spec_.primaryKey)}});
+    return openFirstVersions(tx, rows);
+}
+
+std::int64_t HistoryWriter::openFirstVersions(pqxx::transaction_base& tx, const Changed& rows) const {
     const auto& key = spec_.primaryKey;
     const auto parentKeys = spec_.childParentKeyColumns();
     // The same valid_from as record() gives a row's first version.
@@ -135,7 +164,6 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
         validFrom = "coalesce(t.";
         validFrom.append(quoteIdent(spec_.cursorColumn)).append(", now())");
     }
-    const Changed rows = changed(false);
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         const ChildSpec& child = spec_.children[i];
         tx.exec(fillSql(kOpenNewChildren,
@@ -149,13 +177,15 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
                          {"child", qualified(schema_, child.table)},
                          {"join_ct", joinOn("c", parentKeys, "t", key)}}));
     }
-    tx.exec(fillSql(kOpenNew, {{"history", qualified(schema_, historyTable(spec_.table))},
-                               {"columns", identList(spec_.valueColumns())},
-                               {"t_columns", prefixed("t", spec_.valueColumns())},
-                               {"valid_from", validFrom},
-                               {"target", qualified(schema_, spec_.table)},
-                               {"changed_join", rows.join},
-                               {"changed", rows.target}}));
+    return static_cast<std::int64_t>(
+        tx.exec(fillSql(kOpenNew, {{"history", qualified(schema_, historyTable(spec_.table))},
+                                   {"columns", identList(spec_.valueColumns())},
+                                   {"t_columns", prefixed("t", spec_.valueColumns())},
+                                   {"valid_from", validFrom},
+                                   {"target", qualified(schema_, spec_.table)},
+                                   {"changed_join", rows.join},
+                                   {"changed", rows.target}}))
+            .affected_rows());
 }
 
 bool HistoryWriter::copyInserted(pqxx::transaction_base& tx,

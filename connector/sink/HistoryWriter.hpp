@@ -9,6 +9,8 @@
 // is opened only when a row's record_hash differs from its open version's, re-reads and
 // unchanged records add nothing.
 
+#include <cstdint>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -37,6 +39,19 @@ class HistoryWriter {
     // (the text of a `timestamp` column may carry an offset that the column drops and
     // valid_from would keep): recordInserted is then the way.
     bool copyInserted(pqxx::transaction_base& tx, const std::vector<const MappedRecord*>& rows) const;
+    // Versions owed (sync_versions_owed): a first sync with history COPYs its pages' rows
+    // without versions and writes all their first versions at the end of the stream, one
+    // statement per version table (PostgresWriter says why). markOwed, in a page's
+    // transaction, records that the stream's rows may lack their first version;
+    // recordOwed, in the transaction of any other write to the stream's tables and at the
+    // end of the stream, clears the mark and, when there was one, gives every live row
+    // without an open version its first version, valid_from as recordInserted gives it.
+    // Returns the number of rows given a version when there was a mark, nothing otherwise. So a kill or failure in between leaves rows without
+    // versions only until the stream's tables are next written, which writes them first:
+    // an intermediate version read during the first sync is still recorded before the
+    // upsert that replaces it, and none is written twice.
+    void markOwed(pqxx::transaction_base& tx) const;
+    std::optional<std::int64_t> recordOwed(pqxx::transaction_base& tx) const;
     // After a full refresh swapped the table's whole content in: every row.
     void recordAll(pqxx::transaction_base& tx) const;
     // After rows were marked deleted or removed.
@@ -52,6 +67,10 @@ class HistoryWriter {
     };
     Changed changed(bool all) const;
     void record(pqxx::transaction_base& tx, const Changed& changed) const;
+    // The first version of each row `rows` keeps, children first (their statement finds
+    // the rows by the parent's missing version, which the parent's statement then writes).
+    // Returns how many parent rows got one.
+    std::int64_t openFirstVersions(pqxx::transaction_base& tx, const Changed& rows) const;
 
     std::string schema_;
     const StreamSpec& spec_;

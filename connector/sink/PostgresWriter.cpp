@@ -467,6 +467,7 @@ void PostgresWriter::clearRejects(pqxx::transaction_base& tx) {
 
 Totals PostgresWriter::upsertPage(pqxx::transaction_base& tx, const PageBatch& batch) {
     Totals result;
+    recordOwedVersions(tx);
     ensureStaging(tx);
     copyRows(tx, batch);
     if (!batch.records.empty()) {
@@ -489,6 +490,7 @@ Totals PostgresWriter::transact(const std::string& what, const PageBatch& batch,
                                 const std::function<Totals(pqxx::transaction_base&)>& steps,
                                 bool relaxed) {
     copiedDirect_ = false;
+    owedMarkedInTx_ = owedPaidInTx_ = false;
     try {
         pqxx::work tx(conn_);
         // Page transactions of an incremental read (and of a full refresh's shadow) commit
@@ -504,19 +506,23 @@ Totals PostgresWriter::transact(const std::string& what, const PageBatch& batch,
         Totals result = steps(tx);
         if (batch.checkpoint) state_.save(tx, spec_.name, *batch.checkpoint);
         tx.commit();
+        settleOwedVersions();
         return result;
     } catch (const pqxx::unique_violation& e) {
+        versionsOwed_.reset();  // whatever the transaction did to the mark is undone
         stagingReady_ = false;  // rolled back with the transaction, if it made them
         childStagesReady_.clear();
         if (copiedDirect_) throw DirectConflict(e.what());
         throw TargetError(what + " failed: " + e.what() + " (does the table match the mapping " +
                           spec_.file + "? run `intouch-sync check`)");
     } catch (const pqxx::broken_connection& e) {
+        versionsOwed_.reset();
         stagingReady_ = false;
         childStagesReady_.clear();
         throw TargetError(std::string("lost the PostgreSQL connection while writing ") + spec_.name +
                           ": " + e.what());
     } catch (const pqxx::sql_error& e) {
+        versionsOwed_.reset();
         childStagesReady_.clear();  // CREATE TEMP TABLE IF NOT EXISTS again costs nothing
         throw TargetError(what + " failed: " + e.what() + " (does the table match the mapping " +
                           spec_.file + "? run `intouch-sync check`)");
@@ -668,10 +674,20 @@ Totals PostgresWriter::writeDirect(pqxx::transaction_base& tx, const PageBatch& 
             forEachChildRow(rows, i, [&](const MappedRecord&, const MappedRow& row) { out.write(row); });
             out.complete();
         }
-        // The rows' first versions are COPYed from the records too (copyInserted); the keys
-        // are staged only for what must join them (a cursor type copyInserted leaves to
-        // recordInserted, rejects to clear).
-        const bool copiedHistory = history_.copyInserted(tx, rows);
+        // The rows' first versions: owed until the end of the stream (recordOwedVersions:
+        // writing a page's four tables in turn costs PostgreSQL 15-25% more than writing
+        // the versions apart, bench/README.md), or, once a payment ended the deferring,
+        // COPYed from the records too (copyInserted). The keys are staged only for what must
+        // join them (a cursor type copyInserted leaves to recordInserted, rejects to clear).
+        bool copiedHistory = true;
+        if (history_.enabled() && deferVersions_) {
+            if (versionsOwed_ != true) {
+                history_.markOwed(tx);
+                owedMarkedInTx_ = true;
+            }
+        } else {
+            copiedHistory = history_.copyInserted(tx, rows);
+        }
         if (!copiedHistory || rejectsMayExist_.value_or(true)) {
             ensureStaging(tx);
             copyKeysOfRows(tx, rows);
@@ -743,23 +759,60 @@ std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
     const SqlValues names = {{"target", qualified(schema_, spec_.table)},
                              {"seen", quoteIdent(seen_)},
                              {"key", quoteIdent(spec_.primaryKey.front())}};
+    owedMarkedInTx_ = owedPaidInTx_ = false;
     try {
         pqxx::work tx(conn_);
+        recordOwedVersions(tx);
         tx.exec("CREATE INDEX ON " + quoteIdent(seen_) + " (id)");
         tx.exec("ANALYZE " + quoteIdent(seen_));
         const pqxx::result r = tx.exec(fillSql(hardDelete ? kDeleteUnseen : kMarkUnseen, names));
         history_.closeDeleted(tx);
         tx.exec("DROP TABLE " + quoteIdent(seen_));
         tx.commit();
+        settleOwedVersions();
         return static_cast<std::int64_t>(r.affected_rows());
     } catch (const pqxx::sql_error& e) {
+        versionsOwed_.reset();
         throw TargetError("marking deleted rows of " + spec_.name + " failed: " + e.what());
     }
 }
 
 void PostgresWriter::finishStream() {
+    if (history_.enabled() && versionsOwed_ != false) {
+        owedMarkedInTx_ = owedPaidInTx_ = false;
+        try {
+            pqxx::work tx(conn_);
+            recordOwedVersions(tx);
+            tx.commit();
+            settleOwedVersions();
+        } catch (const pqxx::failure& e) {
+            versionsOwed_.reset();
+            throw TargetError("writing the first versions of " + spec_.name + " into " + schema_ + "." +
+                              historyTable(spec_.table) + " failed: " + e.what() +
+                              " (the rows are committed; the next run writes their versions first)");
+        }
+    }
     if (paths_.direct == 0) return;
     analyzeStreamTables(conn_, schema_, spec_, "the first sync");
+}
+
+void PostgresWriter::recordOwedVersions(pqxx::transaction_base& tx) {
+    if (!history_.enabled() || versionsOwed_ == false) return;
+    owedPaidInTx_ = true;  // no mark is left once this commits
+    const auto versions = history_.recordOwed(tx);
+    if (!versions) return;
+    // Each payment reads the whole table; one mid-run is enough (deferVersions_).
+    deferVersions_ = false;
+    log::info("first sync: the first versions of its rows are written",
+              {{"stream", spec_.name},
+               {"table", historyTable(spec_.table)},
+               {"versions", std::to_string(*versions)}});
+}
+
+void PostgresWriter::settleOwedVersions() {
+    if (owedPaidInTx_) versionsOwed_ = false;
+    if (owedMarkedInTx_) versionsOwed_ = true;
+    owedMarkedInTx_ = owedPaidInTx_ = false;
 }
 
 std::int64_t PostgresWriter::liveRows() {

@@ -12,6 +12,9 @@
 // staging and the upsert: rows are COPYed straight into the target (writeDirect). Records
 // that overlapping pages read twice are dropped in memory against the previous page's
 // keys; anything else that might conflict sends the page through the guarded upsert.
+// With history, such pages leave their rows' first versions owed (HistoryWriter::markOwed)
+// and the end of the stream writes them all at once; any other write to the stream's
+// tables writes them first.
 
 #include <cstdint>
 #include <functional>
@@ -99,6 +102,10 @@ private:
     // differ are deleted and inserted. `any`: some changed record has rows of child i.
     void replaceChildrenOfUpdated(pqxx::transaction_base& tx, std::size_t i,
                                   const std::vector<const MappedRecord*>& changed, bool any);
+    // Before any write that is not a direct page: the versions a first sync left owed.
+    void recordOwedVersions(pqxx::transaction_base& tx);
+    // After a commit: what it did to the mark is now the stream's.
+    void settleOwedVersions();
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
     // Full replace: removes the rows the read did not bring; returns how many.
@@ -120,8 +127,16 @@ private:
     // stream's lock keeps other runs from adding any); when not, nothing needs clearing.
     std::optional<bool> rejectsMayExist_;
     std::optional<bool> direct_;  // the first-sync decision
-    int conflicts_ = 0;
-    bool copiedDirect_ = false;   // this transaction COPYed rows straight into the target           // direct pages the database refused (duplicate key)
+    int conflicts_ = 0;           // direct pages the database refused (duplicate key)
+    bool copiedDirect_ = false;   // this transaction COPYed rows straight into the target
+    // Versions owed (HistoryWriter::recordOwed): whether the stream has the mark, as last
+    // committed (unknown until read, and after a transaction failed); what the current
+    // transaction did to it; and whether direct pages still defer their versions. The
+    // first write that pays them mid-run ends the deferring for the run: each payment
+    // reads the whole table, so direct pages after it COPY their versions with them.
+    std::optional<bool> versionsOwed_;
+    bool owedMarkedInTx_ = false, owedPaidInTx_ = false;
+    bool deferVersions_ = true;
     // Keys (rowKey) and record_hash of the previous page written: what the overlap re-reads.
     std::unordered_map<std::string, std::string> previousKeys_;
     std::vector<std::size_t> keyColumnAt_;  // the primary key's places in valueColumns()

@@ -59,6 +59,10 @@ void ShadowTables::swapIn(pqxx::connection_base& conn, const std::string& schema
     const StreamSpec shadow = shadowSpec(spec);
     try {
         pqxx::work tx(conn);
+        const HistoryWriter history(schema, spec, "");
+        // Versions a first sync of the live table still owes (a kill before its end) are
+        // of the content about to be replaced: written first, recordAll then closes them.
+        history.recordOwed(tx);
         // TRUNCATE takes the table's exclusive lock: readers wait for the commit
         // and then see the complete new copy; nobody sees a mix.
         std::string tables = qualified(schema, spec.table);
@@ -69,7 +73,6 @@ void ShadowTables::swapIn(pqxx::connection_base& conn, const std::string& schema
             tx.exec("INSERT INTO " + qualified(schema, spec.children[i].table) + " SELECT * FROM " +
                     qualified(schema, shadow.children[i].table));
         // The new content's versions: rows that changed or came, and rows that are gone.
-        const HistoryWriter history(schema, spec, "");
         history.recordAll(tx);
         history.closeDeleted(tx);
         for (const auto& child : shadow.children) tx.exec("DROP TABLE " + qualified(schema, child.table));

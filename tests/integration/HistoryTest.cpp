@@ -268,5 +268,64 @@ TEST(History, KilledRunsUnderEditsLeaveNoGapAndNoDuplicateVersion) {
     }
 }
 
+// A first sync writes its versions at the end of the stream (migrations/0005): killed
+// before that, its rows wait for theirs. Whatever writes the stream's tables next -- a run
+// with nothing new, a reconcile, a full refresh -- writes them first: every record ends with
+// exactly one version, at its `modified`, children included.
+TEST(History, AKilledFirstSyncsVersionsAreWrittenByWhateverWritesTheStreamNext) {
+    const std::vector<std::vector<std::string>> nextRuns = {
+        {"sync", "--stream", "parties"},
+        {"reconcile", "--stream", "parties"},
+        {"sync", "--stream", "parties", "--full-refresh"}};
+    for (const auto& next : nextRuns) {
+        SCOPED_TRACE(next[0] + (next.size() > 3 ? " " + next[3] : ""));
+        SimSettings sim;
+        sim.records = 3000;
+        ConfigSettings config;
+        config.pageSize = 20;
+        SyncWorld w(sim, config);
+        ASSERT_EQ(w.migrate().exitCode, 0);
+        auto child = w.startSync({"--stream", "parties"});
+        const bool committed = pollUntil(
+            [&] { return count(w, "SELECT count(*) FROM intouch.sync_state WHERE stream = 'parties'") > 0; },
+            60s, 5ms);
+        ASSERT_TRUE(committed) << "no page was committed within a minute";
+        child->kill();
+        const auto code = child->wait(10s);
+        ASSERT_TRUE(code.has_value());
+        ASSERT_EQ(*code, 128 + SIGKILL) << "the first sync ended before it was killed: the test proved nothing";
+        const long rows = count(w, "SELECT count(*) FROM intouch.parties");
+        ASSERT_GT(rows, 0);
+        ASSERT_LT(rows, 3000);
+        // What the kill left: rows without versions, and the mark that they are owed.
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.sync_versions_owed WHERE stream = 'parties'"), 1);
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), 0);
+
+        std::vector<std::string> args(next.begin() + 1, next.end());
+        auto r = next[0] == "reconcile" ? w.reconcile(args) : w.sync(args);
+        ASSERT_EQ(r.exitCode, 0) << r.describe();
+        ASSERT_EQ(count(w, "SELECT count(*) FROM intouch.parties"), 3000);
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.sync_versions_owed"), 0);
+        // One version per record (nothing was edited), open, at the record's modified, equal
+        // to the row; the contacts' versions are the contact rows with their parent's hash.
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), 3000);
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties p JOIN intouch.parties_history h USING (id) "
+                           "WHERE to_jsonb(p) - 'synced_at' - 'deleted_at' "
+                           "   <> to_jsonb(h) - 'history_id' - 'valid_from' - 'valid_to' "
+                           "   OR h.valid_from <> p.modified OR h.valid_to IS NOT NULL"),
+                  0);
+        const long contacts = count(w, "SELECT count(*) FROM intouch.parties_contacts");
+        ASSERT_GT(contacts, 0);
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history"), contacts);
+        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts c "
+                           "JOIN intouch.parties_contacts_history h USING (parent_id, idx) "
+                           "JOIN intouch.parties p ON p.id = c.parent_id "
+                           "WHERE to_jsonb(c) <> to_jsonb(h) - 'history_id' - 'record_hash' - 'valid_from' - 'valid_to' "
+                           "   OR h.record_hash <> p.record_hash OR h.valid_from <> p.modified "
+                           "   OR h.valid_to IS NOT NULL"),
+                  0);
+    }
+}
+
 }  // namespace
 }  // namespace intouch::itest

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <pqxx/pqxx>
 #include <stdexcept>
 
@@ -44,8 +45,9 @@ struct Target {
     explicit Target(bool history = false)
         : spec(loadMappingFile(
               dir.write("things.yaml", history ? kSpec + "history: true\n" : kSpec))) {
-        const std::string state =
-            test::readFile(std::string(INTOUCH_SOURCE_DIR) + "/migrations/0001_sync_state.sql");
+        const std::string migrations = std::string(INTOUCH_SOURCE_DIR) + "/migrations/";
+        const std::string state = test::readFile(migrations + "0001_sync_state.sql") +
+                                  test::readFile(migrations + "0005_versions_owed.sql");
         pg::exec(db.dsn, "CREATE SCHEMA sync; SET search_path TO sync; " + state +
                              createTablesSql(spec) + historyTablesSql(spec));
     }
@@ -254,6 +256,7 @@ TEST(WriterPostgres, FirstSyncWithHistoryOpensOneVersionPerRecordAndChainsTheNew
         pqxx::connection conn(t->db.dsn);
         PostgresWriter w(conn, "sync", t->spec, std::nullopt);
         for (const auto& p : firstSyncPages(*t)) w.writePage(p);
+        w.finishStream();
         EXPECT_EQ(t->contents(), kAfterFirstSync);
         EXPECT_EQ(w.pathCounts().direct, t == &direct ? 3 : 0);
     }
@@ -275,6 +278,110 @@ TEST(WriterPostgres, FirstSyncWithHistoryOpensOneVersionPerRecordAndChainsTheNew
                                {"a2", "2024-01-01 00:00:06+00", "open"}};
     EXPECT_EQ(one, expectedOne);
     EXPECT_EQ(pg::queryScalar<long>(direct.db.dsn, "SELECT count(*) FROM sync.things_history"), 8);
+}
+
+namespace {
+
+const char* kVersions =
+    "SELECT id::text, name, valid_from::text, coalesce(valid_to::text, 'open'), record_hash "
+    "FROM sync.things_history ORDER BY id, valid_from";
+const char* kChildVersions =
+    "SELECT parent_id::text, idx::text, v, valid_from::text, coalesce(valid_to::text, 'open'), "
+    "record_hash FROM sync.things_items_history ORDER BY parent_id, valid_from, idx";
+
+long owedMarks(const Target& t) {
+    return pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_versions_owed");
+}
+
+// The same pages written by `run`, once into an empty table (the first sync's direct path)
+// and once through the guarded upsert (a checkpoint makes it no first sync): the versions
+// must come out the same.
+void expectTheVersionsOfTheUpsert(const std::function<void(Target&)>& run) {
+    Target direct(true), upserted(true);
+    pg::exec(upserted.db.dsn,
+             "INSERT INTO sync.sync_state (stream, cursor_modified) VALUES ('things', now())");
+    run(direct);
+    run(upserted);
+    EXPECT_EQ(direct.contents(), upserted.contents());
+    EXPECT_EQ(pg::queryRows(direct.db.dsn, kVersions), pg::queryRows(upserted.db.dsn, kVersions));
+    EXPECT_EQ(pg::queryRows(direct.db.dsn, kChildVersions),
+              pg::queryRows(upserted.db.dsn, kChildVersions));
+    EXPECT_EQ(owedMarks(direct), 0);
+}
+
+}  // namespace
+
+TEST(WriterPostgres, AFirstSyncWithHistoryOwesTheVersionsUntilTheEndOfTheStream) {
+    expectTheVersionsOfTheUpsert([](Target& t) {
+        const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+        w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+        w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
+        if (first) {
+            // Rows committed, versions owed: the mark says so, in the pages' transactions.
+            EXPECT_EQ(w.pathCounts().direct, 2);
+            EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
+            EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history"), 0);
+            EXPECT_EQ(owedMarks(t), 1);
+        }
+        w.finishStream();
+        EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history WHERE valid_to IS NULL"), 5);
+    });
+}
+
+TEST(WriterPostgres, VersionsAKilledFirstSyncOwesAreWrittenBeforeTheNextRunChangesTheRows) {
+    // The first run ends without finishStream (killed); the next run's first page brings
+    // id 1 edited: id 1's first version must be written before the upsert closes it.
+    expectTheVersionsOfTheUpsert([](Target& t) {
+        {
+            pqxx::connection conn(t.db.dsn);
+            PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
+            killed.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+        }
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter next(conn, "sync", t.spec, std::nullopt);
+        next.writePage(t.page({kRow3, kRow1New}, 6));
+        EXPECT_EQ(next.pathCounts().direct, 0);
+    });
+    // And the chain it gives: id 1 at "a" until 00:00:06, then at "a2".
+    Target t(true);
+    {
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
+        killed.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+    }
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter next(conn, "sync", t.spec, std::nullopt);
+    next.writePage(t.page({kRow3, kRow1New}, 6));
+    const pg::Rows one = pg::queryRows(t.db.dsn,
+                                       "SELECT name, coalesce(valid_to::text, 'open') FROM "
+                                       "sync.things_history WHERE id = 1 ORDER BY valid_from");
+    const pg::Rows expected{{"a", "2024-01-01 00:00:06+00"}, {"a2", "open"}};
+    EXPECT_EQ(one, expected);
+    EXPECT_EQ(owedMarks(t), 0);
+}
+
+TEST(WriterPostgres, VersionsAKilledFirstSyncOwesAreWrittenByARunThatBringsNothing) {
+    Target t(true);
+    {
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
+        killed.writePage(t.page({kRow1, kRow2}, 2));
+    }
+    ASSERT_EQ(owedMarks(t), 1);
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter next(conn, "sync", t.spec, std::nullopt);
+    next.finishStream();
+    EXPECT_EQ(owedMarks(t), 0);
+    const pg::Rows versions = pg::queryRows(
+        t.db.dsn, "SELECT id::text, valid_from::text, coalesce(valid_to::text, 'open') FROM "
+                  "sync.things_history ORDER BY id");
+    const pg::Rows expected{{"1", "2024-01-01 00:00:01+00", "open"}, {"2", "2024-01-01 00:00:02+00", "open"}};
+    EXPECT_EQ(versions, expected);
+    EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history "
+                                              "WHERE valid_to IS NULL"),
+              3);
 }
 
 namespace {
