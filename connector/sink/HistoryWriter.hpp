@@ -51,7 +51,11 @@ class HistoryWriter {
     // an intermediate version read during the first sync is still recorded before the
     // upsert that replaces it, and none is written twice.
     void markOwed(pqxx::transaction_base& tx) const;
-    std::optional<std::int64_t> recordOwed(pqxx::transaction_base& tx) const;
+    // `noRowHasAVersion`: the caller knows that no row of the table has an open version
+    // (a first sync's writer, before its first payment), so every live row gets one
+    // without looking; otherwise the rows without one are found first.
+    std::optional<std::int64_t> recordOwed(pqxx::transaction_base& tx,
+                                           bool noRowHasAVersion = false) const;
     // After a full refresh swapped the table's whole content in: every row.
     void recordAll(pqxx::transaction_base& tx) const;
     // After rows were marked deleted or removed.

@@ -799,7 +799,10 @@ void PostgresWriter::finishStream() {
 void PostgresWriter::recordOwedVersions(pqxx::transaction_base& tx) {
     if (!history_.enabled() || versionsOwed_ == false) return;
     owedPaidInTx_ = true;  // no mark is left once this commits
-    const auto versions = history_.recordOwed(tx);
+    // A first sync's writer found no open version when it decided (decideFirstSync), and
+    // wrote none since: its direct pages defer theirs, and this is its first payment.
+    const bool noRowHasAVersion = direct_.value_or(false) && deferVersions_;
+    const auto versions = history_.recordOwed(tx, noRowHasAVersion);
     if (!versions) return;
     // Each payment reads the whole table; one mid-run is enough (deferVersions_).
     deferVersions_ = false;
