@@ -68,6 +68,25 @@ long count(const SyncWorld& w, const std::string& sql) {
     return pg::queryScalar<long>(w.dsn(), sql);
 }
 
+// Parties whose open version is not the row itself (without its bookkeeping) at its
+// `modified`.
+long rowsUnlikeTheirVersion(const SyncWorld& w) {
+    return count(w, "SELECT count(*) FROM intouch.parties p JOIN intouch.parties_history h USING (id) "
+                    "WHERE to_jsonb(p) - 'synced_at' - 'deleted_at' "
+                    "   <> to_jsonb(h) - 'history_id' - 'valid_from' - 'valid_to' "
+                    "   OR h.valid_from <> p.modified OR h.valid_to IS NOT NULL");
+}
+
+// Contacts whose open version is not the contact row with its parent's hash and `modified`.
+long contactsUnlikeTheirVersion(const SyncWorld& w) {
+    return count(w, "SELECT count(*) FROM intouch.parties_contacts c "
+                    "JOIN intouch.parties_contacts_history h USING (parent_id, idx) "
+                    "JOIN intouch.parties p ON p.id = c.parent_id "
+                    "WHERE to_jsonb(c) <> to_jsonb(h) - 'history_id' - 'record_hash' - 'valid_from' - 'valid_to' "
+                    "   OR h.record_hash <> p.record_hash OR h.valid_from <> p.modified "
+                    "   OR h.valid_to IS NOT NULL");
+}
+
 SyncWorld partiesWorld(int records) {
     SimSettings sim;
     sim.records = records;
@@ -159,21 +178,11 @@ TEST(History, AFirstSyncsVersionsAreExactlyTheRowsTheTableHolds) {
     EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), rows);
     EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history WHERE valid_to IS NULL"), rows);
     // Row for row: the table's row without its bookkeeping is the version without its own.
-    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties p JOIN intouch.parties_history h USING (id) "
-                       "WHERE to_jsonb(p) - 'synced_at' - 'deleted_at' "
-                       "   <> to_jsonb(h) - 'history_id' - 'valid_from' - 'valid_to' "
-                       "   OR h.valid_from <> p.modified"),
-              0);
+    EXPECT_EQ(rowsUnlikeTheirVersion(w), 0);
     const long children = count(w, "SELECT count(*) FROM intouch.parties_contacts");
     ASSERT_GT(children, 0) << "no contacts: the children's versions are not tested";
     EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history"), children);
-    EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts c "
-                       "JOIN intouch.parties_contacts_history h USING (parent_id, idx) "
-                       "JOIN intouch.parties p ON p.id = c.parent_id "
-                       "WHERE to_jsonb(c) <> to_jsonb(h) - 'history_id' - 'record_hash' - 'valid_from' - 'valid_to' "
-                       "   OR h.record_hash <> p.record_hash OR h.valid_from <> p.modified "
-                       "   OR h.valid_to IS NOT NULL"),
-              0);
+    EXPECT_EQ(contactsUnlikeTheirVersion(w), 0);
 
     // And the chain goes on from those versions as from any other.
     std::this_thread::sleep_for(1100ms);
@@ -309,21 +318,11 @@ TEST(History, AKilledFirstSyncsVersionsAreWrittenByWhateverWritesTheStreamNext) 
         // One version per record (nothing was edited), open, at the record's modified, equal
         // to the row; the contacts' versions are the contact rows with their parent's hash.
         EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), 3000);
-        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties p JOIN intouch.parties_history h USING (id) "
-                           "WHERE to_jsonb(p) - 'synced_at' - 'deleted_at' "
-                           "   <> to_jsonb(h) - 'history_id' - 'valid_from' - 'valid_to' "
-                           "   OR h.valid_from <> p.modified OR h.valid_to IS NOT NULL"),
-                  0);
+        EXPECT_EQ(rowsUnlikeTheirVersion(w), 0);
         const long contacts = count(w, "SELECT count(*) FROM intouch.parties_contacts");
         ASSERT_GT(contacts, 0);
         EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history"), contacts);
-        EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts c "
-                           "JOIN intouch.parties_contacts_history h USING (parent_id, idx) "
-                           "JOIN intouch.parties p ON p.id = c.parent_id "
-                           "WHERE to_jsonb(c) <> to_jsonb(h) - 'history_id' - 'record_hash' - 'valid_from' - 'valid_to' "
-                           "   OR h.record_hash <> p.record_hash OR h.valid_from <> p.modified "
-                           "   OR h.valid_to IS NOT NULL"),
-                  0);
+        EXPECT_EQ(contactsUnlikeTheirVersion(w), 0);
     }
 }
 

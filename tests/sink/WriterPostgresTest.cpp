@@ -330,22 +330,11 @@ TEST(WriterPostgres, AFirstSyncWithHistoryOwesTheVersionsUntilTheEndOfTheStream)
     });
 }
 
-TEST(WriterPostgres, VersionsAKilledFirstSyncOwesAreWrittenBeforeTheNextRunChangesTheRows) {
-    // The first run ends without finishStream (killed); the next run's first page brings
-    // id 1 edited: id 1's first version must be written before the upsert closes it.
-    expectTheVersionsOfTheUpsert([](Target& t) {
-        {
-            pqxx::connection conn(t.db.dsn);
-            PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
-            killed.writePage(t.page({kRow1, kRow2, kRow3}, 3));
-        }
-        pqxx::connection conn(t.db.dsn);
-        PostgresWriter next(conn, "sync", t.spec, std::nullopt);
-        next.writePage(t.page({kRow3, kRow1New}, 6));
-        EXPECT_EQ(next.pathCounts().direct, 0);
-    });
-    // And the chain it gives: id 1 at "a" until 00:00:06, then at "a2".
-    Target t(true);
+namespace {
+
+// A run that ends without finishStream (killed), then the next run's first page, which
+// brings id 1 edited.
+void killedThenNext(Target& t) {
     {
         pqxx::connection conn(t.db.dsn);
         PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
@@ -354,6 +343,17 @@ TEST(WriterPostgres, VersionsAKilledFirstSyncOwesAreWrittenBeforeTheNextRunChang
     pqxx::connection conn(t.db.dsn);
     PostgresWriter next(conn, "sync", t.spec, std::nullopt);
     next.writePage(t.page({kRow3, kRow1New}, 6));
+    EXPECT_EQ(next.pathCounts().direct, 0);
+}
+
+}  // namespace
+
+TEST(WriterPostgres, VersionsAKilledFirstSyncOwesAreWrittenBeforeTheNextRunChangesTheRows) {
+    // id 1's first version must be written before the upsert closes it.
+    expectTheVersionsOfTheUpsert(killedThenNext);
+    // And the chain it gives: id 1 at "a" until 00:00:06, then at "a2".
+    Target t(true);
+    killedThenNext(t);
     const pg::Rows one = pg::queryRows(t.db.dsn,
                                        "SELECT name, coalesce(valid_to::text, 'open') FROM "
                                        "sync.things_history WHERE id = 1 ORDER BY valid_from");
