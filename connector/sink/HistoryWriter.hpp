@@ -46,10 +46,11 @@ class HistoryWriter {
     // recordOwed, in the transaction of any other write to the stream's tables and at the
     // end of the stream, clears the mark and, when there was one, gives every live row
     // without an open version its first version, valid_from as recordInserted gives it.
-    // Returns the number of rows given a version when there was a mark, nothing otherwise. So a kill or failure in between leaves rows without
-    // versions only until the stream's tables are next written, which writes them first:
-    // an intermediate version read during the first sync is still recorded before the
-    // upsert that replaces it, and none is written twice.
+    // Returns the number of rows given a version when there was a mark, nothing otherwise.
+    // So a kill or failure in between leaves rows without versions only until the stream's
+    // tables are next written, which writes them first: an intermediate version read
+    // during the first sync is still recorded before the upsert that replaces it, and none
+    // is written twice.
     void markOwed(pqxx::transaction_base& tx) const;
     // `noRowHasAVersion`: the caller knows that no row of the table has an open version
     // (a first sync's writer, before its first payment), so every live row gets one
@@ -71,9 +72,10 @@ class HistoryWriter {
     };
     Changed changed(bool all) const;
     void record(pqxx::transaction_base& tx, const Changed& changed) const;
-    // The first version of each row `rows` keeps, children first (their statement finds
-    // the rows by the parent's missing version, which the parent's statement then writes).
-    // Returns how many parent rows got one.
+    // The first version of each row `rows` keeps, and of its child rows. `rows` must not
+    // depend on the version tables (every caller fixes the rows first: changed keys, owed
+    // keys, or all live rows), so the statements may run in any order. Returns how many
+    // parent rows got one.
     std::int64_t openFirstVersions(pqxx::transaction_base& tx, const Changed& rows) const;
 
     std::string schema_;
