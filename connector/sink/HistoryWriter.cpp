@@ -56,15 +56,18 @@ WHERE {changed})";
 // for. A row marked deleted has its versions closed on purpose: not one of them.
 constexpr std::string_view kMarkOwed = R"(
 INSERT INTO {owed} (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING)";
+constexpr std::string_view kIsOwed = R"(
+SELECT 1 FROM {owed} WHERE stream = $1)";
 constexpr std::string_view kClearOwed = R"(
 DELETE FROM {owed} WHERE stream = $1 RETURNING 1)";
 constexpr std::string_view kLive = "t.deleted_at IS NULL";
-// The keys of the live rows without an open version, collected before any version is
-// written. A statement that inserted into the version table while its own NOT EXISTS read
-// that table slowed with every row it inserted (12 minutes for the first eighth of 1M
-// parties): planned while the table was empty, a plan that reads the version table per
-// row reads every version inserted so far (the plan was not captured; planned again at
-// the grown size the query is a hash anti join). No statement here reads what it writes.
+// The keys of the live rows without an open version in {history} (the table's own or a
+// child's), collected before any version is written. A statement that inserted into the
+// version table while its own NOT EXISTS read that table slowed with every row it inserted
+// (12 minutes for the first eighth of 1M parties): planned while the table was empty, a
+// plan that reads the version table per row reads every version inserted so far (the plan
+// was not captured; planned again at the grown size the query is a hash anti join). No
+// statement here reads what it writes.
 constexpr std::string_view kCollectOwed = R"(
 CREATE TEMP TABLE {owed_keys} ON COMMIT DROP AS
 SELECT {t_key} FROM {target} t
@@ -146,64 +149,91 @@ void HistoryWriter::recordChanged(pqxx::transaction_base& tx) const {
 
 void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
     if (!enabled()) return;
-    openFirstVersions(tx, changed(false));
+    const Changed rows = changed(false);
+    for (std::size_t i = 0; i < spec_.children.size(); ++i) openFirstChildVersions(tx, i, rows);
+    openFirstRowVersions(tx, rows);
 }
 
 void HistoryWriter::markOwed(pqxx::transaction_base& tx) const {
     tx.exec_params(fillSql(kMarkOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}), spec_.name);
 }
 
-std::optional<std::int64_t> HistoryWriter::recordOwed(pqxx::transaction_base& tx,
-                                                      bool noRowHasAVersion) const {
-    if (!enabled()) return std::nullopt;
-    if (tx.exec_params(fillSql(kClearOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}),
-                       spec_.name)
-            .empty())
-        return std::nullopt;
-    Changed rows;
-    rows.target = kLive;
-    if (!noRowHasAVersion) {
-        const auto& key = spec_.primaryKey;
-        const std::string owedKeys = quoteIdent("_owed_" + spec_.table);
-        tx.exec("DROP TABLE IF EXISTS " + owedKeys);
-        tx.exec(fillSql(kCollectOwed, {{"owed_keys", owedKeys},
-                                       {"t_key", prefixed("t", key)},
-                                       {"target", qualified(schema_, spec_.table)},
-                                       {"history", qualified(schema_, historyTable(spec_.table))},
-                                       {"join_ht", joinOn("h", key, "t", key)}}));
-        tx.exec("ANALYZE " + owedKeys);  // its size, for the joins below
-        rows.join = " JOIN " + owedKeys + " o ON " + joinOn("t", key, "o", key);
-    }
-    return openFirstVersions(tx, rows);
+bool HistoryWriter::isOwed(pqxx::transaction_base& tx) const {
+    return !tx.exec_params(fillSql(kIsOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}),
+                           spec_.name)
+                .empty();
 }
 
-std::int64_t HistoryWriter::openFirstVersions(pqxx::transaction_base& tx, const Changed& rows) const {
+bool HistoryWriter::clearOwed(pqxx::transaction_base& tx) const {
+    return !tx.exec_params(fillSql(kClearOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}),
+                           spec_.name)
+                .empty();
+}
+
+std::optional<std::int64_t> HistoryWriter::recordOwed(pqxx::transaction_base& tx,
+                                                      bool noRowHasAVersion) const {
+    if (!enabled() || !clearOwed(tx)) return std::nullopt;
+    return payOwed(tx, OwedPart::All, noRowHasAVersion);
+}
+
+std::int64_t HistoryWriter::payOwed(pqxx::transaction_base& tx, OwedPart part,
+                                    bool noRowHasAVersion) const {
+    if (part != OwedPart::Rows) {
+        const auto parentKeys = spec_.childParentKeyColumns();
+        for (std::size_t i = 0; i < spec_.children.size(); ++i)
+            openFirstChildVersions(
+                tx, i, owedRows(tx, noRowHasAVersion, spec_.children[i].table, parentKeys));
+    }
+    if (part == OwedPart::Children) return 0;
+    return openFirstRowVersions(tx, owedRows(tx, noRowHasAVersion, spec_.table, spec_.primaryKey));
+}
+
+HistoryWriter::Changed HistoryWriter::owedRows(pqxx::transaction_base& tx, bool noRowHasAVersion,
+                                               const std::string& table,
+                                               const std::vector<std::string>& historyKey) const {
+    Changed rows;
+    rows.target = kLive;
+    if (noRowHasAVersion) return rows;
     const auto& key = spec_.primaryKey;
-    const auto parentKeys = spec_.childParentKeyColumns();
-    // The same valid_from as record() gives a row's first version.
-    std::string validFrom = "now()";
-    if (spec_.mode == SyncMode::Incremental) {
-        validFrom = "coalesce(t.";
-        validFrom.append(quoteIdent(spec_.cursorColumn)).append(", now())");
-    }
-    for (std::size_t i = 0; i < spec_.children.size(); ++i) {
-        const ChildSpec& child = spec_.children[i];
-        tx.exec(fillSql(kOpenNewChildren,
-                        {{"child_history", qualified(schema_, historyTable(child.table))},
-                         {"child_columns", identList(spec_.childValueColumns(i))},
-                         {"c_columns", prefixed("c", spec_.childValueColumns(i))},
-                         {"valid_from", validFrom},
-                         {"target", qualified(schema_, spec_.table)},
-                         {"changed_join", rows.join},
-                         {"changed", rows.target},
-                         {"child", qualified(schema_, child.table)},
-                         {"join_ct", joinOn("c", parentKeys, "t", key)}}));
-    }
+    const std::string owedKeys = quoteIdent("_owed_" + table);
+    tx.exec("DROP TABLE IF EXISTS " + owedKeys);
+    tx.exec(fillSql(kCollectOwed, {{"owed_keys", owedKeys},
+                                   {"t_key", prefixed("t", key)},
+                                   {"target", qualified(schema_, spec_.table)},
+                                   {"history", qualified(schema_, historyTable(table))},
+                                   {"join_ht", joinOn("h", historyKey, "t", key)}}));
+    tx.exec("ANALYZE " + owedKeys);  // its size, for the joins below
+    rows.join = " JOIN " + owedKeys + " o ON " + joinOn("t", key, "o", key);
+    return rows;
+}
+
+// The same valid_from as record() gives a row's first version.
+std::string HistoryWriter::validFrom() const {
+    if (spec_.mode != SyncMode::Incremental) return "now()";
+    return "coalesce(t." + quoteIdent(spec_.cursorColumn) + ", now())";
+}
+
+void HistoryWriter::openFirstChildVersions(pqxx::transaction_base& tx, std::size_t i,
+                                           const Changed& rows) const {
+    const ChildSpec& child = spec_.children[i];
+    tx.exec(fillSql(kOpenNewChildren,
+                    {{"child_history", qualified(schema_, historyTable(child.table))},
+                     {"child_columns", identList(spec_.childValueColumns(i))},
+                     {"c_columns", prefixed("c", spec_.childValueColumns(i))},
+                     {"valid_from", validFrom()},
+                     {"target", qualified(schema_, spec_.table)},
+                     {"changed_join", rows.join},
+                     {"changed", rows.target},
+                     {"child", qualified(schema_, child.table)},
+                     {"join_ct", joinOn("c", spec_.childParentKeyColumns(), "t", spec_.primaryKey)}}));
+}
+
+std::int64_t HistoryWriter::openFirstRowVersions(pqxx::transaction_base& tx, const Changed& rows) const {
     return static_cast<std::int64_t>(
         tx.exec(fillSql(kOpenNew, {{"history", qualified(schema_, historyTable(spec_.table))},
                                    {"columns", identList(spec_.valueColumns())},
                                    {"t_columns", prefixed("t", spec_.valueColumns())},
-                                   {"valid_from", validFrom},
+                                   {"valid_from", validFrom()},
                                    {"target", qualified(schema_, spec_.table)},
                                    {"changed_join", rows.join},
                                    {"changed", rows.target}}))
@@ -233,7 +263,7 @@ bool HistoryWriter::copyInserted(pqxx::transaction_base& tx,
     std::string now;
     if (std::any_of(rows.begin(), rows.end(), [&](const MappedRecord* r) { return !cursorOf(*r); }))
         now = tx.exec("SELECT now()::text")[0][0].as<std::string>();
-    auto validFrom = [&](const MappedRecord& rec) -> std::string_view {
+    auto validFromOf = [&](const MappedRecord& rec) -> std::string_view {
         const auto* cursor = cursorOf(rec);
         return cursor ? std::string_view(**cursor) : std::string_view(now);
     };
@@ -249,14 +279,14 @@ bool HistoryWriter::copyInserted(pqxx::transaction_base& tx,
         CopyWriter out(tx, qualified(schema_, historyTable(spec_.children[i].table)),
                        quoted(spec_.childValueColumns(i)));
         forEachChildRow(rows, i, [&](const MappedRecord& rec, const MappedRow& row) {
-            out.write(row, {std::string_view(rec.hash), validFrom(rec)});
+            out.write(row, {std::string_view(rec.hash), validFromOf(rec)});
         });
         out.complete();
     }
     if (rows.empty()) return true;
     CopyWriter out(tx, qualified(schema_, historyTable(spec_.table)), quoted(valueCols));
     for (const MappedRecord* rec : rows)
-        out.write(rec->values, {std::string_view(rec->hash), validFrom(*rec)});
+        out.write(rec->values, {std::string_view(rec->hash), validFromOf(*rec)});
     out.complete();
     return true;
 }
@@ -269,17 +299,13 @@ void HistoryWriter::recordAll(pqxx::transaction_base& tx) const {
 void HistoryWriter::record(pqxx::transaction_base& tx, const Changed& changed) const {
     const auto& key = spec_.primaryKey;
     const auto parentKeys = spec_.childParentKeyColumns();
-    const std::string validFrom =
-        spec_.mode == SyncMode::Incremental
-            ? "coalesce(t." + quoteIdent(spec_.cursorColumn) + ", now())"
-            : std::string("now()");
     const std::string history = qualified(schema_, historyTable(spec_.table));
     const SqlValues common = {{"target", qualified(schema_, spec_.table)},
                               {"changed_join", changed.join},
                               {"changed", changed.target},
                               {"h_changed", changed.history},
                               {"history", history},
-                              {"valid_from", validFrom},
+                              {"valid_from", validFrom()},
                               {"join_ht", joinOn("h", key, "t", key)}};
     for (std::size_t i = 0; i < spec_.children.size(); ++i) {
         const ChildSpec& child = spec_.children[i];

@@ -43,20 +43,33 @@ class HistoryWriter {
     // without versions and writes all their first versions at the end of the stream, one
     // statement per version table (PostgresWriter says why). markOwed, in a page's
     // transaction, records that the stream's rows may lack their first version;
-    // recordOwed, in the transaction of any other write to the stream's tables and at the
-    // end of the stream, clears the mark and, when there was one, gives every live row
-    // without an open version its first version, valid_from as recordInserted gives it.
-    // Returns the number of rows given a version when there was a mark, nothing otherwise.
-    // So a kill or failure in between leaves rows without versions only until the stream's
-    // tables are next written, which writes them first: an intermediate version read
-    // during the first sync is still recorded before the upsert that replaces it, and none
-    // is written twice.
+    // recordOwed, in the transaction of any other write to the stream's tables, clears the
+    // mark and, when there was one, pays everything (payOwed, OwedPart::All), returning the
+    // number of rows given a version (nothing when there was no mark). So a kill or failure
+    // in between leaves rows without versions only until the stream's tables are next
+    // written, which writes them first: an intermediate version read during the first sync
+    // is still recorded before the upsert that replaces it, and none is written twice.
     void markOwed(pqxx::transaction_base& tx) const;
     // `noRowHasAVersion`: the caller knows that no row of the table has an open version
     // (a first sync's writer, before its first payment), so every live row gets one
     // without looking; otherwise the rows without one are found first.
     std::optional<std::int64_t> recordOwed(pqxx::transaction_base& tx,
                                            bool noRowHasAVersion = false) const;
+    // What one payment writes. Each version table is paid on its own evidence: a live row
+    // without an open version gets its first, and so do the child rows of a live row with
+    // no open version in that child's version table (an open version always has its
+    // children's, written in its transaction). So the parts may be paid in separate
+    // transactions, committed in either order, and a part paid twice (the other's
+    // transaction failed, the mark stayed) adds nothing the second time; the mark is
+    // cleared (clearOwed) once every part is committed.
+    enum class OwedPart { Rows, Children, All };
+    // The end of a stream (PostgresWriter::finishStream) pays Rows and Children on two
+    // connections at once: whether there is a mark, then each part, then clearOwed.
+    bool isOwed(pqxx::transaction_base& tx) const;
+    // Returns how many rows (not child rows) got a version.
+    std::int64_t payOwed(pqxx::transaction_base& tx, OwedPart part, bool noRowHasAVersion) const;
+    // Whether there was a mark.
+    bool clearOwed(pqxx::transaction_base& tx) const;
     // After a full refresh swapped the table's whole content in: every row.
     void recordAll(pqxx::transaction_base& tx) const;
     // After rows were marked deleted or removed.
@@ -72,11 +85,19 @@ class HistoryWriter {
     };
     Changed changed(bool all) const;
     void record(pqxx::transaction_base& tx, const Changed& changed) const;
-    // The first version of each row `rows` keeps, and of its child rows. `rows` must not
-    // depend on the version tables (every caller fixes the rows first: changed keys, owed
-    // keys, or all live rows), so the statements may run in any order. Returns how many
-    // parent rows got one.
-    std::int64_t openFirstVersions(pqxx::transaction_base& tx, const Changed& rows) const;
+    // The first version of each row `rows` keeps (openFirstRowVersions), and of the child
+    // rows of child table i of each row `rows` keeps (openFirstChildVersions). `rows` must
+    // not depend on the version tables (every caller fixes the rows first: changed keys,
+    // owed keys, or all live rows), so the statements may run in any order. Returns how
+    // many rows got one.
+    std::int64_t openFirstRowVersions(pqxx::transaction_base& tx, const Changed& rows) const;
+    void openFirstChildVersions(pqxx::transaction_base& tx, std::size_t i, const Changed& rows) const;
+    // The live rows a payment writes the versions of into `history` (the table's or a
+    // child's version table, matched on `historyKey`): all of them, or those without an
+    // open version there, collected into a session table before any version is written.
+    Changed owedRows(pqxx::transaction_base& tx, bool noRowHasAVersion, const std::string& table,
+                     const std::vector<std::string>& historyKey) const;
+    std::string validFrom() const;
 
     std::string schema_;
     const StreamSpec& spec_;

@@ -26,8 +26,8 @@ private:
 class PostgresRunTarget final : public RunTarget {
 public:
     PostgresRunTarget(const std::string& dsn, std::string schema, bool recording)
-        : conn_(TargetDatabase::connect(dsn)), schema_(std::move(schema)), history_(schema_, recording),
-          state_(schema_) {}
+        : dsn_(dsn), conn_(TargetDatabase::connect(dsn)), schema_(std::move(schema)),
+          history_(schema_, recording), state_(schema_) {}
 
     void requireMigrated() override { TargetDatabase::requireMigrated(*conn_, schema_); }
     std::int64_t startRun(const std::string& command, const std::vector<std::string>& streams) override {
@@ -58,12 +58,14 @@ public:
         return std::make_unique<PostgresLock>(TargetDatabase::lockStream(*conn_, schema_, stream, waitSeconds));
     }
     std::unique_ptr<StreamTarget> openWriter(const StreamSpec& spec, std::optional<std::int64_t> runId) override {
-        return std::make_unique<PostgresWriter>(*conn_, schema_, spec, runId);
+        return std::make_unique<PostgresWriter>(*conn_, schema_, spec, runId,
+                                                [dsn = dsn_] { return TargetDatabase::connect(dsn); });
     }
     void prepareShadow(const StreamSpec& spec) override { ShadowTables::prepare(*conn_, schema_, spec); }
     void swapInShadow(const StreamSpec& spec) override { ShadowTables::swapIn(*conn_, schema_, spec); }
 
 private:
+    std::string dsn_;
     std::unique_ptr<pqxx::connection> conn_;
     std::string schema_;
     RunHistory history_;

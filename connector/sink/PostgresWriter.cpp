@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "common/Errors.hpp"
 #include "common/Log.hpp"
+#include "common/StopSignal.hpp"
 #include "common/SqlIdentifier.hpp"
 #include "common/SqlTemplate.hpp"
 #include "common/Utf8Text.hpp"
@@ -181,11 +183,13 @@ std::string columnsEqual(std::string_view a, const std::vector<std::string>& lef
 }  // namespace
 
 PostgresWriter::PostgresWriter(pqxx::connection_base& conn, std::string schema,
-                               const StreamSpec& spec, std::optional<std::int64_t> runId)
+                               const StreamSpec& spec, std::optional<std::int64_t> runId,
+                               SecondConnection secondConnection)
     : conn_(conn),
       schema_(std::move(schema)),
       spec_(spec),
       runId_(runId),
+      secondConnection_(std::move(secondConnection)),
       state_(schema_),
       stage_("_stage_" + spec_.table),
       upserted_("_upserted_" + spec_.table),
@@ -779,37 +783,97 @@ std::int64_t PostgresWriter::finishReconcile(bool hardDelete) {
 
 void PostgresWriter::finishStream() {
     if (history_.enabled() && versionsOwed_ != false) {
-        owedMarkedInTx_ = owedPaidInTx_ = false;
-        try {
-            pqxx::work tx(conn_);
-            recordOwedVersions(tx);
-            tx.commit();
-            settleOwedVersions();
-        } catch (const pqxx::failure& e) {
-            versionsOwed_.reset();
-            throw TargetError("writing the first versions of " + spec_.name + " into " + schema_ + "." +
-                              historyTable(spec_.table) + " failed: " + e.what() +
-                              " (the rows are committed; the next run writes their versions first)");
-        }
+        if (stopRequested())
+            // At 1M rows the payment takes tens of seconds, past a scheduler's grace
+            // period; the mark stays and the next write to the stream pays first.
+            log::info("stopping: the first versions of the stream's rows are left to its next run",
+                      {{"stream", spec_.name}, {"table", historyTable(spec_.table)}});
+        else
+            payOwedVersions();
     }
     if (paths_.direct == 0) return;
     analyzeStreamTables(conn_, schema_, spec_, "the first sync");
 }
 
+void PostgresWriter::payOwedVersions() {
+    // A first sync's writer found no open version when it decided (decideFirstSync), and
+    // wrote none since: its direct pages defer theirs, and this is its first payment.
+    const bool noRowHasAVersion = direct_.value_or(false) && deferVersions_;
+    auto failed = [&](const std::string& what) {
+        versionsOwed_.reset();
+        return TargetError("writing the first versions of " + spec_.name + " into " + schema_ + "." +
+                           historyTable(spec_.table) + " failed: " + what +
+                           " (the rows are committed; the next run writes their versions first)");
+    };
+    try {
+        if (!versionsOwed_) {
+            pqxx::read_transaction tx(conn_);
+            versionsOwed_ = history_.isOwed(tx);
+        }
+        if (!*versionsOwed_) return;
+        // From here some versions may be committed, whatever happens next.
+        deferVersions_ = false;
+        std::unique_ptr<pqxx::connection> second;
+        if (!spec_.children.empty() && secondConnection_) {
+            try {
+                second = secondConnection_();
+            } catch (const std::exception& e) {
+                log::warn("writing the first versions on one connection: a second one failed",
+                          {{"stream", spec_.name}, {"error", e.what()}});
+            }
+        }
+        pqxx::work tx(conn_);
+        std::int64_t versions = 0;
+        if (!second) {
+            versions = history_.payOwed(tx, HistoryWriter::OwedPart::All, noRowHasAVersion);
+        } else {
+            std::exception_ptr rowsFailed;
+            std::thread rows([&] {
+                try {
+                    pqxx::work rowsTx(*second);
+                    versions = history_.payOwed(rowsTx, HistoryWriter::OwedPart::Rows, noRowHasAVersion);
+                    rowsTx.commit();
+                } catch (...) {
+                    rowsFailed = std::current_exception();
+                }
+            });
+            try {
+                history_.payOwed(tx, HistoryWriter::OwedPart::Children, noRowHasAVersion);
+            } catch (...) {
+                rows.join();
+                throw;
+            }
+            rows.join();
+            if (rowsFailed) {
+                tx.commit();  // the children's versions stand on their own (HistoryWriter::OwedPart)
+                std::rethrow_exception(rowsFailed);
+            }
+        }
+        history_.clearOwed(tx);
+        tx.commit();
+        versionsOwed_ = false;
+        logVersionsPaid(versions);
+    } catch (const pqxx::failure& e) {
+        throw failed(e.what());
+    }
+}
+
 void PostgresWriter::recordOwedVersions(pqxx::transaction_base& tx) {
     if (!history_.enabled() || versionsOwed_ == false) return;
     owedPaidInTx_ = true;  // no mark is left once this commits
-    // A first sync's writer found no open version when it decided (decideFirstSync), and
-    // wrote none since: its direct pages defer theirs, and this is its first payment.
     const bool noRowHasAVersion = direct_.value_or(false) && deferVersions_;
     const auto versions = history_.recordOwed(tx, noRowHasAVersion);
     if (!versions) return;
     // Each payment reads the whole table; one mid-run is enough (deferVersions_).
     deferVersions_ = false;
+    logVersionsPaid(*versions);
+}
+
+void PostgresWriter::logVersionsPaid(std::int64_t versions) const {
     log::info("first sync: the first versions of its rows are written",
               {{"stream", spec_.name},
                {"table", historyTable(spec_.table)},
-               {"versions", std::to_string(*versions)}});
+               {"versions", std::to_string(versions)}});
 }
 
 void PostgresWriter::settleOwedVersions() {

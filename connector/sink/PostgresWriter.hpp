@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -36,8 +37,11 @@ namespace intouch {
 
 class PostgresWriter final : public StreamTarget {
 public:
+    // Opens another session on the same database (PostgresRunTarget's DSN); none: the
+    // writer uses only `conn`.
+    using SecondConnection = std::function<std::unique_ptr<pqxx::connection>()>;
     PostgresWriter(pqxx::connection_base& conn, std::string schema, const StreamSpec& spec,
-                   std::optional<std::int64_t> runId);
+                   std::optional<std::int64_t> runId, SecondConnection secondConnection = {});
 
     // The StreamTarget operations (sink/StreamTarget.hpp says what each promises).
     Totals writePage(const PageBatch& batch) override;
@@ -53,7 +57,8 @@ public:
     // After pages went direct (a first sync, a full refresh's shadow): ANALYZE the tables
     // they filled, so that the next run's statements are planned for their size rather
     // than for the empty tables the planner last saw (autovacuum would come later, and
-    // charge the work to whatever runs then).
+    // charge the work to whatever runs then). Before that, the versions a first sync owes
+    // (payOwedVersions), unless a stop was asked: they wait for the next write.
     void finishStream() override;
 
     // How the pages of writePage/writePages were written (tests and logs read it).
@@ -106,6 +111,11 @@ private:
     void recordOwedVersions(pqxx::transaction_base& tx);
     // After a commit: what it did to the mark is now the stream's.
     void settleOwedVersions();
+    // finishStream's payment: the children's versions in a transaction on conn_ and the
+    // rows' own in one on a second connection, at once (each is a statement over the whole
+    // table, one core each); the mark is cleared once both have committed.
+    void payOwedVersions();
+    void logVersionsPaid(std::int64_t versions) const;
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
     // Full replace: removes the rows the read did not bring; returns how many.
@@ -115,6 +125,7 @@ private:
     std::string schema_;
     const StreamSpec& spec_;
     std::optional<std::int64_t> runId_;
+    SecondConnection secondConnection_;
     StateStore state_;
     // Session tables: the staged page, the keys its upsert changed, a reconcile's seen ids.
     std::string stage_, upserted_, seen_;

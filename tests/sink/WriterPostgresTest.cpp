@@ -13,6 +13,8 @@
 #include "mapping/MappingLoader.hpp"
 #include "mapping/RecordMapper.hpp"
 #include "mapping/SchemaSql.hpp"
+#include "common/Errors.hpp"
+#include "common/StopSignal.hpp"
 #include "sink/PostgresWriter.hpp"
 #include "support/PgQuery.hpp"
 #include "support/SharedPostgres.hpp"
@@ -309,13 +311,27 @@ void expectTheVersionsOfTheUpsert(const std::function<void(Target&)>& run) {
     EXPECT_EQ(owedMarks(direct), 0);
 }
 
-}  // namespace
+// How a writer's end-of-stream payment gets its second connection (PostgresRunTarget
+// gives one): none, one like the first, or one whose writes fail.
+enum class Second { None, Working, ReadOnly, Refused };
 
-TEST(WriterPostgres, AFirstSyncWithHistoryOwesTheVersionsUntilTheEndOfTheStream) {
-    expectTheVersionsOfTheUpsert([](Target& t) {
-        const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
-        pqxx::connection conn(t.db.dsn);
-        PostgresWriter w(conn, "sync", t.spec, std::nullopt);
+PostgresWriter::SecondConnection secondConnection(const Target& t, Second kind) {
+    if (kind == Second::None) return {};
+    return [dsn = t.db.dsn, kind]() -> std::unique_ptr<pqxx::connection> {
+        if (kind == Second::Refused) throw std::runtime_error("too many connections");
+        auto conn = std::make_unique<pqxx::connection>(dsn);
+        if (kind == Second::ReadOnly) {
+            pqxx::nontransaction tx(*conn);
+            tx.exec("SET default_transaction_read_only = on");
+        }
+        return conn;
+    };
+}
+
+void firstSyncOwesUntilTheEnd(Target& t, Second second) {
+    const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, second));
         w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
         w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
         if (first) {
@@ -325,9 +341,87 @@ TEST(WriterPostgres, AFirstSyncWithHistoryOwesTheVersionsUntilTheEndOfTheStream)
             EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history"), 0);
             EXPECT_EQ(owedMarks(t), 1);
         }
-        w.finishStream();
-        EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history WHERE valid_to IS NULL"), 5);
+    w.finishStream();
+    EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history WHERE valid_to IS NULL"), 5);
+}
+
+}  // namespace
+
+// The rows' versions and the children's are written at once on two connections when the
+// writer has a second one, in one transaction when it has none or cannot open it.
+TEST(WriterPostgres, AFirstSyncWithHistoryOwesTheVersionsUntilTheEndOfTheStream) {
+    for (Second second : {Second::Working, Second::None, Second::Refused}) {
+        SCOPED_TRACE(static_cast<int>(second));
+        expectTheVersionsOfTheUpsert([second](Target& t) { firstSyncOwesUntilTheEnd(t, second); });
+    }
+}
+
+// The end of the stream asked to stop (SIGTERM): it leaves the payment to the next run
+// instead of holding the exit for it, and that run pays.
+TEST(WriterPostgres, AStoppedFirstSyncLeavesItsVersionsOwedToTheNextRun) {
+    expectTheVersionsOfTheUpsert([](Target& t) {
+        const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
+        {
+            pqxx::connection conn(t.db.dsn);
+            PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, Second::Working));
+            w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+            requestStop();
+            w.finishStream();
+            clearStopForTests();
+        }
+        if (first) {
+            EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
+            EXPECT_EQ(owedMarks(t), 1);
+        }
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter next(conn, "sync", t.spec, std::nullopt, secondConnection(t, Second::Working));
+        next.finishStream();
     });
+}
+
+// The second connection's transaction fails: the children's versions are committed on
+// their own, the mark stays, the writer says the stream failed, and the next run writes
+// the rows' versions and no child version twice.
+TEST(WriterPostgres, VersionsPaidOnTwoConnectionsAreCompletedByTheNextRunWhenOneFails) {
+    expectTheVersionsOfTheUpsert([](Target& t) {
+        const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
+        {
+            pqxx::connection conn(t.db.dsn);
+            PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, Second::ReadOnly));
+            w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+            w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
+            if (!first) return w.finishStream();  // no mark: nothing to write, nothing fails
+            EXPECT_THROW(w.finishStream(), TargetError);
+        }
+        EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
+        EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history"), 4);
+        EXPECT_EQ(owedMarks(t), 1);
+        pqxx::connection conn(t.db.dsn);
+        PostgresWriter next(conn, "sync", t.spec, std::nullopt);
+        next.writePage(t.page({kRow5}, 5));
+    });
+}
+
+// Each part of a payment stands on its own evidence (HistoryWriter::OwedPart): whichever
+// part a kill left committed, the next payment writes the other and repeats nothing.
+TEST(WriterPostgres, VersionsPaidInPartsAreWrittenOnceWhicheverPartWasCommittedFirst) {
+    for (auto part : {HistoryWriter::OwedPart::Rows, HistoryWriter::OwedPart::Children}) {
+        SCOPED_TRACE(part == HistoryWriter::OwedPart::Rows ? "rows first" : "children first");
+        expectTheVersionsOfTheUpsert([part](Target& t) {
+            {
+                pqxx::connection conn(t.db.dsn);
+                PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
+                killed.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+                killed.writePage(t.page({kRow3, kRow4, kRow5}, 5));
+                pqxx::work tx(conn);
+                HistoryWriter(std::string("sync"), t.spec, "unused").payOwed(tx, part, false);
+                tx.commit();
+            }
+            pqxx::connection conn(t.db.dsn);
+            PostgresWriter next(conn, "sync", t.spec, std::nullopt);
+            next.finishStream();
+        });
+    }
 }
 
 namespace {
