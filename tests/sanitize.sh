@@ -25,8 +25,9 @@ while [[ $# -gt 0 && ( "$1" == asan || "$1" == tsan ) ]]; do passes+=("$1"); shi
 [[ ${#passes[@]} -eq 0 ]] && passes=(asan tsan)
 JOBS=$(( $(nproc) * 2 ))
 SUPP="$PWD/tests/sanitizer-suppressions"
-# The TSan pass: integration/ops tests whose children run the threaded code paths.
-TSAN_TESTS='EndToEnd\.|Incremental\.|FailureModes\.|ChaosRegression\.|AutumnHour\.|ops\.(GracefulStop|Locking|PostgresFaults|Metrics)\.'
+# The TSan pass: integration/ops tests whose children run the threaded code paths (the two
+# History tests: a first sync's versions are written on two connections from two threads).
+TSAN_TESTS='EndToEnd\.|Incremental\.|FailureModes\.|ChaosRegression\.|AutumnHour\.|History\.A(FirstSyncs|KilledFirstSyncs)|ops\.(GracefulStop|Locking|PostgresFaults|Metrics)\.'
 
 configure() {  # build-dir sanitizers [cmake args...]
     local build=$1 sanitize=$2; shift 2

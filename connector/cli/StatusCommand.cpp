@@ -59,6 +59,11 @@ ExitCode runStatus(const Config& config, const std::vector<StreamSpec>& streams)
         if (!h.lastError.empty() && h.lastOutcome != "success")
             std::printf("%s: last run %s: %s\n", h.stream.c_str(), h.lastOutcome.c_str(),
                         log::redact(h.lastError).c_str());
+    for (const StreamHealth& h : health)
+        if (h.versionsOwed)
+            std::printf("%s: the first versions of its rows are not written yet (its first sync "
+                        "ended early); the next sync, reconcile or --full-refresh writes them first\n",
+                        h.stream.c_str());
     return ExitCode::Success;
 }
 

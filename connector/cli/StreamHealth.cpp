@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
+
+#include "common/SqlIdentifier.hpp"
 
 #include "state/RunHistory.hpp"
 #include "state/StateStore.hpp"
@@ -44,6 +47,11 @@ std::vector<StreamHealth> readStreamHealth(pqxx::transaction_base& tx, const std
     for (auto& row : StateStore(schema).all(tx)) checkpoints[row.stream] = row;
     std::map<std::string, StreamRunSummary> runs;
     for (auto& r : RunHistory(schema).lastRuns(tx)) runs[r.stream] = r;
+    // The table came with migration 0005: a schema not migrated since has no mark to show.
+    std::set<std::string> owed;
+    const std::string owedTable = qualified(schema, "sync_versions_owed");
+    if (tx.exec_params("SELECT to_regclass($1) IS NOT NULL", owedTable)[0][0].as<bool>())
+        for (const auto& row : tx.exec("SELECT stream FROM " + owedTable)) owed.insert(row[0].c_str());
 
     std::vector<StreamHealth> out;
     for (const auto& spec : streams) {
@@ -62,6 +70,7 @@ std::vector<StreamHealth> readStreamHealth(pqxx::transaction_base& tx, const std
             if (r.lastSuccessAt) h.lastSuccessMicros = parseUtcTimestamp(*r.lastSuccessAt);
             if (r.lastFailureAt) h.lastFailureMicros = parseUtcTimestamp(*r.lastFailureAt);
         }
+        h.versionsOwed = owed.count(spec.name) > 0;
         out.push_back(std::move(h));
     }
     return out;

@@ -24,6 +24,9 @@ struct StreamHealth {
     std::string lastError;
     std::optional<std::int64_t> lastSuccessMicros;  // end of the last success (or partial)
     std::optional<std::int64_t> lastFailureMicros;  // last failed or interrupted run
+    // A first sync with history ended before writing its rows' first versions
+    // (sync_versions_owed): the next write to the stream writes them.
+    bool versionsOwed = false;
 };
 
 // One entry per spec, in the order given. nowMicros is the wall clock (UTC).

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <random>
 #include <string>
@@ -278,16 +279,22 @@ TEST(History, KilledRunsUnderEditsLeaveNoGapAndNoDuplicateVersion) {
 }
 
 // A first sync writes its versions at the end of the stream (migrations/0005): killed
-// before that, its rows wait for theirs. Whatever writes the stream's tables next -- a run
-// with nothing new, a reconcile, a full refresh -- writes them first: every record ends with
-// exactly one version, at its `modified`, children included.
+// before that (or stopped: SIGTERM does not wait for them), its rows wait for theirs, and
+// `status` says so. Whatever writes the stream's tables next -- a run with nothing new, a
+// reconcile, a full refresh -- writes them first: every record ends with exactly one
+// version, at its `modified`, children included.
 TEST(History, AKilledFirstSyncsVersionsAreWrittenByWhateverWritesTheStreamNext) {
-    const std::vector<std::vector<std::string>> nextRuns = {
-        {"sync", "--stream", "parties"},
-        {"reconcile", "--stream", "parties"},
-        {"sync", "--stream", "parties", "--full-refresh"}};
-    for (const auto& next : nextRuns) {
-        SCOPED_TRACE(next[0] + (next.size() > 3 ? " " + next[3] : ""));
+    struct Case {
+        int signal;
+        std::vector<std::string> next;
+    };
+    const std::vector<Case> cases = {{SIGKILL, {"sync", "--stream", "parties"}},
+                                     {SIGKILL, {"reconcile", "--stream", "parties"}},
+                                     {SIGKILL, {"sync", "--stream", "parties", "--full-refresh"}},
+                                     {SIGTERM, {"sync", "--stream", "parties"}}};
+    for (const auto& [signal, next] : cases) {
+        SCOPED_TRACE(std::string(strsignal(signal)) + ", then " + next[0] +
+                     (next.size() > 3 ? " " + next[3] : ""));
         SimSettings sim;
         sim.records = 3000;
         ConfigSettings config;
@@ -299,16 +306,26 @@ TEST(History, AKilledFirstSyncsVersionsAreWrittenByWhateverWritesTheStreamNext) 
             [&] { return count(w, "SELECT count(*) FROM intouch.sync_state WHERE stream = 'parties'") > 0; },
             60s, 5ms);
         ASSERT_TRUE(committed) << "no page was committed within a minute";
-        child->kill();
-        const auto code = child->wait(10s);
+        if (signal == SIGKILL)
+            child->kill();
+        else
+            child->terminate();
+        const auto code = child->wait(30s);
         ASSERT_TRUE(code.has_value());
-        ASSERT_EQ(*code, 128 + SIGKILL) << "the first sync ended before it was killed: the test proved nothing";
+        // SIGTERM: exit 8, interrupted (docs/operations.md).
+        ASSERT_EQ(*code, signal == SIGKILL ? 128 + SIGKILL : 8)
+            << "the first sync ended before it was signalled: the test proved nothing";
         const long rows = count(w, "SELECT count(*) FROM intouch.parties");
         ASSERT_GT(rows, 0);
         ASSERT_LT(rows, 3000);
         // What the kill left: rows without versions, and the mark that they are owed.
         EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.sync_versions_owed WHERE stream = 'parties'"), 1);
         EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_history"), 0);
+        const RunResult status = w.run("status");
+        ASSERT_EQ(status.exitCode, 0) << status.describe();
+        EXPECT_NE(status.stdoutText.find("parties: the first versions of its rows are not written yet"),
+                  std::string::npos)
+            << status.stdoutText;
 
         std::vector<std::string> args(next.begin() + 1, next.end());
         auto r = next[0] == "reconcile" ? w.reconcile(args) : w.sync(args);
@@ -323,6 +340,8 @@ TEST(History, AKilledFirstSyncsVersionsAreWrittenByWhateverWritesTheStreamNext) 
         ASSERT_GT(contacts, 0);
         EXPECT_EQ(count(w, "SELECT count(*) FROM intouch.parties_contacts_history"), contacts);
         EXPECT_EQ(contactsUnlikeTheirVersion(w), 0);
+        const std::string after = w.run("status").stdoutText;
+        EXPECT_EQ(after.find("not written yet"), std::string::npos) << after;
     }
 }
 

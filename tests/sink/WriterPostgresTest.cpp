@@ -328,19 +328,35 @@ PostgresWriter::SecondConnection secondConnection(const Target& t, Second kind) 
     };
 }
 
-void firstSyncOwesUntilTheEnd(Target& t, Second second) {
-    const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
+// A first sync (expectTheVersionsOfTheUpsert gives the other target a checkpoint).
+bool hasNoCheckpoint(const Target& t) {
+    return pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
+}
+
+// Two pages (on a first sync: direct, committed, their versions owed), then `end` with the
+// writer and its connection; `second`: the writer's second connection.
+void writeTwoPagesThen(const Target& t, Second second,
+                       const std::function<void(PostgresWriter&, pqxx::connection&)>& end) {
     pqxx::connection conn(t.db.dsn);
     PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, second));
-        w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
-        w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
-        if (first) {
-            // Rows committed, versions owed: the mark says so, in the pages' transactions.
-            EXPECT_EQ(w.pathCounts().direct, 2);
-            EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
-            EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history"), 0);
-            EXPECT_EQ(owedMarks(t), 1);
-        }
+    w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+    w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
+    end(w, conn);
+}
+
+void firstSyncOwesUntilTheEnd(Target& t, Second second) {
+    const bool first = hasNoCheckpoint(t);
+    pqxx::connection conn(t.db.dsn);
+    PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, second));
+    w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+    w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
+    if (first) {
+        // Rows committed, versions owed: the mark says so, in the pages' transactions.
+        EXPECT_EQ(w.pathCounts().direct, 2);
+        EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
+        EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history"), 0);
+        EXPECT_EQ(owedMarks(t), 1);
+    }
     w.finishStream();
     EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history WHERE valid_to IS NULL"), 5);
 }
@@ -360,15 +376,12 @@ TEST(WriterPostgres, AFirstSyncWithHistoryOwesTheVersionsUntilTheEndOfTheStream)
 // instead of holding the exit for it, and that run pays.
 TEST(WriterPostgres, AStoppedFirstSyncLeavesItsVersionsOwedToTheNextRun) {
     expectTheVersionsOfTheUpsert([](Target& t) {
-        const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
-        {
-            pqxx::connection conn(t.db.dsn);
-            PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, Second::Working));
-            w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
+        const bool first = hasNoCheckpoint(t);
+        writeTwoPagesThen(t, Second::Working, [](PostgresWriter& w, pqxx::connection&) {
             requestStop();
             w.finishStream();
             clearStopForTests();
-        }
+        });
         if (first) {
             EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
             EXPECT_EQ(owedMarks(t), 1);
@@ -384,15 +397,14 @@ TEST(WriterPostgres, AStoppedFirstSyncLeavesItsVersionsOwedToTheNextRun) {
 // the rows' versions and no child version twice.
 TEST(WriterPostgres, VersionsPaidOnTwoConnectionsAreCompletedByTheNextRunWhenOneFails) {
     expectTheVersionsOfTheUpsert([](Target& t) {
-        const bool first = pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.sync_state") == 0;
-        {
-            pqxx::connection conn(t.db.dsn);
-            PostgresWriter w(conn, "sync", t.spec, std::nullopt, secondConnection(t, Second::ReadOnly));
-            w.writePage(t.page({kRow1, kRow2, kRow3}, 3));
-            w.writePage(t.page({kRow3, kRow4, kRow5}, 5));
-            if (!first) return w.finishStream();  // no mark: nothing to write, nothing fails
-            EXPECT_THROW(w.finishStream(), TargetError);
-        }
+        const bool first = hasNoCheckpoint(t);
+        writeTwoPagesThen(t, Second::ReadOnly, [first](PostgresWriter& w, pqxx::connection&) {
+            if (first)
+                EXPECT_THROW(w.finishStream(), TargetError);
+            else
+                w.finishStream();  // no mark: nothing to write, nothing fails
+        });
+        if (!first) return;
         EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_history"), 0);
         EXPECT_EQ(pg::queryScalar<long>(t.db.dsn, "SELECT count(*) FROM sync.things_items_history"), 4);
         EXPECT_EQ(owedMarks(t), 1);
@@ -408,15 +420,11 @@ TEST(WriterPostgres, VersionsPaidInPartsAreWrittenOnceWhicheverPartWasCommittedF
     for (auto part : {HistoryWriter::OwedPart::Rows, HistoryWriter::OwedPart::Children}) {
         SCOPED_TRACE(part == HistoryWriter::OwedPart::Rows ? "rows first" : "children first");
         expectTheVersionsOfTheUpsert([part](Target& t) {
-            {
-                pqxx::connection conn(t.db.dsn);
-                PostgresWriter killed(conn, "sync", t.spec, std::nullopt);
-                killed.writePage(t.page({kRow1, kRow2, kRow3}, 3));
-                killed.writePage(t.page({kRow3, kRow4, kRow5}, 5));
+            writeTwoPagesThen(t, Second::None, [&](PostgresWriter&, pqxx::connection& conn) {
                 pqxx::work tx(conn);
                 HistoryWriter(std::string("sync"), t.spec, "unused").payOwed(tx, part, false);
                 tx.commit();
-            }
+            });
             pqxx::connection conn(t.db.dsn);
             PostgresWriter next(conn, "sync", t.spec, std::nullopt);
             next.finishStream();
