@@ -6,7 +6,6 @@
 #include <set>
 
 #include "common/SqlIdentifier.hpp"
-
 #include "state/RunHistory.hpp"
 #include "state/StateStore.hpp"
 

@@ -154,20 +154,16 @@ void HistoryWriter::recordInserted(pqxx::transaction_base& tx) const {
     openFirstRowVersions(tx, rows);
 }
 
-void HistoryWriter::markOwed(pqxx::transaction_base& tx) const {
-    tx.exec_params(fillSql(kMarkOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}), spec_.name);
+pqxx::result HistoryWriter::execOnMark(pqxx::transaction_base& tx, std::string_view sql) const {
+    return tx.exec_params(fillSql(sql, {{"owed", qualified(schema_, "sync_versions_owed")}}), spec_.name);
 }
 
-bool HistoryWriter::isOwed(pqxx::transaction_base& tx) const {
-    return !tx.exec_params(fillSql(kIsOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}),
-                           spec_.name)
-                .empty();
-}
+void HistoryWriter::markOwed(pqxx::transaction_base& tx) const { execOnMark(tx, kMarkOwed); }
+
+bool HistoryWriter::isOwed(pqxx::transaction_base& tx) const { return !execOnMark(tx, kIsOwed).empty(); }
 
 bool HistoryWriter::clearOwed(pqxx::transaction_base& tx) const {
-    return !tx.exec_params(fillSql(kClearOwed, {{"owed", qualified(schema_, "sync_versions_owed")}}),
-                           spec_.name)
-                .empty();
+    return !execOnMark(tx, kClearOwed).empty();
 }
 
 std::optional<std::int64_t> HistoryWriter::recordOwed(pqxx::transaction_base& tx,

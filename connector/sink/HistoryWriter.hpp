@@ -13,6 +13,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mapping/MappedRecord.hpp"
@@ -98,6 +99,8 @@ class HistoryWriter {
     Changed owedRows(pqxx::transaction_base& tx, bool noRowHasAVersion, const std::string& table,
                      const std::vector<std::string>& historyKey) const;
     std::string validFrom() const;
+    // `sql` ({owed}: sync_versions_owed; $1: the stream's name) run on the stream's mark.
+    pqxx::result execOnMark(pqxx::transaction_base& tx, std::string_view sql) const;
 
     std::string schema_;
     const StreamSpec& spec_;

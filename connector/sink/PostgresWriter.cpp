@@ -795,16 +795,14 @@ void PostgresWriter::finishStream() {
     analyzeStreamTables(conn_, schema_, spec_, "the first sync");
 }
 
-void PostgresWriter::payOwedVersions() {
+bool PostgresWriter::noRowHasAVersion() const {
     // A first sync's writer found no open version when it decided (decideFirstSync), and
     // wrote none since: its direct pages defer theirs, and this is its first payment.
-    const bool noRowHasAVersion = direct_.value_or(false) && deferVersions_;
-    auto failed = [&](const std::string& what) {
-        versionsOwed_.reset();
-        return TargetError("writing the first versions of " + spec_.name + " into " + schema_ + "." +
-                           historyTable(spec_.table) + " failed: " + what +
-                           " (the rows are committed; the next run writes their versions first)");
-    };
+    return direct_.value_or(false) && deferVersions_;
+}
+
+void PostgresWriter::payOwedVersions() {
+    const bool noRowHasOne = noRowHasAVersion();  // read before deferVersions_ changes below
     try {
         if (!versionsOwed_) {
             pqxx::read_transaction tx(conn_);
@@ -825,20 +823,20 @@ void PostgresWriter::payOwedVersions() {
         pqxx::work tx(conn_);
         std::int64_t versions = 0;
         if (!second) {
-            versions = history_.payOwed(tx, HistoryWriter::OwedPart::All, noRowHasAVersion);
+            versions = history_.payOwed(tx, HistoryWriter::OwedPart::All, noRowHasOne);
         } else {
             std::exception_ptr rowsFailed;
             std::thread rows([&] {
                 try {
                     pqxx::work rowsTx(*second);
-                    versions = history_.payOwed(rowsTx, HistoryWriter::OwedPart::Rows, noRowHasAVersion);
+                    versions = history_.payOwed(rowsTx, HistoryWriter::OwedPart::Rows, noRowHasOne);
                     rowsTx.commit();
                 } catch (...) {
                     rowsFailed = std::current_exception();
                 }
             });
             try {
-                history_.payOwed(tx, HistoryWriter::OwedPart::Children, noRowHasAVersion);
+                history_.payOwed(tx, HistoryWriter::OwedPart::Children, noRowHasOne);
             } catch (...) {
                 rows.join();
                 throw;
@@ -854,15 +852,17 @@ void PostgresWriter::payOwedVersions() {
         versionsOwed_ = false;
         logVersionsPaid(versions);
     } catch (const pqxx::failure& e) {
-        throw failed(e.what());
+        versionsOwed_.reset();
+        throw TargetError("writing the first versions of " + spec_.name + " into " + schema_ + "." +
+                          historyTable(spec_.table) + " failed: " + e.what() +
+                          " (the rows are committed; the next run writes their versions first)");
     }
 }
 
 void PostgresWriter::recordOwedVersions(pqxx::transaction_base& tx) {
     if (!history_.enabled() || versionsOwed_ == false) return;
     owedPaidInTx_ = true;  // no mark is left once this commits
-    const bool noRowHasAVersion = direct_.value_or(false) && deferVersions_;
-    const auto versions = history_.recordOwed(tx, noRowHasAVersion);
+    const auto versions = history_.recordOwed(tx, noRowHasAVersion());
     if (!versions) return;
     // Each payment reads the whole table; one mid-run is enough (deferVersions_).
     deferVersions_ = false;

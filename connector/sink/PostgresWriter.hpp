@@ -115,6 +115,8 @@ private:
     // rows' own in one on a second connection, at once (each is a statement over the whole
     // table, one core each); the mark is cleared once both have committed.
     void payOwedVersions();
+    // Whether a payment may give every live row a version without looking for one.
+    bool noRowHasAVersion() const;
     void logVersionsPaid(std::int64_t versions) const;
     void storeRejects(pqxx::transaction_base& tx, const PageBatch& batch);
     void clearRejects(pqxx::transaction_base& tx);
